@@ -1,0 +1,4 @@
+import type { Command } from "commander";
+
+/** Placeholder: `hyperframes cloud` is implemented by its own issue. */
+export function register(_program: Command): void {}

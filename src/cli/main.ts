@@ -1,0 +1,77 @@
+/**
+ * The `hyperframes` command line. Each command lives in ./commands/<name>.ts and exports `register(program)`.
+ * Errors: a HyperframesError prints one line (file, what, what to do) and exits with its exitCode
+ * (1 user error, 2 internal, 130 cancelled); a stack trace only with --debug.
+ */
+import { Command, CommanderError } from "commander";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { isHyperframesError } from "../errors.js";
+import { redactSecrets } from "./output.js";
+import * as init from "./commands/init.js";
+import * as lint from "./commands/lint.js";
+import * as info from "./commands/info.js";
+import * as doctor from "./commands/doctor.js";
+import * as render from "./commands/render.js";
+import * as dev from "./commands/dev.js";
+import * as pack from "./commands/pack.js";
+import * as cloud from "./commands/cloud.js";
+
+const pkg = JSON.parse(readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8")) as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command("hyperframes");
+  program
+    .version(pkg.version, "-v, --version")
+    .description("Author, preview and render HyperFrames compositions (HTML + CSS + GSAP videos).")
+    .option("--debug", "show stack traces and internal logs")
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ hyperframes init my-video --template title-card   create a project
+  $ hyperframes dev my-video                          live preview on http://localhost:3002
+  $ hyperframes lint my-video                         check the composition
+  $ hyperframes render my-video --quality draft       render to my-video/renders/*.mp4
+  $ hyperframes render my-video --batch rows.csv      one video per data row
+  $ hyperframes cloud render my-video --wait          render on HeyGen's cloud
+  $ hyperframes doctor                                which browser and ffmpeg are used`,
+    );
+  for (const mod of [init, dev, lint, info, render, pack, cloud, doctor]) mod.register(program);
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  const debug = argv.includes("--debug");
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // commander already printed the message (or help/version)
+      return e.exitCode === 0 ? 0 : 1;
+    }
+    if (isHyperframesError(e)) {
+      const json = argv.includes("--json");
+      if (json) process.stdout.write(JSON.stringify({ type: "error", error: e.toJSON() }) + "\n");
+      process.stderr.write(redactSecrets(`error: ${e.format()}`) + "\n");
+      if (debug && e.stack) process.stderr.write(redactSecrets(e.stack) + "\n");
+      return e.exitCode;
+    }
+    const err = e as Error;
+    process.stderr.write(redactSecrets(`internal error: ${err?.message ?? String(e)}`) + "\n");
+    if (debug && err?.stack) process.stderr.write(redactSecrets(err.stack) + "\n");
+    else process.stderr.write("(run again with --debug for details, and please report it)\n");
+    return 2;
+  }
+}
+
+const isEntry = process.argv[1] && fileURLToPath(import.meta.url).replace(/\.ts$/, ".js") === process.argv[1].replace(/\.ts$/, ".js");
+if (isEntry || process.argv[1]?.endsWith("bin/hyperframes.js") || process.argv[1]?.endsWith("/hyperframes")) {
+  main().then((code) => {
+    process.exitCode = code;
+  });
+}

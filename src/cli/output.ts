@@ -1,0 +1,38 @@
+/** Terminal/JSON output helpers shared by all commands. */
+
+/** Replace anything that looks like an API key with a redaction marker. */
+export function redactSecrets(text: string): string {
+  let out = text;
+  const key = process.env.HEYGEN_API_KEY;
+  if (key && key.length >= 4) out = out.split(key).join("[redacted]");
+  out = out.replace(/(x-api-key["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, "$1[redacted]");
+  return out;
+}
+
+export interface Output {
+  json: boolean;
+  /** Human line to stderr (so stdout stays clean for --json). */
+  info(msg: string): void;
+  warn(msg: string): void;
+  /** One JSON event on stdout (only in --json mode). */
+  event(obj: Record<string, unknown>): void;
+  /** Final result: JSON on stdout with --json, else the human text on stdout. */
+  result(obj: Record<string, unknown>, human: string): void;
+}
+
+export function createOutput(json: boolean): Output {
+  return {
+    json,
+    info: (m) => {
+      if (!json) process.stderr.write(redactSecrets(m) + "\n");
+    },
+    warn: (m) => process.stderr.write(redactSecrets(`warning: ${m}`) + "\n"),
+    event: (o) => {
+      if (json) process.stdout.write(redactSecrets(JSON.stringify(o)) + "\n");
+    },
+    result: (o, human) => {
+      if (json) process.stdout.write(redactSecrets(JSON.stringify(o)) + "\n");
+      else if (human) process.stdout.write(redactSecrets(human) + "\n");
+    },
+  };
+}

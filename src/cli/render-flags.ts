@@ -1,0 +1,32 @@
+/** Derives commander flags from the single render-option table (src/render/options.ts). */
+import { Option, type Command } from "commander";
+import { optionsFor, coerceOption, type RenderOptionDef } from "../render/options.js";
+
+function toCommanderOption(d: RenderOptionDef): Option {
+  const names = `${d.short ? `-${d.short}, ` : ""}--${d.flag}`;
+  const flags = d.type === "boolean" ? names : `${names} ${d.valueName ?? "<value>"}`;
+  const o = new Option(flags, d.help);
+  if (d.choices) o.choices(d.choices as string[]);
+  if (d.default !== undefined && d.type !== "boolean") o.default(d.default);
+  return o;
+}
+
+/** Add every option of `scope` (except those listed in `skip`) to a command. */
+export function addRenderFlags(cmd: Command, scope: "local" | "cloud", skip: string[] = []): Command {
+  for (const d of optionsFor(scope)) {
+    if (skip.includes(d.name)) continue;
+    cmd.addOption(toCommanderOption(d));
+  }
+  return cmd;
+}
+
+/** Read the parsed flag values back into API option names, validated and typed. */
+export function readRenderFlags(opts: Record<string, unknown>, scope: "local" | "cloud"): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const d of optionsFor(scope)) {
+    const v = opts[d.name];
+    if (v === undefined) continue;
+    out[d.name] = coerceOption(d, v);
+  }
+  return out;
+}

@@ -1,0 +1,3 @@
+/** Public programmatic API of hyperframes-toolkit. */
+export * from "./errors.js";
+export * from "./render/options.js";
