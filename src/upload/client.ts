@@ -1,0 +1,322 @@
+/**
+ * `HyperframesCloud`: a typed client of HeyGen's HyperFrames render API and the asset upload endpoints
+ * (shapes from the HeyGen docs: "Hyperframes", "Assets", "Errors").
+ *
+ * Creating a render is the one non-idempotent call. It is sent with an `Idempotency-Key` and a
+ * `callback_id`; after an ambiguous failure (timeout, reset connection, 5xx) the client first lists renders
+ * looking for that `callback_id` and only re-sends when none exists, so a retry never produces a second
+ * render (and never a second bill).
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { CloudError } from "../errors.js";
+import { HttpClient, sleep, type HttpOptions } from "./http.js";
+
+export type RenderStatus = "queued" | "rendering" | "completed" | "failed";
+
+export type ProjectInput =
+  | { type: "url"; url: string }
+  | { type: "asset_id"; asset_id: string }
+  | { type: "base64"; base64: string };
+
+export interface CreateRenderRequest {
+  project: ProjectInput;
+  fps?: number;
+  quality?: "draft" | "standard" | "high";
+  format?: "mp4" | "webm" | "mov";
+  resolution?: "1080p" | "4k";
+  aspect_ratio?: "16:9" | "9:16" | "1:1";
+  composition?: string;
+  variables?: Record<string, unknown>;
+  title?: string;
+  callback_id?: string;
+  callback_url?: string;
+}
+
+export interface RenderCreated {
+  render_id: string;
+  status: RenderStatus;
+}
+
+export interface RenderDetail {
+  render_id: string;
+  status: RenderStatus;
+  title?: string | null;
+  callback_id?: string | null;
+  callback_url?: string | null;
+  video_url?: string | null;
+  thumbnail_url?: string | null;
+  duration?: number | null;
+  failure_message?: string | null;
+  fps?: number;
+  quality?: string;
+  format?: string;
+  resolution?: string;
+  aspect_ratio?: string;
+  composition?: string;
+  /** 0..1 when the service reports it */
+  progress?: number | null;
+  created_at?: number | string;
+  [extra: string]: unknown;
+}
+
+export interface Page<T> {
+  data: T[];
+  has_more: boolean;
+  next_token: string | null;
+}
+
+export interface Asset {
+  asset_id: string;
+  url?: string;
+  mime_type?: string;
+  size_bytes?: number;
+  status?: string;
+  [extra: string]: unknown;
+}
+
+export interface DirectUploadInit {
+  asset_id: string;
+  upload_url: string;
+  upload_headers: Record<string, string>;
+  expires_in_seconds: number;
+  max_bytes: number;
+  status?: string;
+}
+
+export interface CloudClientOptions extends HttpOptions {}
+
+export interface CreateOptions {
+  signal?: AbortSignal;
+  /** Sent as `Idempotency-Key`; default: a fresh UUID per call (the same one on every retry). */
+  idempotencyKey?: string;
+}
+
+export interface CreateResult extends RenderCreated {
+  /** The `callback_id` the render was created with (ours if the request had none). */
+  callback_id: string;
+  idempotency_key: string;
+  /** True when an ambiguous failure was resolved by finding the already-created render. */
+  recovered?: boolean;
+}
+
+export interface WaitOptions {
+  signal?: AbortSignal;
+  /** First poll interval (ms). Default 2000; grows ×1.5 up to maxIntervalMs. */
+  intervalMs?: number;
+  maxIntervalMs?: number;
+  /** Give up after this long (ms). Default 2 hours. */
+  timeoutMs?: number;
+  onStatus?: (r: RenderDetail, elapsedMs: number) => void;
+}
+
+const TERMINAL: RenderStatus[] = ["completed", "failed"];
+
+const unwrap = <T>(r: { data?: T } | undefined, where: string): T => {
+  if (!r || r.data === undefined || r.data === null) throw new CloudError("bad_response", `HeyGen API ${where} answered without "data"`);
+  return r.data;
+};
+
+export class HyperframesCloud {
+  readonly http: HttpClient;
+
+  constructor(opts: CloudClientOptions = {}) {
+    this.http = new HttpClient(opts);
+  }
+
+  get baseUrl(): string {
+    return this.http.baseUrl;
+  }
+
+  // ---------------------------------------------------------------- renders
+
+  /**
+   * `POST /v3/hyperframes/renders` → 202 `{render_id, status: "queued"}`.
+   * Retried only when provably not accepted (connection refused, 429, 409 in progress) or after a
+   * duplicate check by `callback_id` came back empty (the same Idempotency-Key is re-sent).
+   */
+  async createRender(req: CreateRenderRequest, opts: CreateOptions = {}): Promise<CreateResult> {
+    const idempotencyKey = opts.idempotencyKey ?? randomUUID();
+    const callback_id = req.callback_id ?? `hf-${createHash("sha256").update(idempotencyKey).digest("hex").slice(0, 24)}`;
+    const body: CreateRenderRequest = { ...req, callback_id };
+    let recovered = false;
+    const res = await this.http.request<{ data: RenderCreated } | RenderCreated>({
+      method: "POST",
+      path: "/v3/hyperframes/renders",
+      json: body,
+      headers: { "idempotency-key": idempotencyKey },
+      retry: "create",
+      signal: opts.signal,
+      onAmbiguous: async () => {
+        const found = await this.findByCallbackId(callback_id, opts.signal);
+        if (found) {
+          recovered = true;
+          return { render_id: found.render_id, status: found.status } satisfies RenderCreated;
+        }
+        return undefined;
+      },
+    });
+    const data = recovered ? (res as RenderCreated) : unwrap(res as { data: RenderCreated }, "POST /v3/hyperframes/renders");
+    if (!data.render_id) throw new CloudError("bad_response", "HeyGen API POST /v3/hyperframes/renders answered without a render_id");
+    return { render_id: data.render_id, status: data.status ?? "queued", callback_id, idempotency_key: idempotencyKey, ...(recovered ? { recovered } : {}) };
+  }
+
+  /** `GET /v3/hyperframes/renders/{id}`. */
+  async getRender(id: string, signal?: AbortSignal): Promise<RenderDetail> {
+    checkId(id);
+    const r = await this.http.request<{ data: RenderDetail }>({ method: "GET", path: `/v3/hyperframes/renders/${encodeURIComponent(id)}`, signal });
+    return unwrap(r, "GET /v3/hyperframes/renders/{id}");
+  }
+
+  /** One page of `GET /v3/hyperframes/renders`. */
+  async listRenders(o: { limit?: number; token?: string; signal?: AbortSignal } = {}): Promise<Page<RenderDetail>> {
+    const r = await this.http.request<Page<RenderDetail>>({
+      method: "GET",
+      path: "/v3/hyperframes/renders",
+      query: { limit: o.limit, token: o.token },
+      signal: o.signal,
+    });
+    if (!r || !Array.isArray(r.data)) throw new CloudError("bad_response", 'HeyGen API GET /v3/hyperframes/renders answered without a "data" list');
+    return { data: r.data, has_more: !!r.has_more, next_token: r.next_token ?? null };
+  }
+
+  /** Every render, following `next_token` through all pages. */
+  async *iterateRenders(o: { limit?: number; signal?: AbortSignal } = {}): AsyncGenerator<RenderDetail> {
+    let token: string | undefined;
+    const seen = new Set<string>();
+    for (;;) {
+      const page = await this.listRenders({ limit: o.limit ?? 100, token, signal: o.signal });
+      for (const r of page.data) yield r;
+      if (!page.has_more || !page.next_token) return;
+      if (seen.has(page.next_token)) throw new CloudError("bad_response", "HeyGen API returned the same next_token twice while listing renders");
+      seen.add(page.next_token);
+      token = page.next_token;
+    }
+  }
+
+  async listAllRenders(o: { limit?: number; signal?: AbortSignal } = {}): Promise<RenderDetail[]> {
+    const out: RenderDetail[] = [];
+    for await (const r of this.iterateRenders(o)) out.push(r);
+    return out;
+  }
+
+  /** Find a render by the `callback_id` it was created with (scans all pages). */
+  async findByCallbackId(callbackId: string, signal?: AbortSignal): Promise<RenderDetail | undefined> {
+    for await (const r of this.iterateRenders({ signal })) if (r.callback_id === callbackId) return r;
+    return undefined;
+  }
+
+  /** `DELETE /v3/hyperframes/renders/{id}`. A 404 on a retry after an ambiguous failure counts as done. */
+  async deleteRender(id: string, signal?: AbortSignal): Promise<void> {
+    checkId(id);
+    await this.http.request({ method: "DELETE", path: `/v3/hyperframes/renders/${encodeURIComponent(id)}`, signal, raw: true });
+  }
+
+  /** Poll until the render is completed or failed, backing off from intervalMs to maxIntervalMs. */
+  async waitForRender(id: string, o: WaitOptions = {}): Promise<RenderDetail> {
+    const t0 = Date.now();
+    let interval = o.intervalMs ?? 2000;
+    const maxInterval = o.maxIntervalMs ?? 15_000;
+    const timeout = o.timeoutMs ?? 2 * 3600_000;
+    for (;;) {
+      const r = await this.getRender(id, o.signal);
+      o.onStatus?.(r, Date.now() - t0);
+      if (TERMINAL.includes(r.status)) return r;
+      if (Date.now() - t0 > timeout)
+        throw new CloudError("wait_timeout", `cloud render ${id} is still ${r.status} after ${Math.round((Date.now() - t0) / 1000)} s`, {
+          hint: `check later with \`hyperframes cloud status ${id}\``,
+        });
+      await sleep(interval, o.signal);
+      interval = Math.min(maxInterval, Math.round(interval * 1.5));
+    }
+  }
+
+  // ---------------------------------------------------------------- assets
+
+  /** `POST /v3/assets` (multipart, up to 32 MB). */
+  async uploadAsset(bytes: Uint8Array, filename: string, contentType = "application/zip", signal?: AbortSignal): Promise<Asset> {
+    // A multipart upload creates an asset; re-sending after an ambiguous failure only leaves an unused
+    // orphan asset (no render, no charge), so it is treated as idempotent.
+    const r = await this.http.request<{ data: Asset }>({
+      method: "POST",
+      path: "/v3/assets",
+      retry: "idempotent",
+      signal,
+      // fetch re-serialises a FormData with a Blob part on every attempt, so retries resend it whole.
+      body: formDataFor(bytes, filename, contentType),
+    });
+    return unwrap(r, "POST /v3/assets");
+  }
+
+  /** `POST /v3/assets/direct-uploads`: step 1 of the large-file flow. */
+  async initDirectUpload(
+    o: { filename: string; content_type: string; size_bytes: number; checksum_sha256?: string },
+    signal?: AbortSignal,
+  ): Promise<DirectUploadInit> {
+    const r = await this.http.request<{ data: DirectUploadInit }>({ method: "POST", path: "/v3/assets/direct-uploads", json: o, retry: "idempotent", signal });
+    return unwrap(r, "POST /v3/assets/direct-uploads");
+  }
+
+  /** Step 2: PUT the bytes to the presigned URL with `upload_headers` exactly as given (no API key). */
+  async putDirectUpload(init: DirectUploadInit, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
+    await this.http.request({
+      method: "PUT",
+      path: init.upload_url,
+      headers: { ...init.upload_headers },
+      body: new Blob([bytes as Uint8Array<ArrayBuffer>]),
+      retry: "idempotent",
+      auth: false,
+      raw: true,
+      signal,
+    });
+  }
+
+  /**
+   * Step 3: `POST /v3/assets/{id}/complete`. It answers 409 while the PUT has not landed in storage yet;
+   * that is retried (backing off, up to `settleTimeoutMs`, default 60 s). The call is documented as idempotent.
+   */
+  async completeDirectUpload(assetId: string, o: { checksum_sha256?: string; settleTimeoutMs?: number } = {}, signal?: AbortSignal): Promise<Asset> {
+    checkId(assetId);
+    const t0 = Date.now();
+    const { settleTimeoutMs = 60_000, ...body } = o;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const r = await this.http.request<{ data: Asset }>({
+          method: "POST",
+          path: `/v3/assets/${encodeURIComponent(assetId)}/complete`,
+          json: body,
+          retry: "idempotent",
+          signal,
+        });
+        return unwrap(r, "POST /v3/assets/{id}/complete");
+      } catch (e) {
+        if (!(e instanceof CloudError && e.status === 409) || Date.now() - t0 > settleTimeoutMs) throw e;
+        this.http.log(`[hyperframes cloud] upload of ${assetId} not visible yet (409); retrying`);
+        await sleep(Math.min(this.http.backoff(attempt), 2000), signal);
+      }
+    }
+  }
+
+  /** The three direct-upload steps. */
+  async directUpload(bytes: Uint8Array, filename: string, contentType = "application/zip", signal?: AbortSignal): Promise<Asset> {
+    const checksum_sha256 = createHash("sha256").update(bytes).digest("hex");
+    const init = await this.initDirectUpload({ filename, content_type: contentType, size_bytes: bytes.byteLength, checksum_sha256 }, signal);
+    if (init.max_bytes && bytes.byteLength > init.max_bytes)
+      throw new CloudError("hyperframes_project_too_large", `${filename} is ${bytes.byteLength} bytes; the direct upload limit is ${init.max_bytes}`, {
+        hint: "make the project smaller (compress media, drop unused files with --exclude)",
+      });
+    await this.putDirectUpload(init, bytes, signal);
+    const asset = await this.completeDirectUpload(init.asset_id, { checksum_sha256 }, signal);
+    return { ...asset, asset_id: asset.asset_id ?? init.asset_id };
+  }
+}
+
+function formDataFor(bytes: Uint8Array, filename: string, contentType: string): FormData {
+  const fd = new FormData();
+  fd.append("file", new Blob([bytes as Uint8Array<ArrayBuffer>], { type: contentType }), filename);
+  return fd;
+}
+
+function checkId(id: string): void {
+  if (!id || typeof id !== "string" || id.length > 200 || /[\s/?#]/.test(id))
+    throw new CloudError("invalid_id", `"${String(id).slice(0, 60)}" is not a valid id`, { hint: "copy the id from `hyperframes cloud list`" });
+}

@@ -1,0 +1,291 @@
+/**
+ * The one place HTTP requests to the HeyGen API are made: auth header, timeouts, retries with exponential
+ * backoff + jitter, `Retry-After` on 429, and typed `CloudError`s carrying the API's code/message/param.
+ * The API key only ever goes into the `x-api-key` header of requests to the API origin; it is never part
+ * of an error message, a log line or a URL.
+ */
+import { CloudError } from "../errors.js";
+
+export const DEFAULT_API_BASE = "https://api.heygen.com";
+
+export interface HttpOptions {
+  /** HeyGen API key; default `process.env.HEYGEN_API_KEY`. */
+  apiKey?: string;
+  /** API origin; default `HEYGEN_API_BASE_URL`, else https://api.heygen.com. */
+  baseUrl?: string;
+  /** Per-attempt timeout in ms (until the response body is read). Default 30 000. */
+  timeoutMs?: number;
+  /** Extra attempts after the first for retryable failures. Default 4. */
+  retries?: number;
+  /** First backoff delay in ms (doubles each attempt, full jitter). Default 500. */
+  backoffMs?: number;
+  /** Largest backoff delay in ms. Default 20 000. */
+  maxBackoffMs?: number;
+  /** Longest `Retry-After` honoured, in seconds (longer waits fail with the 429). Default 300. */
+  maxRetryAfterSeconds?: number;
+  /** Debug log sink (already redacted). */
+  log?: (line: string) => void;
+  /** Custom fetch (defaults to Node's global fetch). */
+  fetch?: typeof fetch;
+}
+
+/** When a failed request may be sent again. */
+export type RetryMode =
+  /** GET/DELETE/PUT/complete: repeating has no extra effect. */
+  | "idempotent"
+  /** POST that creates something: only retried when the server provably did not act on it (connection
+   * refused, 429, 409 request_in_progress), or via `onAmbiguous` deciding it is safe. */
+  | "create";
+
+export interface RequestSpec {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** Path on the API origin (e.g. /v3/hyperframes/renders) or an absolute URL (e.g. a presigned upload URL). */
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  json?: unknown;
+  body?: BodyInit;
+  headers?: Record<string, string>;
+  retry?: RetryMode;
+  /** Status codes (besides 429/5xx) that should be retried, e.g. 409 while an upload settles. */
+  retryOn?: (status: number, code: string | undefined) => boolean;
+  /**
+   * For `retry: "create"`: called after an ambiguous failure (timeout, connection reset, 5xx) before the
+   * request is sent again. Return a value to finish with it (e.g. the duplicate found by listing), or
+   * `undefined` when it is safe to send again.
+   */
+  onAmbiguous?: (err: unknown) => Promise<unknown | undefined>;
+  signal?: AbortSignal;
+  /** Send x-api-key (default true for API-origin paths, false for absolute URLs elsewhere). */
+  auth?: boolean;
+  /** Expect no JSON body. */
+  raw?: boolean;
+}
+
+const NEVER_DELIVERED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+
+export function errorCode(e: unknown): string | undefined {
+  let cur: any = e;
+  for (let i = 0; i < 5 && cur; i++) {
+    if (typeof cur.code === "string") return cur.code;
+    cur = cur.cause;
+  }
+  return undefined;
+}
+
+/** True when the request certainly never reached the server (so even a create may be re-sent). */
+export function neverDelivered(e: unknown): boolean {
+  const c = errorCode(e);
+  return !!c && NEVER_DELIVERED.has(c);
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+
+/** Parse `Retry-After` (seconds or an HTTP date) into milliseconds. */
+export function parseRetryAfter(v: string | null): number | undefined {
+  if (!v) return undefined;
+  const n = Number(v.trim());
+  if (Number.isFinite(n) && n >= 0) return n * 1000;
+  const t = Date.parse(v);
+  if (Number.isFinite(t)) return Math.max(0, t - Date.now());
+  return undefined;
+}
+
+const HINTS: Record<string, string> = {
+  hyperframes_project_invalid: "the zip needs index.html (or the --composition entry) at its root; check the project with `hyperframes lint` and `hyperframes pack`",
+  hyperframes_project_too_large: "upload the zip as an asset instead (the toolkit does this automatically above --inline-max)",
+  hyperframes_render_not_found: "check the id with `hyperframes cloud list`",
+  rate_limit_exceeded: "wait a minute and retry, or lower --max-in-flight",
+  quota_exceeded: "check your plan and usage in the HeyGen dashboard",
+  insufficient_credit: "add credits in the HeyGen dashboard",
+  unauthorized: "check HEYGEN_API_KEY",
+  invalid_api_key: "check HEYGEN_API_KEY",
+  invalid_parameter: "fix the named parameter and retry",
+  asset_not_found: "upload the project again",
+};
+
+/** Build a CloudError from an API error response. */
+export function apiError(status: number, body: unknown, where: string): CloudError {
+  const err = (body as { error?: { code?: string; message?: string; param?: string; doc_url?: string } } | undefined)?.error;
+  const code = err?.code ?? (status === 401 ? "unauthorized" : status === 404 ? "not_found" : status >= 500 ? "server_error" : `http_${status}`);
+  const msg = err?.message ?? `HTTP ${status}`;
+  return new CloudError(code, `HeyGen API ${where} failed (${status} ${code}): ${msg}${err?.param ? ` [param: ${err.param}]` : ""}`, {
+    status,
+    param: err?.param,
+    hint: HINTS[code] ?? (status >= 500 ? "HeyGen had a server error; retry later" : status === 401 || status === 403 ? "check HEYGEN_API_KEY" : undefined),
+    data: err?.doc_url ? { doc_url: err.doc_url } : undefined,
+  });
+}
+
+export class HttpClient {
+  readonly baseUrl: string;
+  readonly #apiKey: string | undefined;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly backoffMs: number;
+  readonly maxBackoffMs: number;
+  readonly maxRetryAfterSeconds: number;
+  readonly #log?: (line: string) => void;
+  readonly #fetch: typeof fetch;
+
+  constructor(o: HttpOptions = {}) {
+    this.#apiKey = o.apiKey ?? process.env.HEYGEN_API_KEY ?? undefined;
+    this.baseUrl = (o.baseUrl ?? process.env.HEYGEN_API_BASE_URL ?? DEFAULT_API_BASE).replace(/\/+$/, "");
+    try {
+      new URL(this.baseUrl);
+    } catch {
+      throw new CloudError("invalid_api_base", `API base URL "${this.baseUrl}" is not a valid URL`, { hint: "e.g. --api-base https://api.heygen.com" });
+    }
+    this.timeoutMs = o.timeoutMs ?? 30_000;
+    this.retries = o.retries ?? 4;
+    this.backoffMs = o.backoffMs ?? 500;
+    this.maxBackoffMs = o.maxBackoffMs ?? 20_000;
+    this.maxRetryAfterSeconds = o.maxRetryAfterSeconds ?? 300;
+    this.#log = o.log;
+    this.#fetch = o.fetch ?? fetch;
+  }
+
+  get hasKey(): boolean {
+    return !!this.#apiKey;
+  }
+
+  /** Remove the key from any text (defence in depth for messages built from server answers). */
+  redact(text: string): string {
+    const k = this.#apiKey;
+    return k && k.length >= 4 ? text.split(k).join("[redacted]") : text;
+  }
+
+  log(line: string): void {
+    this.#log?.(this.redact(line));
+  }
+
+  backoff(attempt: number): number {
+    const cap = Math.min(this.maxBackoffMs, this.backoffMs * 2 ** attempt);
+    return Math.round(cap / 2 + Math.random() * (cap / 2)); // "equal jitter": never 0, never above cap
+  }
+
+  urlFor(spec: Pick<RequestSpec, "path" | "query">): URL {
+    const u = /^https?:\/\//.test(spec.path) ? new URL(spec.path) : new URL(this.baseUrl + spec.path);
+    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined && v !== "") u.searchParams.set(k, String(v));
+    return u;
+  }
+
+  /** Perform a request and return the parsed JSON (or the Response with `raw`). */
+  async request<T = unknown>(spec: RequestSpec): Promise<T> {
+    const url = this.urlFor(spec);
+    const apiOrigin = new URL(this.baseUrl).origin;
+    const auth = spec.auth ?? url.origin === apiOrigin;
+    if (auth && !this.#apiKey)
+      throw new CloudError("missing_api_key", "no HeyGen API key: HEYGEN_API_KEY is not set", {
+        hint: "export HEYGEN_API_KEY=<your key> (from https://app.heygen.com/settings?nav=API)",
+      });
+    const where = `${spec.method} ${url.pathname}`;
+    const mode = spec.retry ?? (spec.method === "POST" ? "create" : "idempotent");
+    let backoffAttempt = 0;
+    for (let attempt = 0; ; attempt++) {
+      const headers: Record<string, string> = { accept: "application/json", ...(spec.headers ?? {}) };
+      if (auth) headers["x-api-key"] = this.#apiKey!;
+      let body = spec.body;
+      if (spec.json !== undefined) {
+        headers["content-type"] = "application/json";
+        body = JSON.stringify(spec.json);
+      }
+      const timeout = AbortSignal.timeout(this.timeoutMs);
+      const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
+      const t0 = Date.now();
+      let failure: { kind: "status"; status: number; code?: string; err: CloudError; retryAfterMs?: number } | { kind: "network"; err: unknown };
+      try {
+        const res = await this.#fetch(url, { method: spec.method, headers, body, signal, redirect: "follow" });
+        const text = await res.text();
+        this.log(`[hyperframes cloud] ${where} → ${res.status} (${Date.now() - t0} ms, attempt ${attempt + 1})`);
+        let parsed: unknown = undefined;
+        if (text) {
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            parsed = undefined;
+          }
+        }
+        if (res.ok) {
+          if (spec.raw) return text as T;
+          if (parsed === undefined && text)
+            throw new CloudError("bad_response", `HeyGen API ${where} answered ${res.status} with a body that is not JSON`, { status: res.status, hint: "check --api-base / HEYGEN_API_BASE_URL" });
+          return parsed as T;
+        }
+        const err = apiError(res.status, parsed, where);
+        failure = { kind: "status", status: res.status, code: err.code, err, retryAfterMs: parseRetryAfter(res.headers.get("retry-after")) };
+      } catch (e) {
+        if (e instanceof CloudError) throw e;
+        if (spec.signal?.aborted) throw spec.signal.reason ?? e;
+        this.log(`[hyperframes cloud] ${where} → network error ${errorCode(e) ?? (e as Error)?.name ?? "?"} (${Date.now() - t0} ms, attempt ${attempt + 1})`);
+        failure = { kind: "network", err: e };
+      }
+
+      // Decide whether to try again.
+      const canRetry = attempt < this.retries;
+      let waitMs: number | undefined;
+      if (failure.kind === "status") {
+        const { status, code } = failure;
+        if (status === 429) {
+          // Not accepted: safe for every request. Honour Retry-After, then back off.
+          const ra = failure.retryAfterMs;
+          if (ra !== undefined && ra > this.maxRetryAfterSeconds * 1000) throw failure.err;
+          const b = this.backoff(backoffAttempt++);
+          waitMs = ra !== undefined ? ra + Math.round(Math.random() * 250) : b;
+        } else if (status === 409 && code === "request_in_progress") {
+          waitMs = this.backoff(backoffAttempt++);
+        } else if (spec.retryOn?.(status, code)) {
+          waitMs = this.backoff(backoffAttempt++);
+        } else if (status >= 500) {
+          if (mode === "create") {
+            if (!canRetry) throw failure.err;
+            const dup = await spec.onAmbiguous?.(failure.err);
+            if (dup !== undefined) return dup as T;
+            if (!spec.onAmbiguous) throw failure.err;
+          }
+          waitMs = this.backoff(backoffAttempt++);
+        } else {
+          throw failure.err; // other 4xx: our fault, never retried
+        }
+        if (!canRetry) throw failure.err;
+      } else {
+        const e = failure.err;
+        const cloudErr = networkError(e, where, this.timeoutMs);
+        if (!canRetry) throw cloudErr;
+        if (mode === "create" && !neverDelivered(e)) {
+          // The server may have accepted it: look for the duplicate before sending again.
+          if (!spec.onAmbiguous) throw cloudErr;
+          const dup = await spec.onAmbiguous(e);
+          if (dup !== undefined) return dup as T;
+        }
+        waitMs = this.backoff(backoffAttempt++);
+      }
+      this.log(`[hyperframes cloud] ${where}: retrying in ${waitMs} ms`);
+      await sleep(waitMs, spec.signal);
+    }
+  }
+}
+
+function networkError(e: unknown, where: string, timeoutMs: number): CloudError {
+  const name = (e as Error)?.name;
+  if (name === "TimeoutError")
+    return new CloudError("timeout", `HeyGen API ${where} timed out after ${timeoutMs} ms`, { hint: "check your network, or raise the timeout", cause: e });
+  const code = errorCode(e);
+  return new CloudError("network_error", `HeyGen API ${where} failed: ${code ?? (e as Error)?.message ?? String(e)}`, {
+    hint: code === "ECONNREFUSED" || code === "ENOTFOUND" ? "check --api-base / HEYGEN_API_BASE_URL and your network" : "check your network and retry",
+    cause: e,
+  });
+}
+
+export { sleep };
