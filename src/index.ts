@@ -1,3 +1,4 @@
 /** Public programmatic API of hyperframes-toolkit. */
 export * from "./errors.js";
 export * from "./render/options.js";
+export * from "./compose/index.js";

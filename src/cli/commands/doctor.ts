@@ -1,4 +1,100 @@
+/** `hyperframes doctor`: which Node, browser and FFmpeg the toolkit would use, and whether they work. */
+import { spawnSync } from "node:child_process";
 import type { Command } from "commander";
+import { createOutput } from "../output.js";
+import { isHyperframesError } from "../../errors.js";
+import { resolveBrowser } from "../../render/browser.js";
+import { ffmpegEncoders, resolveFfmpeg, resolveFfprobe } from "../../render/ffmpeg.js";
 
-/** Placeholder: `hyperframes doctor` is implemented by its own issue. */
-export function register(_program: Command): void {}
+interface DoctorFlags {
+  json?: boolean;
+  browser?: string;
+}
+
+export const REQUIRED_NODE = "20.19.0";
+export const CHECKED_ENCODERS = ["libx264", "libvpx-vp9", "prores_ks", "aac", "libopus"] as const;
+
+export function nodeVersionOk(version: string, min = REQUIRED_NODE): boolean {
+  const a = version.replace(/^v/, "").split(".").map(Number);
+  const b = min.split(".").map(Number);
+  for (let i = 0; i < 3; i++) {
+    if ((a[i] ?? 0) > (b[i] ?? 0)) return true;
+    if ((a[i] ?? 0) < (b[i] ?? 0)) return false;
+  }
+  return true;
+}
+
+function errorInfo(e: unknown): { code: string; message: string; hint?: string } {
+  if (isHyperframesError(e)) return { code: e.code, message: e.message, hint: e.hint };
+  return { code: "internal_error", message: (e as Error)?.message ?? String(e) };
+}
+
+function browserVersion(p: string): string | undefined {
+  const r = spawnSync(p, ["--version"], { encoding: "utf8", timeout: 15_000 });
+  const line = (r.stdout ?? "").trim().split("\n").pop()?.trim();
+  return r.status === 0 && line ? line : undefined;
+}
+
+export function register(program: Command): void {
+  program
+    .command("doctor")
+    .description("check the environment: Node version, the browser and FFmpeg used for rendering, and FFmpeg's encoders")
+    .option("--browser <path>", "check this Chrome/Chromium executable instead of the automatic choice")
+    .option("--json", "machine-readable output on stdout")
+    .addHelpText(
+      "after",
+      `
+Exit code: 0 when everything needed to render was found, 2 when the browser or FFmpeg is missing.
+
+Examples:
+  $ hyperframes doctor
+  $ hyperframes doctor --browser /usr/bin/chromium --json`,
+    )
+    .action((flags: DoctorFlags) => {
+      const out = createOutput(Boolean(flags.json));
+      const node = { version: process.version, required: `>=${REQUIRED_NODE}`, ok: nodeVersionOk(process.version) };
+
+      let browser: Record<string, unknown>;
+      try {
+        const b = resolveBrowser(flags.browser);
+        browser = { ok: true, source: b.source, kind: b.kind, path: b.executablePath, description: b.description, version: browserVersion(b.executablePath) ?? null };
+      } catch (e) {
+        browser = { ok: false, error: errorInfo(e) };
+      }
+
+      const tool = (resolve: () => { path: string; source: string; version: string }): Record<string, unknown> => {
+        try {
+          const r = resolve();
+          return { ok: true, path: r.path, source: r.source, version: r.version };
+        } catch (e) {
+          return { ok: false, error: errorInfo(e) };
+        }
+      };
+      const ffmpeg = tool(resolveFfmpeg);
+      const ffprobe = tool(resolveFfprobe);
+      let encoders: Record<string, boolean> = {};
+      if (ffmpeg.ok) {
+        const list = new Set(ffmpegEncoders());
+        encoders = Object.fromEntries(CHECKED_ENCODERS.map((e) => [e, list.has(e)]));
+      }
+
+      const ok = node.ok && browser.ok === true && ffmpeg.ok === true;
+      const mark = (b: unknown) => (b ? "✓" : "✖");
+      const errLine = (x: Record<string, unknown>) => {
+        const e = x.error as { message: string; hint?: string };
+        return `${e.message}${e.hint ? ` — ${e.hint}` : ""}`;
+      };
+      const lines = [
+        `${mark(node.ok)} node     ${node.version} (${node.ok ? "ok" : `needs ${node.required}`})`,
+        browser.ok
+          ? `✓ browser  ${browser.path}\n           source ${browser.source}, ${browser.kind === "headless-shell" ? "headless shell (beginFrame capture)" : "chrome (screenshot capture)"}${browser.version ? `, ${browser.version}` : ""}`
+          : `✖ browser  ${errLine(browser)}`,
+        ffmpeg.ok ? `✓ ffmpeg   ${ffmpeg.path}\n           source ${ffmpeg.source}, version ${ffmpeg.version}` : `✖ ffmpeg   ${errLine(ffmpeg)}`,
+        ffprobe.ok ? `✓ ffprobe  ${ffprobe.path}\n           source ${ffprobe.source}, version ${ffprobe.version}` : `! ffprobe  ${errLine(ffprobe)}`,
+      ];
+      if (ffmpeg.ok) lines.push(`  encoders ${CHECKED_ENCODERS.map((e) => `${encoders[e] ? "✓" : "✖"} ${e}`).join("  ")}`);
+      lines.push(ok ? "ready to render" : "not ready to render: fix the ✖ items above");
+      out.result({ type: "doctor", ok, node, browser, ffmpeg, ffprobe, encoders }, lines.join("\n"));
+      if (!ok) process.exitCode = 2;
+    });
+}

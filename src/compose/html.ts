@@ -1,0 +1,134 @@
+/**
+ * HTML parsing helpers for the static composition model: a real HTML parser (htmlparser2 + domhandler),
+ * start offsets → 1-based lines, element descriptions for messages, and small DOM queries.
+ * `<template>` contents are parsed as ordinary children (htmlparser2 has no inert template fragment),
+ * so callers decide themselves whether to descend into templates.
+ */
+import { parseDocument } from "htmlparser2";
+import type { AnyNode, Document, Element, Text } from "domhandler";
+import { isTag, isText } from "domhandler";
+import { selectAll, selectOne } from "css-select";
+
+export type { AnyNode, Document, Element };
+
+export interface ParsedHtml {
+  source: string;
+  doc: Document;
+  /** 1-based line of a character offset into `source`. */
+  lineAt(offset: number | null | undefined): number | undefined;
+}
+
+/** Parse an HTML string, keeping start/end offsets on every node. */
+export function parseHtml(source: string): ParsedHtml {
+  const doc = parseDocument(source, {
+    withStartIndices: true,
+    withEndIndices: true,
+    lowerCaseTags: true,
+    lowerCaseAttributeNames: true,
+    decodeEntities: true,
+  });
+  const newlines: number[] = [];
+  for (let i = source.indexOf("\n"); i !== -1; i = source.indexOf("\n", i + 1)) newlines.push(i);
+  const lineAt = (offset: number | null | undefined): number | undefined => {
+    if (offset == null || offset < 0) return undefined;
+    // number of newlines strictly before `offset`
+    let lo = 0;
+    let hi = newlines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (newlines[mid]! < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
+  };
+  return { source, doc, lineAt };
+}
+
+export function attr(el: Element, name: string): string | undefined {
+  const v = el.attribs[name];
+  return v === undefined ? undefined : v;
+}
+
+export function hasAttr(el: Element, name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(el.attribs, name);
+}
+
+/** Element children only. */
+export function childElements(node: AnyNode): Element[] {
+  const kids = (node as { children?: AnyNode[] }).children ?? [];
+  return kids.filter((k): k is Element => isTag(k));
+}
+
+/** Concatenated text of the direct text children (script/style bodies). */
+export function ownText(el: Element): { text: string; offset: number | undefined } {
+  let text = "";
+  let offset: number | undefined;
+  for (const k of el.children) {
+    if (isText(k)) {
+      if (offset === undefined && (k as Text).startIndex != null) offset = (k as Text).startIndex!;
+      text += (k as Text).data;
+    }
+  }
+  return { text, offset };
+}
+
+export function parentElement(el: AnyNode): Element | null {
+  const p = el.parent;
+  return p && isTag(p) ? (p as Element) : null;
+}
+
+export function isInsideTemplate(el: AnyNode): boolean {
+  for (let p = parentElement(el); p; p = parentElement(p)) if (p.name === "template") return true;
+  return false;
+}
+
+export function closest(el: Element, pred: (e: Element) => boolean, includeSelf = false): Element | null {
+  for (let p: Element | null = includeSelf ? el : parentElement(el); p; p = parentElement(p)) if (pred(p)) return p;
+  return null;
+}
+
+/** Every element under `root` in document order (templates included). */
+export function allElements(root: AnyNode): Element[] {
+  const out: Element[] = [];
+  const walk = (n: AnyNode): void => {
+    for (const k of (n as { children?: AnyNode[] }).children ?? []) {
+      if (isTag(k)) {
+        out.push(k);
+        walk(k);
+      }
+    }
+  };
+  walk(root);
+  return out;
+}
+
+export function query(selector: string, root: AnyNode | AnyNode[]): Element[] {
+  return selectAll(selector, root as AnyNode);
+}
+
+export function queryOne(selector: string, root: AnyNode | AnyNode[]): Element | null {
+  return selectOne(selector, root as AnyNode);
+}
+
+/** First element named `name` anywhere in the document (not inside a template). */
+export function findTag(doc: Document, name: string): Element | null {
+  for (const el of allElements(doc)) if (el.name === name && !isInsideTemplate(el)) return el;
+  return null;
+}
+
+function escAttr(v: string): string {
+  const short = v.length > 40 ? `${v.slice(0, 37)}...` : v;
+  return short.replace(/"/g, "&quot;");
+}
+
+/** `<video id="intro">`, `<div class="scene a">`, `<div data-composition-id="card">`, `<audio src="x.wav">`. */
+export function describeElement(el: Element): string {
+  const parts: string[] = [el.name];
+  const id = el.attribs.id;
+  if (id) parts.push(`id="${escAttr(id)}"`);
+  else if (el.attribs["data-composition-id"]) parts.push(`data-composition-id="${escAttr(el.attribs["data-composition-id"])}"`);
+  else if (el.attribs.class) parts.push(`class="${escAttr(el.attribs.class)}"`);
+  else if (el.attribs.src) parts.push(`src="${escAttr(el.attribs.src)}"`);
+  else if (el.attribs.href) parts.push(`href="${escAttr(el.attribs.href)}"`);
+  return `<${parts.join(" ")}>`;
+}
