@@ -2,3 +2,4 @@
 export * from "./errors.js";
 export * from "./render/options.js";
 export * from "./compose/index.js";
+export * from "./upload/index.js";

@@ -15,7 +15,8 @@ import path from "node:path";
 import JSZip from "jszip";
 import picomatch from "picomatch";
 import type { CompositionModel, LintResult } from "../compose/types.js";
-import { CompositionError, EnvironmentError, UsageError } from "../errors.js";
+import { CompositionError, UsageError } from "../errors.js";
+import { loadComposition, lintProject } from "../compose/index.js";
 
 /** The static composition model API (src/compose/index.ts). */
 export interface ComposeApi {
@@ -65,20 +66,7 @@ const SECRET_OR_JUNK = picomatch(["**/.env", "**/.env.*", "**/.*", "**/.*/**", "
 /** Skipped by --include globs (but packed when referenced). */
 const BULKY = picomatch(["node_modules/**", "**/node_modules/**", "renders/**", "*.zip"], { dot: true });
 
-let composeApi: ComposeApi | undefined;
-async function defaultCompose(): Promise<ComposeApi> {
-  if (composeApi) return composeApi;
-  const spec = "../compose/index.js";
-  try {
-    composeApi = (await import(spec)) as ComposeApi;
-  } catch (e) {
-    throw new EnvironmentError("compose_unavailable", "the composition model (src/compose/index.ts) could not be loaded", {
-      hint: "rebuild the toolkit (`npm run build`)",
-      cause: e,
-    });
-  }
-  return composeApi;
-}
+const defaultCompose: ComposeApi = { loadComposition, lintProject };
 
 /** Reject absolute paths, `..` segments and backslashes in a project-relative path. */
 export function checkRelative(p: string, what = "path"): string {
@@ -132,7 +120,7 @@ export async function packProject(dir: string, o: PackOptions = {}): Promise<Pac
     throw new UsageError("project_not_found", `project folder ${dir} does not exist`, { hint: "pass the folder that contains index.html" });
   });
   const entry = checkRelative(o.entry ?? "index.html", "entry");
-  const api = o.compose ?? (await defaultCompose());
+  const api = o.compose ?? defaultCompose;
   const lint = await api.lintProject(rootReal, { entry });
   if (lint.errorCount > 0 && !o.allowLintErrors) {
     const first = lint.findings.find((f) => f.severity === "error");

@@ -1,0 +1,269 @@
+/**
+ * Cloud batch renders: one render per data row, never more than `maxInFlight` renders queued/rendering
+ * at once, resumable after a crash.
+ *
+ * The state file is rewritten atomically after every change. A row is marked `submitting` (with its
+ * `callback_id` and `Idempotency-Key`) BEFORE its create request is sent; on resume such a row is looked up
+ * by `callback_id` and adopted if the service has it, so a crash between "sent" and "saved" never
+ * produces a second render. Rows with a render_id are never submitted again.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { parse as parseCsv } from "csv-parse/sync";
+import { CloudError, UsageError } from "../errors.js";
+import type { VariableDecl } from "../compose/types.js";
+import type { CreateRenderRequest, HyperframesCloud, ProjectInput, RenderDetail } from "./client.js";
+import { downloadFile } from "./download.js";
+import { sleep } from "./http.js";
+import { slug, writeFileAtomic } from "./fsutil.js";
+
+export type RowStatus = "pending" | "submitting" | "queued" | "rendering" | "completed" | "failed" | "downloaded";
+
+export interface RowState {
+  index: number;
+  status: RowStatus;
+  callback_id: string;
+  idempotency_key: string;
+  render_id?: string;
+  video?: string;
+  error?: string;
+}
+
+export interface BatchState {
+  version: 1;
+  /** identifies the job: hash of the zip, the request settings and the rows */
+  job: string;
+  project?: ProjectInput & { asset_id?: string };
+  rows: RowState[];
+  updated_at: string;
+}
+
+export interface BatchOptions {
+  client: HyperframesCloud;
+  rows: Record<string, unknown>[];
+  /** request fields shared by every row (everything but project/variables/title/callback_id) */
+  base: Omit<CreateRenderRequest, "project">;
+  /** returns the project input (uploads once; not called again on resume when the state has it) */
+  project: () => Promise<ProjectInput>;
+  /** hash of the zip, part of the job identity */
+  zipSha256: string;
+  statePath: string;
+  /** folder for downloaded videos (default: next to the state file) */
+  outDir?: string;
+  download?: boolean;
+  maxInFlight?: number;
+  pollIntervalMs?: number;
+  signal?: AbortSignal;
+  onEvent?: (e: BatchEvent) => void;
+}
+
+export type BatchEvent =
+  | { type: "submitted"; index: number; render_id: string; recovered?: boolean }
+  | { type: "status"; index: number; render_id: string; status: RowStatus }
+  | { type: "downloaded"; index: number; render_id: string; path: string }
+  | { type: "failed"; index: number; render_id?: string; error: string }
+  | { type: "resumed"; done: number; inFlight: number; pending: number };
+
+const ACTIVE: RowStatus[] = ["submitting", "queued", "rendering"];
+
+/** Read rows from a .json (array of objects, or {rows: [...]}) or .csv (header row) file. */
+export async function readRows(file: string): Promise<Record<string, unknown>[]> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    throw new UsageError("batch_file_not_found", `--batch file ${file} does not exist`, { hint: "pass a .json or .csv file with one row per video" });
+  }
+  let rows: unknown;
+  if (/\.csv$/i.test(file)) {
+    try {
+      rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true });
+    } catch (e) {
+      throw new UsageError("invalid_batch_file", `${file} is not valid CSV: ${(e as Error).message}`, { file, hint: "the first line must name the variables" });
+    }
+  } else {
+    try {
+      rows = JSON.parse(text);
+    } catch (e) {
+      throw new UsageError("invalid_batch_file", `${file} is not valid JSON: ${(e as Error).message}`, { file });
+    }
+    if (rows && !Array.isArray(rows) && Array.isArray((rows as { rows?: unknown }).rows)) rows = (rows as { rows: unknown[] }).rows;
+  }
+  if (!Array.isArray(rows) || rows.some((r) => !r || typeof r !== "object" || Array.isArray(r)))
+    throw new UsageError("invalid_batch_file", `${file} must hold a list of objects (one per video)`, { file, hint: '[{"title": "A"}, {"title": "B"}]' });
+  if (rows.length === 0) throw new UsageError("invalid_batch_file", `${file} has no rows`, { file });
+  return rows as Record<string, unknown>[];
+}
+
+/** Coerce CSV strings to the declared variable types (number, boolean); other values pass through. */
+export function coerceRow(row: Record<string, unknown>, decls: VariableDecl[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    const d = decls.find((x) => x.id === k);
+    if (typeof v === "string" && d?.type === "number" && v.trim() !== "" && Number.isFinite(Number(v))) out[k] = Number(v);
+    else if (typeof v === "string" && d?.type === "boolean" && /^(true|false)$/i.test(v)) out[k] = v.toLowerCase() === "true";
+    else out[k] = v;
+  }
+  return out;
+}
+
+async function loadState(p: string): Promise<BatchState | undefined> {
+  if (!existsSync(p)) return undefined;
+  try {
+    const s = JSON.parse(await readFile(p, "utf8")) as BatchState;
+    if (s.version !== 1 || !Array.isArray(s.rows)) throw new Error("unknown format");
+    return s;
+  } catch (e) {
+    throw new UsageError("invalid_batch_state", `${p} is not a readable batch state file (${(e as Error).message})`, { file: p, hint: "delete it to start the batch over" });
+  }
+}
+
+export interface BatchResult {
+  state: BatchState;
+  completed: number;
+  failed: number;
+  submittedThisRun: number;
+}
+
+export async function runCloudBatch(o: BatchOptions): Promise<BatchResult> {
+  const maxInFlight = o.maxInFlight ?? 10;
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new UsageError("invalid_option", `--max-in-flight must be a positive integer, got ${maxInFlight}`);
+  const job = createHash("sha256").update(JSON.stringify([o.zipSha256, o.base, o.rows])).digest("hex").slice(0, 16);
+  const outDir = o.outDir ?? path.dirname(o.statePath);
+  let state = await loadState(o.statePath);
+  if (state && state.job !== job)
+    throw new UsageError("batch_state_mismatch", `${o.statePath} belongs to a different batch (project, settings or rows changed)`, {
+      file: o.statePath,
+      hint: "delete the state file to start over, or restore the original rows/project to resume",
+    });
+  const save = async () => {
+    state!.updated_at = new Date().toISOString();
+    await writeFileAtomic(o.statePath, JSON.stringify(state, null, 2));
+  };
+  if (!state) {
+    state = {
+      version: 1,
+      job,
+      rows: o.rows.map((_, index) => ({
+        index,
+        status: "pending",
+        callback_id: `${o.base.callback_id ? `${o.base.callback_id}-` : `hfb-${job}-`}${index + 1}`,
+        idempotency_key: randomUUID(),
+      })),
+      updated_at: "",
+    };
+    await save();
+  } else {
+    const c = (s: RowStatus[]) => state!.rows.filter((r) => s.includes(r.status)).length;
+    o.onEvent?.({ type: "resumed", done: c(["completed", "downloaded", "failed"]), inFlight: c(ACTIVE), pending: c(["pending"]) });
+  }
+  if (!state.project) {
+    state.project = await o.project();
+    await save();
+  }
+  const project = state.project as ProjectInput;
+  const title = o.base.title ?? "batch";
+  let submittedThisRun = 0;
+
+  const submit = async (row: RowState) => {
+    if (row.status === "submitting") {
+      // We may have sent it before a crash: adopt the existing render if the service has it.
+      const found = await o.client.findByCallbackId(row.callback_id, o.signal);
+      if (found) {
+        row.render_id = found.render_id;
+        row.status = found.status;
+        await save();
+        o.onEvent?.({ type: "submitted", index: row.index, render_id: found.render_id, recovered: true });
+        return;
+      }
+    }
+    row.status = "submitting";
+    await save();
+    const req: CreateRenderRequest = {
+      ...o.base,
+      project,
+      variables: { ...(o.base.variables ?? {}), ...o.rows[row.index] },
+      title: `${title} #${row.index + 1}`.slice(0, 500),
+      callback_id: row.callback_id,
+    };
+    try {
+      const r = await o.client.createRender(req, { idempotencyKey: row.idempotency_key, signal: o.signal });
+      row.render_id = r.render_id;
+      row.status = r.status;
+      submittedThisRun++;
+      await save();
+      o.onEvent?.({ type: "submitted", index: row.index, render_id: r.render_id, recovered: r.recovered });
+    } catch (e) {
+      if (e instanceof CloudError && e.status !== undefined && e.status >= 400 && e.status < 500 && e.status !== 429) {
+        // The service refused this row (bad variables...): record it and carry on with the others.
+        row.status = "failed";
+        row.error = e.message;
+        await save();
+        o.onEvent?.({ type: "failed", index: row.index, error: e.message });
+        return;
+      }
+      throw e; // network / 5xx after retries: stop; the row stays "submitting" and is checked on resume
+    }
+  };
+
+  const finish = async (row: RowState, d: RenderDetail) => {
+    if (d.status === "failed") {
+      row.status = "failed";
+      row.error = d.failure_message ?? "render failed";
+      await save();
+      o.onEvent?.({ type: "failed", index: row.index, render_id: row.render_id, error: row.error });
+      return;
+    }
+    row.status = "completed";
+    await save();
+    o.onEvent?.({ type: "status", index: row.index, render_id: row.render_id!, status: "completed" });
+    if (o.download !== false && d.video_url) {
+      const ext = d.format ?? o.base.format ?? "mp4";
+      const dest = path.join(outDir, `${slug(title)}-${String(row.index + 1).padStart(String(o.rows.length).length, "0")}.${ext}`);
+      await downloadFile(d.video_url, dest, { signal: o.signal });
+      row.video = dest;
+      row.status = "downloaded";
+      await save();
+      o.onEvent?.({ type: "downloaded", index: row.index, render_id: row.render_id!, path: dest });
+    }
+  };
+
+  for (;;) {
+    if (o.signal?.aborted) throw o.signal.reason;
+    // Completed-but-not-downloaded rows (e.g. a crash during download).
+    for (const row of state.rows)
+      if (row.status === "completed" && o.download !== false && row.render_id) await finish(row, await o.client.getRender(row.render_id, o.signal));
+    // Fill free slots.
+    const active = () => state!.rows.filter((r) => ACTIVE.includes(r.status));
+    for (const row of state.rows) {
+      if (row.status === "submitting" && !row.render_id) {
+        await submit(row); // interrupted submission (already counted as in flight): adopt or re-send
+        continue;
+      }
+      if (row.status !== "pending") continue;
+      if (active().length >= maxInFlight) break;
+      await submit(row);
+    }
+    const inFlight = active();
+    if (inFlight.length === 0 && !state.rows.some((r) => r.status === "pending")) break;
+    await sleep(o.pollIntervalMs ?? 3000, o.signal);
+    for (const row of inFlight) {
+      if (!row.render_id) continue;
+      const d = await o.client.getRender(row.render_id, o.signal);
+      if (d.status === "completed" || d.status === "failed") await finish(row, d);
+      else if (d.status !== row.status) {
+        row.status = d.status;
+        await save();
+        o.onEvent?.({ type: "status", index: row.index, render_id: row.render_id, status: d.status });
+      }
+    }
+  }
+  return {
+    state,
+    completed: state.rows.filter((r) => r.status === "completed" || r.status === "downloaded").length,
+    failed: state.rows.filter((r) => r.status === "failed").length,
+    submittedThisRun,
+  };
+}

@@ -1,0 +1,24 @@
+/** Cloud rendering: packager, HyperFrames API client, uploads, downloads, webhooks, batch, listener. */
+export { packProject, checkRelative, type PackOptions, type PackResult, type PackedFile, type ComposeApi } from "./packager.js";
+export {
+  HyperframesCloud,
+  type CloudClientOptions,
+  type CreateRenderRequest,
+  type CreateResult,
+  type CreateOptions,
+  type RenderCreated,
+  type RenderDetail,
+  type RenderStatus,
+  type ProjectInput,
+  type Page,
+  type Asset,
+  type DirectUploadInit,
+  type WaitOptions,
+} from "./client.js";
+export { DEFAULT_API_BASE, parseRetryAfter, type HttpOptions } from "./http.js";
+export { uploadProject, chooseUploadMethod, DEFAULT_INLINE_MAX, MULTIPART_MAX, type UploadMethod, type UploadOptions, type UploadResult } from "./upload.js";
+export { downloadFile, type DownloadOptions } from "./download.js";
+export { verifyWebhook, signWebhook, type WebhookVerification, type WebhookFailure, type HyperframesWebhookEvent, type VerifyOptions } from "./webhooks.js";
+export { estimateCost, formatCost, RATES_PER_MINUTE, type CostEstimate } from "./pricing.js";
+export { runCloudBatch, readRows, coerceRow, type BatchOptions, type BatchState, type BatchEvent, type BatchResult, type RowState } from "./batch.js";
+export { startWebhookListener, type ListenOptions, type ListenEvent, type WebhookListener } from "./listen.js";

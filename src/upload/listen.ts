@@ -1,0 +1,145 @@
+/**
+ * A small webhook receiver for `hyperframes cloud listen`: verifies each delivery (HMAC of the raw body,
+ * timestamp window), de-duplicates on `Heygen-Event-Id`, answers 2xx at once (HeyGen wants an answer
+ * within 10 s), and downloads finished videos in the background.
+ */
+import http from "node:http";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import { verifyWebhook, type HyperframesWebhookEvent, type WebhookFailure } from "./webhooks.js";
+import { downloadFile } from "./download.js";
+import { slug } from "./fsutil.js";
+import type { HyperframesCloud } from "./client.js";
+
+export type ListenEvent =
+  | { type: "listening"; url: string }
+  | { type: "webhook"; event_id?: string; event_type: string; render_id?: string; callback_id?: string | null }
+  | { type: "duplicate"; event_id: string }
+  | { type: "rejected"; reason: WebhookFailure | "too_large" | "method"; message: string }
+  | { type: "downloaded"; render_id: string; path: string }
+  | { type: "download_failed"; render_id: string; message: string }
+  | { type: "render_failed"; render_id?: string; message: string };
+
+export interface ListenOptions {
+  secret: string;
+  port?: number;
+  host?: string;
+  /** folder for downloaded videos (default ./renders) */
+  outDir?: string;
+  download?: boolean;
+  toleranceSeconds?: number;
+  /** used to look up the video URL when the event does not carry one */
+  client?: HyperframesCloud;
+  onEvent?: (e: ListenEvent) => void;
+  maxBodyBytes?: number;
+}
+
+export interface WebhookListener {
+  url: string;
+  server: http.Server;
+  /** background downloads started so far */
+  pending: Set<Promise<void>>;
+  close(): Promise<void>;
+}
+
+export async function startWebhookListener(o: ListenOptions): Promise<WebhookListener> {
+  const seen = new Set<string>();
+  const seenOrder: string[] = [];
+  const downloading = new Set<string>();
+  const pending = new Set<Promise<void>>();
+  const outDir = path.resolve(o.outDir ?? "renders");
+  const maxBody = o.maxBodyBytes ?? 1024 * 1024;
+  const emit = (e: ListenEvent) => o.onEvent?.(e);
+
+  const remember = (id: string) => {
+    seen.add(id);
+    seenOrder.push(id);
+    if (seenOrder.length > 10_000) seen.delete(seenOrder.shift()!);
+  };
+
+  const background = (ev: HyperframesWebhookEvent) => {
+    const d = ev.event_data ?? {};
+    const renderId = d.render_id ?? "unknown";
+    if (ev.event_type.endsWith(".fail")) {
+      emit({ type: "render_failed", render_id: d.render_id, message: String(d.failure_message ?? "render failed") });
+      return;
+    }
+    if (!ev.event_type.endsWith(".success") || o.download === false) return;
+    if (downloading.has(renderId)) return;
+    downloading.add(renderId);
+    const job = (async () => {
+      try {
+        let url = d.video_url ?? d.url ?? undefined;
+        if (!url && o.client && d.render_id) url = (await o.client.getRender(d.render_id)).video_url ?? undefined;
+        if (!url) throw new Error("the event has no video URL");
+        const ext = /\.(mp4|webm|mov)(\?|$)/.exec(url)?.[1] ?? "mp4";
+        const dest = path.join(outDir, `${slug(String(d.callback_id ?? renderId))}-${slug(renderId)}.${ext}`);
+        if (!existsSync(dest)) await downloadFile(url, dest);
+        emit({ type: "downloaded", render_id: renderId, path: dest });
+      } catch (e) {
+        downloading.delete(renderId);
+        emit({ type: "download_failed", render_id: renderId, message: (e as Error).message });
+      }
+    })();
+    pending.add(job);
+    void job.finally(() => pending.delete(job));
+  };
+
+  const server = http.createServer((req, res) => {
+    const answer = (status: number, body: Record<string, unknown>) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== "POST") {
+      emit({ type: "rejected", reason: "method", message: `${req.method} is not POST` });
+      return answer(405, { error: "POST only" });
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooBig = false;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > maxBody) tooBig = true;
+      else chunks.push(c);
+    });
+    req.on("end", () => {
+      if (tooBig) {
+        emit({ type: "rejected", reason: "too_large", message: `body over ${maxBody} bytes` });
+        return answer(413, { error: "too large" });
+      }
+      const raw = Buffer.concat(chunks);
+      const v = verifyWebhook(raw, req.headers as Record<string, string>, o.secret, { toleranceSeconds: o.toleranceSeconds ?? 300 });
+      if (!v.ok) {
+        emit({ type: "rejected", reason: v.reason, message: v.message });
+        return answer(v.reason === "bad_signature" ? 401 : 400, { error: v.reason });
+      }
+      const id = v.eventId;
+      if (id && seen.has(id)) {
+        emit({ type: "duplicate", event_id: id });
+        return answer(200, { ok: true, duplicate: true });
+      }
+      if (id) remember(id);
+      answer(200, { ok: true });
+      emit({ type: "webhook", event_id: id, event_type: v.event.event_type, render_id: v.event.event_data?.render_id, callback_id: v.event.event_data?.callback_id });
+      background(v.event);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(o.port ?? 0, o.host ?? "127.0.0.1", () => resolve());
+  });
+  const a = server.address() as AddressInfo;
+  const url = `http://${a.family === "IPv6" ? `[${a.address}]` : a.address}:${a.port}`;
+  emit({ type: "listening", url });
+  return {
+    url,
+    server,
+    pending,
+    close: async () => {
+      await Promise.allSettled([...pending]);
+      server.closeAllConnections?.();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
