@@ -3,3 +3,4 @@ export * from "./errors.js";
 export * from "./render/options.js";
 export * from "./compose/index.js";
 export * from "./upload/index.js";
+export * from "./preview/index.js";

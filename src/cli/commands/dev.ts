@@ -1,4 +1,72 @@
+/** `hyperframes dev [dir]`: live preview with a player, hot reload and a variables panel. */
 import type { Command } from "commander";
+import { UsageError } from "../../errors.js";
+import { createOutput } from "../output.js";
+import { startPreview, DEFAULT_PREVIEW_HOST as DEFAULT_HOST, DEFAULT_PREVIEW_PORT as DEFAULT_PORT } from "../../preview/index.js";
 
-/** Placeholder: `hyperframes dev` is implemented by its own issue. */
-export function register(_program: Command): void {}
+export function register(program: Command): void {
+  program
+    .command("dev")
+    .description("live preview in the browser: player, clip lanes, variables panel; reloads on every save")
+    .argument("[dir]", "project folder", ".")
+    .option("-p, --port <n>", "port to listen on (the next free one is used if it is taken)", String(DEFAULT_PORT))
+    .option("--host <host>", "interface to bind; use 0.0.0.0 to allow other machines", DEFAULT_HOST)
+    .option("--open", "open the preview in your browser")
+    .option("--json", "print machine-readable events (listening, reload) on stdout")
+    .addHelpText(
+      "after",
+      `
+Keys in the player: Space play/pause · ←/→ one frame (Shift: one second) · Home/End · L loop
+
+Examples:
+  $ hyperframes dev                     preview ./index.html on http://localhost:${DEFAULT_PORT}
+  $ hyperframes dev my-video --open     and open it in the browser
+  $ hyperframes dev --port 4000 --host 0.0.0.0`,
+    )
+    .action(async (dir: string, opts: { port: string; host: string; open?: boolean; json?: boolean }) => {
+      const out = createOutput(!!opts.json);
+      const port = Number(opts.port);
+      if (!/^\d+$/.test(String(opts.port)) || port < 1 || port > 65535)
+        throw new UsageError("preview_bad_port", `--port ${opts.port} is not a valid port`, { hint: "use a number between 1 and 65535" });
+      const server = await startPreview({
+        project: dir,
+        port,
+        host: opts.host,
+        open: !!opts.open,
+        onReload: (files) => {
+          out.event({ type: "reload", files });
+          out.info(`  reload ${files.slice(0, 3).join(", ")}${files.length > 3 ? ` (+${files.length - 3})` : ""}`);
+        },
+      });
+      if (server.port !== server.requestedPort) out.warn(`port ${server.requestedPort} is in use; using ${server.port} instead`);
+      out.event({ type: "listening", url: server.url, port: server.port, host: server.host, project: server.project, compositions: server.compositions.map((c) => c.file) });
+      if (!out.json) {
+        process.stdout.write(`\n  HyperFrames preview  ${server.url}\n`);
+        process.stdout.write(`  project  ${server.project}  (${server.compositions.map((c) => c.file).join(", ")})\n`);
+        if (server.host !== DEFAULT_HOST && server.host !== "localhost") process.stdout.write(`  listening on ${server.host}:${server.port}\n`);
+        process.stdout.write(`  press Ctrl-C to stop\n\n`);
+      }
+      await new Promise<void>((resolve) => {
+        let stopping = false;
+        const stop = (signal: NodeJS.Signals) => {
+          if (stopping) {
+            process.exit(130);
+          }
+          stopping = true;
+          out.info(`\n  stopping (${signal})…`);
+          server
+            .close()
+            .catch((e: unknown) => out.warn(`while closing: ${(e as Error).message}`))
+            .finally(() => {
+              process.off("SIGINT", stop);
+              process.off("SIGTERM", stop);
+              // anything a composition or a render left behind must not keep the process alive
+              setTimeout(() => process.exit(0), 1500).unref();
+              resolve();
+            });
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+      });
+    });
+}

@@ -1,0 +1,451 @@
+/**
+ * The player UI (browser side of `hyperframes dev`). Loads the composition in an iframe at its own URL,
+ * drives it through the runtime's `window.__player` / `window.__hf` (same origin), and keeps the time and
+ * variables across hot reloads, variable edits and page reloads (they live in the URL).
+ */
+import { $, h, formatTime, toast, copyText } from "./dom.js";
+import { readUrlState, writeUrlState } from "./url-state.js";
+import { VariablesPanel } from "./variables.js";
+import { Timeline } from "./timeline.js";
+import { ErrorOverlay } from "./overlay.js";
+import { RenderPanel } from "./render-panel.js";
+import { connectHmr } from "./hmr.js";
+import type { Clip, CompositionDetails, CompositionWindow, PageError, ProjectInfo } from "./types.js";
+
+const READY_TIMEOUT_MS = 15000;
+const PLAY_ICON = '<svg viewBox="0 0 16 16"><path d="M4 2l10 6-10 6z"/></svg>';
+const PAUSE_ICON = '<svg viewBox="0 0 16 16"><path d="M3 2h4v12H3zM9 2h4v12H9z"/></svg>';
+
+function frameCount(duration: number, fps: number): number {
+  const exact = duration * fps;
+  return Math.abs(exact - Math.round(exact)) < 1e-3 ? Math.round(exact) : Math.ceil(exact);
+}
+
+class PreviewApp {
+  info: ProjectInfo | null = null;
+  details: CompositionDetails | null = null;
+  comp = "";
+  vars: Record<string, unknown> = {};
+  time = 0;
+  duration = 0;
+  fps = 30;
+  playing = false;
+  loop = false;
+  rate = 1;
+  ready = false;
+  token = 0;
+  loads = 0;
+  errors: PageError[] = [];
+  clips: Clip[] = [];
+  lastCopied = "";
+  private frame: HTMLIFrameElement | null = null;
+  private win: CompositionWindow | null = null;
+  private pending: { token: number; frame: HTMLIFrameElement } | null = null;
+
+  private readonly box = $("frame-box");
+  private readonly stage = $("stage");
+  private readonly loading = $("loading");
+  private readonly overlay = new ErrorOverlay();
+  private readonly picker = $<HTMLSelectElement>("comp-picker");
+  private readonly panel = new VariablesPanel($("vars"), $("vars-count"), (o) => this.onVariables(o));
+  private readonly timeline = new Timeline({
+    onSeek: (t, final) => this.seek(t, final),
+    onClip: (c) => this.seek(c.start ?? 0, true),
+  });
+
+  constructor() {
+    new RenderPanel(() => ({ composition: this.comp, variables: this.vars }));
+    this.bindControls();
+    new ResizeObserver(() => this.layout()).observe(this.stage);
+    window.addEventListener("message", (ev) => this.onMessage(ev));
+    connectHmr({ onReload: () => void this.hotReload(), onConnection: (up) => this.setConnection(up) });
+    requestAnimationFrame(() => this.tick());
+  }
+
+  async start(): Promise<void> {
+    const url = readUrlState();
+    this.time = url.time;
+    this.vars = url.vars;
+    await this.fetchInfo(url.comp);
+    if (!this.details) {
+      this.loading.textContent = "No composition found in this folder.";
+      return;
+    }
+    this.panel.setSchema(this.details.variables, this.vars);
+    this.load(this.time, false);
+  }
+
+  // ------------------------------------------------------------------ project info
+  private async fetchInfo(comp?: string): Promise<void> {
+    const r = await fetch(`/__hyperframes/api/project${comp ? `?comp=${encodeURIComponent(comp)}` : ""}`, { cache: "no-store" });
+    const info = (await r.json()) as ProjectInfo;
+    this.info = info;
+    this.details = info.composition;
+    this.comp = info.composition?.file ?? "";
+    this.picker.textContent = "";
+    for (const c of info.compositions) this.picker.append(h("option", { value: c.file }, `${c.file}  ·  #${c.id}`));
+    this.picker.value = this.comp;
+    this.picker.disabled = info.compositions.length < 2;
+    if (this.details) {
+      if (!this.ready) {
+        this.duration = this.details.duration;
+        this.fps = this.details.fps;
+        this.clips = this.details.clips;
+        this.timeline.setData(this.duration, this.fps, this.clips);
+      }
+      this.layout();
+      this.drawMeta();
+    }
+  }
+
+  private drawMeta(): void {
+    const d = this.details;
+    $("comp-meta").textContent = d ? `${d.width}×${d.height} · ${this.fps} fps · ${this.duration.toFixed(2)} s` : "";
+  }
+
+  // ------------------------------------------------------------------ loading the composition
+  private compUrl(token: number): string {
+    const q = new URLSearchParams();
+    if (Object.keys(this.vars).length) q.set("hf-vars", JSON.stringify(this.vars));
+    q.set("hf-load", String(token));
+    return `/${this.comp.split("/").map(encodeURIComponent).join("/")}?${q}`;
+  }
+
+  /** (Re)load the iframe, then restore `restoreTime` and, if asked, resume playback. The old frame stays up until the new one is ready. */
+  load(restoreTime: number, resume: boolean): void {
+    const token = ++this.token;
+    this.ready = false;
+    this.errors = [];
+    const frame = h("iframe", { title: "composition", allow: "autoplay; fullscreen", "data-token": String(token) });
+    this.size(frame);
+    frame.style.visibility = this.frame ? "hidden" : "visible";
+    frame.addEventListener("load", () => void this.attach(token, frame, restoreTime, resume), { once: true });
+    frame.src = this.compUrl(token);
+    this.box.prepend(frame);
+    this.pending = { token, frame };
+  }
+
+  private async attach(token: number, frame: HTMLIFrameElement, restoreTime: number, resume: boolean): Promise<void> {
+    const win = frame.contentWindow as CompositionWindow | null;
+    const stale = () => token !== this.token;
+    const fail = (e: PageError) => {
+      if (stale()) return;
+      this.swap(frame, win);
+      this.addError(e);
+    };
+    if (!win) return fail({ kind: "exception", message: "the composition frame has no window" });
+    for (const e of win.__hfPreviewErrors ?? []) this.addError(e, false);
+    win.addEventListener("keydown", (ev) => this.onKey(ev));
+    const hf = win.__hf;
+    if (!hf || !win.__player) return fail({ kind: "exception", message: "the HyperFrames runtime did not start in this page (window.__hf is missing)" });
+    let timer = 0;
+    try {
+      await Promise.race([
+        hf.ready,
+        new Promise((_, rej) => (timer = window.setTimeout(() => rej(Object.assign(new Error(`not ready after ${READY_TIMEOUT_MS / 1000} s`), { timeout: true })), READY_TIMEOUT_MS))),
+      ]);
+    } catch (e) {
+      const err = e as Error & { timeout?: boolean };
+      return fail({ kind: err.timeout ? "timeout" : "exception", message: err.timeout ? `${err.message}: ${JSON.stringify((hf as any).pendingReady ?? {})}` : err.message ?? String(e) });
+    } finally {
+      clearTimeout(timer);
+    }
+    if (stale()) return;
+    const player = win.__player;
+    this.duration = hf.duration || player.getDuration() || this.details?.duration || 0;
+    this.fps = hf.fps || this.details?.fps || 30;
+    try {
+      this.clips = hf.clips();
+    } catch {
+      this.clips = this.details?.clips ?? [];
+    }
+    this.timeline.setData(this.duration, this.fps, this.clips);
+    player.setPlaybackRate(this.rate);
+    player.setLoop?.(this.loop);
+    const t = Math.max(0, Math.min(restoreTime, this.lastFrameTime()));
+    try {
+      await player.seek(t);
+    } catch (e) {
+      return fail({ kind: "exception", message: `seek failed: ${(e as Error).message}` });
+    }
+    if (stale()) return;
+    this.time = player.getTime();
+    this.swap(frame, win);
+    this.ready = true;
+    this.loads++;
+    if (resume) player.play();
+    if (hf.error && !this.errors.length) this.addError({ kind: "exception", message: hf.error }, false);
+    if (this.errors.length) this.overlay.show(this.errors, this.details);
+    else this.overlay.hide();
+    this.drawMeta();
+    this.render();
+  }
+
+  /** Make `frame` the visible one; drop the others. */
+  private swap(frame: HTMLIFrameElement, win: CompositionWindow | null): void {
+    for (const f of Array.from(this.box.querySelectorAll("iframe"))) if (f !== frame) f.remove();
+    frame.style.visibility = "visible";
+    this.frame = frame;
+    this.win = win;
+    this.pending = null;
+    this.loading.style.display = "none";
+  }
+
+  private addError(e: PageError, show = true): void {
+    if (this.errors.some((x) => x.message === e.message || e.message.startsWith(x.message))) return;
+    this.errors.push(e);
+    if (show) {
+      this.overlay.show(this.errors, this.details);
+      // the page may be stuck loading: show it now rather than the previous version
+      if (this.pending && !this.ready) this.swap(this.pending.frame, this.pending.frame.contentWindow as CompositionWindow);
+    }
+  }
+
+  private onMessage(ev: MessageEvent): void {
+    const d = ev.data;
+    if (!d || typeof d !== "object") return;
+    const current = this.pending?.frame.contentWindow ?? this.frame?.contentWindow;
+    if (ev.source !== current) return;
+    if ((d.source === "hf-preview-bridge" || d.source === "hf-preview") && d.type === "error") {
+      this.addError({ kind: d.kind ?? "exception", message: String(d.message), file: d.file, line: d.line, column: d.column, stack: d.stack });
+    } else if (d.source === "hf-preview" && d.type === "media-autoplay-blocked") {
+      toast("The browser blocked media playback: click play once more to allow sound");
+    }
+  }
+
+  private async hotReload(): Promise<void> {
+    const wasPlaying = this.playing;
+    const t = this.time;
+    if (this.win?.__player && wasPlaying) this.win.__player.pause();
+    const info = this.fetchInfo(this.comp).catch(() => undefined);
+    this.load(t, wasPlaying);
+    await info;
+    if (this.details) {
+      const before = JSON.stringify(this.panel.schema);
+      if (before !== JSON.stringify(this.details.variables)) this.panel.setSchema(this.details.variables, this.vars);
+      if (this.errors.length) this.overlay.show(this.errors, this.details);
+    }
+  }
+
+  private onVariables(overrides: Record<string, unknown>): void {
+    this.vars = overrides;
+    this.writeUrl();
+    this.load(this.time, this.playing);
+  }
+
+  // ------------------------------------------------------------------ transport
+  private lastFrameTime(): number {
+    const n = frameCount(this.duration, this.fps);
+    return n > 0 ? (n - 1) / this.fps : 0;
+  }
+
+  seek(t: number, final = true): void {
+    const f = Math.round(Math.max(0, Math.min(t, this.lastFrameTime())) * this.fps);
+    this.time = f / this.fps;
+    if (this.ready && this.win?.__player) void this.win.__player.seek(this.time);
+    this.render();
+    if (final) this.writeUrl();
+  }
+
+  step(frames: number): void {
+    if (this.playing) this.pause();
+    const f = Math.round(this.time * this.fps) + frames;
+    this.seek(f / this.fps);
+  }
+
+  play(): void {
+    if (!this.ready || !this.win?.__player) return;
+    if (this.time >= this.lastFrameTime() - 1e-6 && !this.loop) this.win.__player.seek(0);
+    this.win.__player.play();
+    this.playing = true;
+    this.render();
+  }
+
+  pause(): void {
+    this.win?.__player?.pause();
+    this.playing = false;
+    if (this.win?.__player) this.time = this.win.__player.getTime();
+    this.render();
+    this.writeUrl();
+  }
+
+  toggle(): void {
+    if (this.playing) this.pause();
+    else this.play();
+  }
+
+  setLoop(on: boolean): void {
+    this.loop = on;
+    this.win?.__player?.setLoop?.(on);
+    $("btn-loop").classList.toggle("on", on);
+  }
+
+  setRate(r: number): void {
+    this.rate = r;
+    this.win?.__player?.setPlaybackRate(r);
+    $<HTMLSelectElement>("rate").value = String(r);
+  }
+
+  private tick(): void {
+    const p = this.ready ? this.win?.__player : undefined;
+    if (p) {
+      const t = p.getTime();
+      const playing = p.isPlaying();
+      if (t !== this.time || playing !== this.playing) {
+        const stopped = this.playing && !playing;
+        this.time = t;
+        this.playing = playing;
+        this.render();
+        if (stopped) this.writeUrl();
+      }
+    }
+    requestAnimationFrame(() => this.tick());
+  }
+
+  private render(): void {
+    $("time").innerHTML = "";
+    $("time").append(formatTime(this.time), " ", h("span", { class: "dur" }, `/ ${formatTime(this.duration)}`));
+    const n = frameCount(this.duration, this.fps);
+    $("frameno").textContent = `frame ${Math.round(this.time * this.fps)} / ${Math.max(0, n - 1)}`;
+    $("btn-play").innerHTML = this.playing ? PAUSE_ICON : PLAY_ICON;
+    this.timeline.setTime(this.time);
+  }
+
+  private writeUrl(): void {
+    writeUrlState({ comp: this.comp === "index.html" && (this.info?.compositions.length ?? 0) < 2 ? undefined : this.comp, time: this.time, vars: this.vars });
+  }
+
+  // ------------------------------------------------------------------ layout and controls
+  private size(frame: HTMLIFrameElement): void {
+    const d = this.details;
+    if (!d) return;
+    frame.width = String(d.width);
+    frame.height = String(d.height);
+    frame.style.width = `${d.width}px`;
+    frame.style.height = `${d.height}px`;
+  }
+
+  private layout(): void {
+    const d = this.details;
+    if (!d) return;
+    const pad = 32;
+    const sw = Math.max(50, this.stage.clientWidth - pad * 2);
+    const sh = Math.max(50, this.stage.clientHeight - pad * 2);
+    const s = Math.min(sw / d.width, sh / d.height);
+    this.box.style.width = `${Math.round(d.width * s)}px`;
+    this.box.style.height = `${Math.round(d.height * s)}px`;
+    for (const f of Array.from(this.box.querySelectorAll("iframe"))) {
+      this.size(f);
+      f.style.transform = `scale(${s})`;
+    }
+    this.box.dataset.scale = String(s);
+  }
+
+  private bindControls(): void {
+    $("btn-play").addEventListener("click", () => this.toggle());
+    $("btn-prev").addEventListener("click", () => this.step(-1));
+    $("btn-next").addEventListener("click", () => this.step(1));
+    $("btn-start").addEventListener("click", () => this.seek(0));
+    $("btn-end").addEventListener("click", () => {
+      if (this.playing) this.pause();
+      this.seek(this.lastFrameTime());
+    });
+    $("btn-loop").addEventListener("click", () => this.setLoop(!this.loop));
+    $<HTMLSelectElement>("rate").addEventListener("change", (ev) => this.setRate(Number((ev.target as HTMLSelectElement).value) || 1));
+    this.picker.addEventListener("change", () => void this.switchComposition(this.picker.value));
+    $("vars-reset").addEventListener("click", () => this.panel.reset());
+    $("vars-copy").addEventListener("click", () => void this.copyVariables());
+    document.addEventListener("keydown", (ev) => this.onKey(ev));
+    // a new iframe needs the current scale
+    new MutationObserver(() => this.layout()).observe(this.box, { childList: true });
+  }
+
+  private async switchComposition(file: string): Promise<void> {
+    if (this.playing) this.pause();
+    this.vars = {};
+    this.time = 0;
+    this.ready = false;
+    await this.fetchInfo(file);
+    this.panel.setSchema(this.details?.variables ?? [], {});
+    this.writeUrl();
+    this.load(0, false);
+  }
+
+  private async copyVariables(): Promise<void> {
+    const json = JSON.stringify(this.vars);
+    const arg = `--variables '${json.replace(/'/g, "'\\''")}'`;
+    this.lastCopied = arg;
+    const ok = await copyText(arg);
+    toast(ok ? `Copied: ${arg}` : `Copy failed; the argument is: ${arg}`);
+  }
+
+  onKey(ev: KeyboardEvent): void {
+    const t = ev.target as HTMLElement | null;
+    if (t && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA" || t.isContentEditable)) return;
+    if (ev.metaKey || ev.ctrlKey || ev.altKey) return;
+    switch (ev.key) {
+      case " ":
+      case "k":
+        this.toggle();
+        break;
+      case "ArrowLeft":
+        this.step(ev.shiftKey ? -Math.round(this.fps) : -1);
+        break;
+      case "ArrowRight":
+        this.step(ev.shiftKey ? Math.round(this.fps) : 1);
+        break;
+      case "Home":
+        this.seek(0);
+        break;
+      case "End":
+        if (this.playing) this.pause();
+        this.seek(this.lastFrameTime());
+        break;
+      case "l":
+      case "L":
+        this.setLoop(!this.loop);
+        break;
+      default:
+        return;
+    }
+    ev.preventDefault();
+  }
+
+  private setConnection(up: boolean): void {
+    $("conn-dot").className = `status-dot ${up ? "live" : "err"}`;
+    $("conn-text").textContent = up ? "live" : "disconnected";
+  }
+
+  /** Snapshot for tests and debugging. */
+  snapshot() {
+    return {
+      comp: this.comp,
+      time: this.time,
+      duration: this.duration,
+      fps: this.fps,
+      playing: this.playing,
+      loop: this.loop,
+      rate: this.rate,
+      ready: this.ready,
+      token: this.token,
+      loads: this.loads,
+      vars: { ...this.vars },
+      errors: this.errors.map((e) => ({ ...e })),
+      overlay: this.overlay.visible,
+      clips: this.clips.length,
+      lastCopied: this.lastCopied,
+      scale: Number(this.box.dataset.scale || 0),
+    };
+  }
+
+  /** The iframe window currently shown. */
+  get compositionWindow(): CompositionWindow | null {
+    return this.win;
+  }
+}
+
+const app = new PreviewApp();
+(window as any).__hfPreview = app;
+app.start().catch((e) => {
+  $("loading").textContent = `Could not start the preview: ${(e as Error).message}`;
+});

@@ -1,0 +1,54 @@
+/**
+ * Turns a composition's HTML into the page the preview iframe loads: the in-page runtime (preview mode, with
+ * the variable overrides) plus a tiny bridge, first in <head>, that reports uncaught errors and failed
+ * script/style loads to the player before any composition script runs.
+ */
+import { injectRuntime } from "../compose/inject.js";
+
+export const RUNTIME_URL = "/__hyperframes/runtime.js";
+/** Query parameter of a composition URL carrying the variable overrides as JSON. */
+export const VARS_PARAM = "hf-vars";
+
+/** Runs before the runtime and the composition: collects errors into window.__hfPreviewErrors and tells the parent. */
+const BRIDGE = `(function(){
+var errs = window.__hfPreviewErrors = [];
+function post(e){ errs.push(e); try { if (window.parent && window.parent !== window) window.parent.postMessage(Object.assign({ source: "hf-preview-bridge", type: "error" }, e), "*"); } catch (_) {} }
+window.addEventListener("error", function(ev){
+  var t = ev.target;
+  if (t && t !== window && t.tagName) {
+    var tag = String(t.tagName).toLowerCase();
+    if (tag === "script" || tag === "link") post({ kind: "resource", message: "could not load " + (t.src || t.href), file: t.src || t.href });
+    return;
+  }
+  post({ kind: "exception", message: ev.message || String(ev.error), file: ev.filename, line: ev.lineno, column: ev.colno, stack: ev.error && ev.error.stack ? String(ev.error.stack) : undefined });
+}, true);
+window.addEventListener("unhandledrejection", function(ev){
+  var r = ev.reason;
+  post({ kind: "rejection", message: "unhandled promise rejection: " + (r && r.message ? r.message : String(r)), stack: r && r.stack ? String(r.stack) : undefined });
+});
+})();`;
+
+/** Insert `snippet` right after the opening <head> tag (or <html>, or at the very start). */
+export function insertAtHeadTop(html: string, snippet: string): string {
+  const head = /<head(\s[^>]*)?>/i.exec(html);
+  if (head) return html.slice(0, head.index + head[0].length) + snippet + html.slice(head.index + head[0].length);
+  const root = /<html(\s[^>]*)?>/i.exec(html);
+  if (root) return html.slice(0, root.index + root[0].length) + `<head>${snippet}</head>` + html.slice(root.index + root[0].length);
+  return snippet + html;
+}
+
+/** Parse the `hf-vars` query value; invalid JSON or a non-object yields undefined (the page uses its defaults). */
+export function parseVarsParam(raw: string | null): Record<string, unknown> | undefined {
+  if (!raw) return undefined;
+  try {
+    const v = JSON.parse(raw) as unknown;
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function buildCompositionPage(html: string, opts: { variables?: Record<string, unknown>; fps?: number } = {}): string {
+  const withRuntime = injectRuntime(html, { mode: "preview", variables: opts.variables, fps: opts.fps, runtimeSrc: RUNTIME_URL });
+  return insertAtHeadTop(withRuntime, `<script data-hf-preview-bridge>${BRIDGE}</script>`);
+}

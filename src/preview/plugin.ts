@@ -1,0 +1,241 @@
+/**
+ * The Vite plugin behind `hyperframes dev`:
+ *  - serves the player UI at `/` (and `/__hyperframes/`), its script, and the in-page runtime;
+ *  - serves each top-level composition HTML with the runtime injected (variable overrides from `?hf-vars=`),
+ *    sub-composition files and classic scripts untouched (Vite would otherwise transform them as modules);
+ *  - answers `/__hyperframes/api/project` (picker, size, variables, static clips, lint findings);
+ *  - runs draft renders (`POST /__hyperframes/render`, progress by polling or SSE);
+ *  - turns every file change in the project into one `hf:reload` HMR event (Vite's own HMR is switched off,
+ *    so the player decides: it reloads the iframe and restores the time and variables).
+ */
+import type { Plugin, ViteDevServer } from "vite";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createReadStream, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { getRuntimeScript } from "../compose/runtime-bundle.js";
+import { isHyperframesError } from "../errors.js";
+import { buildCompositionPage, parseVarsParam, VARS_PARAM } from "./compose-page.js";
+import { getClientScript } from "./client-bundle.js";
+import { playerPage } from "./player-page.js";
+import { describeComposition, describeForPreview, discoverCompositions } from "./project.js";
+import { RenderJobs, type RenderJobRequest } from "./render-jobs.js";
+
+export interface PreviewPluginOptions {
+  /** absolute project directory */
+  project: string;
+  /** called with project-relative paths whenever a reload is sent */
+  onReload?: (files: string[]) => void;
+  /** debounce for grouping file events into one reload, ms */
+  reloadDebounceMs?: number;
+}
+
+export interface PreviewPluginApi {
+  jobs: RenderJobs;
+}
+
+const CLASSIC_TYPES: Record<string, string> = {
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".cjs": "text/javascript; charset=utf-8",
+  ".ts": "text/javascript; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+};
+
+/** Directories whose changes never reload the preview (render outputs, temp files). */
+export const IGNORED_DIRS = ["renders", "node_modules", ".git"];
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
+  res.statusCode = status;
+  res.setHeader("Content-Type", type);
+  res.setHeader("Cache-Control", "no-store");
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  send(res, status, "application/json; charset=utf-8", JSON.stringify(body));
+}
+
+function errorJson(e: unknown): Record<string, unknown> {
+  if (isHyperframesError(e)) return { error: e.toJSON() };
+  return { error: { code: "internal", message: (e as Error)?.message ?? String(e) } };
+}
+
+async function readBody(req: IncomingMessage, limit = 1 << 20): Promise<string> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const c of req as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > limit) throw new Error("request body too large");
+    chunks.push(c);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Resolve a URL path inside the project; undefined if it escapes the project or isn't a file. */
+function projectFile(project: string, urlPath: string): string | undefined {
+  const rel = urlPath.replace(/^\/+/, "");
+  const full = path.resolve(project, rel);
+  if (full !== project && !full.startsWith(project + path.sep)) return undefined;
+  try {
+    return statSync(full).isFile() ? full : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isIgnored(rel: string): boolean {
+  const first = rel.split("/")[0] ?? "";
+  return IGNORED_DIRS.includes(first) || first.startsWith(".hf-tmp-") || rel.includes("/.hf-tmp-");
+}
+
+export function hyperframesPreviewPlugin(opts: PreviewPluginOptions): Plugin & { api: PreviewPluginApi } {
+  const project = path.resolve(opts.project);
+  const projectName = path.basename(project);
+  const jobs = new RenderJobs(project);
+  const debounce = opts.reloadDebounceMs ?? 60;
+
+  async function handle(server: ViteDevServer, req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://preview.local");
+    let p: string;
+    try {
+      p = decodeURIComponent(url.pathname);
+    } catch {
+      return send(res, 400, "text/plain", "bad URL");
+    }
+    const method = req.method ?? "GET";
+
+    if (method === "GET" && (p === "/" || p === "/__hyperframes" || p === "/__hyperframes/")) {
+      return send(res, 200, "text/html; charset=utf-8", playerPage({ projectName, wsToken: server.config.webSocketToken }));
+    }
+    if (p === "/__hyperframes/client.js") {
+      return send(res, 200, "text/javascript; charset=utf-8", await getClientScript());
+    }
+    if (p === "/__hyperframes/runtime.js") {
+      return send(res, 200, "text/javascript; charset=utf-8", getRuntimeScript());
+    }
+    if (p === "/__hyperframes/api/project") {
+      const compositions = discoverCompositions(project);
+      const wanted = url.searchParams.get("comp");
+      const comp = compositions.find((c) => c.file === wanted) ?? compositions[0];
+      const details = comp ? await describeForPreview(project, comp.file) : null;
+      return sendJson(res, 200, { name: projectName, dir: project, compositions, composition: details });
+    }
+    if (p === "/__hyperframes/render" && method === "POST") {
+      try {
+        const body = JSON.parse((await readBody(req)) || "{}") as Partial<RenderJobRequest>;
+        const composition = typeof body.composition === "string" ? body.composition : "index.html";
+        if (!discoverCompositions(project).some((c) => c.file === composition))
+          return sendJson(res, 400, { error: { code: "preview_unknown_composition", message: `${composition} is not a composition of this project` } });
+        const job = jobs.start({
+          composition,
+          variables: body.variables && typeof body.variables === "object" ? body.variables : undefined,
+          quality: body.quality ?? "draft",
+          fps: body.fps,
+          format: body.format,
+        });
+        return sendJson(res, 202, job);
+      } catch (e) {
+        return sendJson(res, isHyperframesError(e) && e.code === "render_busy" ? 409 : 400, errorJson(e));
+      }
+    }
+    const m = /^\/__hyperframes\/render\/([\w-]+)(\/events|\/cancel)?$/.exec(p);
+    if (m) {
+      const job = jobs.get(m[1]!);
+      if (!job) return sendJson(res, 404, { error: { code: "preview_unknown_render", message: `no render ${m[1]}` } });
+      if (m[2] === "/cancel") {
+        jobs.cancel(job.id);
+        return sendJson(res, 200, job);
+      }
+      if (m[2] === "/events") {
+        res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-store", Connection: "keep-alive" });
+        const push = (s: typeof job) => res.write(`data: ${JSON.stringify(s)}\n\n`);
+        push(job);
+        if (job.status !== "running") return void res.end();
+        const off = jobs.subscribe(job.id, (s) => {
+          push(s);
+          if (s.status !== "running") {
+            off();
+            res.end();
+          }
+        });
+        req.on("close", off);
+        return;
+      }
+      return sendJson(res, 200, job);
+    }
+
+    if ((method === "GET" || method === "HEAD") && p.toLowerCase().endsWith(".html")) {
+      const file = projectFile(project, p);
+      if (!file) return next();
+      const html = readFileSync(file, "utf8");
+      const rel = path.relative(project, file).split(path.sep).join("/");
+      // only top-level standalone compositions get the runtime; sub-compositions are fetched raw by it
+      const entry = rel.includes("/") ? undefined : describeComposition(rel, html);
+      if (entry) {
+        try {
+          const page = buildCompositionPage(html, { variables: parseVarsParam(url.searchParams.get(VARS_PARAM)), fps: entry.fps });
+          return send(res, 200, "text/html; charset=utf-8", page);
+        } catch (e) {
+          return send(res, 500, "text/html; charset=utf-8", `<!doctype html><pre>${String((e as Error)?.message ?? e).replace(/</g, "&lt;")}</pre>`);
+        }
+      }
+      return send(res, 200, "text/html; charset=utf-8", html);
+    }
+
+    // classic <script src> (no-cors fetch): serve the file as written; module scripts go through Vite
+    if (method === "GET" && req.headers["sec-fetch-dest"] === "script" && req.headers["sec-fetch-mode"] === "no-cors") {
+      const file = projectFile(project, p);
+      const type = file ? CLASSIC_TYPES[path.extname(file).toLowerCase()] : undefined;
+      if (file && type) {
+        res.statusCode = 200;
+        res.setHeader("Content-Type", type);
+        res.setHeader("Cache-Control", "no-store");
+        createReadStream(file).pipe(res);
+        return;
+      }
+    }
+    return next();
+  }
+
+  return {
+    name: "hyperframes-preview",
+    api: { jobs },
+    config() {
+      return {
+        appType: "custom",
+        server: { watch: { ignored: IGNORED_DIRS.filter((d) => d !== ".git").map((d) => `**/${d}/**`).concat(["**/.hf-tmp-*/**"]) } },
+      };
+    },
+    // Vite's own HMR would full-reload the player page for an .html change: we handle every change ourselves.
+    hotUpdate() {
+      return [];
+    },
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        handle(server, req, res, next).catch((e: unknown) => {
+          if (!res.headersSent) sendJson(res, 500, errorJson(e));
+          else res.end();
+        });
+      });
+      let pending = new Set<string>();
+      let timer: NodeJS.Timeout | undefined;
+      const onFile = (file: string) => {
+        const rel = path.relative(project, file).split(path.sep).join("/");
+        if (rel.startsWith("..") || path.isAbsolute(rel) || isIgnored(rel)) return;
+        pending.add(rel);
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          const files = [...pending];
+          pending = new Set();
+          server.ws.send({ type: "custom", event: "hf:reload", data: { files, at: Date.now() } });
+          opts.onReload?.(files);
+        }, debounce);
+      };
+      server.watcher.on("change", onFile);
+      server.watcher.on("add", onFile);
+      server.watcher.on("unlink", onFile);
+      server.httpServer?.once("close", () => clearTimeout(timer));
+    },
+  };
+}
+

@@ -1,0 +1,117 @@
+/**
+ * `startPreview()`: the Vite dev server behind `hyperframes dev`, rooted at the project folder, with our
+ * plugin (player UI, runtime injection, hot reload, draft renders). Binds to loopback unless told
+ * otherwise; when the port is taken, Vite moves to the next free one and we report it.
+ */
+import { createServer, type ViteDevServer } from "vite";
+import { statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { tmpdir } from "node:os";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { UsageError } from "../errors.js";
+import { hyperframesPreviewPlugin } from "./plugin.js";
+import { discoverCompositions, type CompositionEntry } from "./project.js";
+
+export interface PreviewOptions {
+  /** project folder (default: current directory) */
+  project?: string;
+  /** port to try first (default 3002); the next free one is used when it is taken */
+  port?: number;
+  /** interface to bind (default 127.0.0.1, loopback only) */
+  host?: string;
+  /** open the player in the default browser */
+  open?: boolean;
+  /** called with project-relative paths each time the preview is told to reload */
+  onReload?: (files: string[]) => void;
+}
+
+export interface PreviewServer {
+  /** URL of the player, e.g. http://localhost:3002/ */
+  url: string;
+  port: number;
+  host: string;
+  /** the port asked for; differs from `port` when it was taken */
+  requestedPort: number;
+  project: string;
+  compositions: CompositionEntry[];
+  vite: ViteDevServer;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 3002;
+export const DEFAULT_HOST = "127.0.0.1";
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+
+export function displayUrl(host: string, port: number): string {
+  if (LOOPBACK.has(host)) return `http://localhost:${port}/`;
+  if (host === "0.0.0.0" || host === "::") return `http://localhost:${port}/`;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}/`;
+}
+
+export async function startPreview(opts: PreviewOptions = {}): Promise<PreviewServer> {
+  const project = path.resolve(opts.project ?? ".");
+  let st;
+  try {
+    st = statSync(project);
+  } catch {
+    throw new UsageError("preview_project_missing", `project folder ${project} does not exist`, { hint: "pass the folder that holds index.html, e.g. `hyperframes dev my-video`" });
+  }
+  if (!st.isDirectory()) throw new UsageError("preview_project_not_dir", `${project} is not a folder`, { hint: "pass the project folder, not a file" });
+  const compositions = discoverCompositions(project);
+  if (!compositions.length)
+    throw new UsageError("preview_no_composition", `no composition found in ${project}`, {
+      hint: "add an index.html whose <body> holds an element with data-composition-id (or run `hyperframes init`)",
+    });
+  const requestedPort = opts.port ?? DEFAULT_PORT;
+  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535)
+    throw new UsageError("preview_bad_port", `--port ${opts.port} is not a valid port`, { hint: "use a number between 1 and 65535" });
+  const host = opts.host ?? DEFAULT_HOST;
+
+  const plugin = hyperframesPreviewPlugin({ project, onReload: opts.onReload });
+  const cacheKey = createHash("sha1").update(project).digest("hex").slice(0, 10);
+  const vite = await createServer({
+    root: project,
+    configFile: false,
+    envFile: false,
+    publicDir: false,
+    logLevel: "warn",
+    clearScreen: false,
+    cacheDir: path.join(tmpdir(), "hyperframes-vite", cacheKey),
+    optimizeDeps: { noDiscovery: true, include: [] },
+    server: { port: requestedPort, host, strictPort: false, open: false, fs: { strict: true, allow: [project] } },
+    plugins: [plugin],
+  });
+  try {
+    await vite.listen();
+  } catch (e) {
+    await vite.close().catch(() => {});
+    throw new UsageError("preview_listen_failed", `could not listen on ${host}:${requestedPort}: ${(e as Error).message}`, {
+      hint: "pick another --port or --host",
+      cause: e,
+    });
+  }
+  const addr = vite.httpServer?.address() as AddressInfo | null;
+  const port = addr?.port ?? requestedPort;
+  const url = displayUrl(host, port);
+  if (opts.open) vite.openBrowser();
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    host,
+    requestedPort,
+    project,
+    compositions,
+    vite,
+    close() {
+      closing ??= (async () => {
+        await plugin.api.jobs.closeAll();
+        await vite.close();
+      })();
+      return closing;
+    },
+  };
+}
