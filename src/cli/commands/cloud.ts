@@ -126,6 +126,8 @@ export function register(program: Command): void {
   const cloud = program
     .command("cloud")
     .description("render on HeyGen's cloud (needs HEYGEN_API_KEY); see `hyperframes cloud render --help`")
+    // report flag errors (e.g. a bad --resolution choice) through main()'s error path instead of exiting
+    .exitOverride()
     .addHelpText(
       "after",
       `
