@@ -71,6 +71,9 @@ export async function startPreview(opts: PreviewOptions = {}): Promise<PreviewSe
 
   const plugin = hyperframesPreviewPlugin({ project, onReload: opts.onReload });
   const cacheKey = createHash("sha1").update(project).digest("hex").slice(0, 10);
+  // Vite exits the whole process on SIGTERM / stdin end; as a library we leave that to the caller
+  const sigtermBefore = new Set(process.listeners("SIGTERM"));
+  const stdinEndBefore = new Set(process.stdin.listeners("end"));
   const vite = await createServer({
     root: project,
     configFile: false,
@@ -83,6 +86,8 @@ export async function startPreview(opts: PreviewOptions = {}): Promise<PreviewSe
     server: { port: requestedPort, host, strictPort: false, open: false, fs: { strict: true, allow: [project] } },
     plugins: [plugin],
   });
+  for (const l of process.listeners("SIGTERM")) if (!sigtermBefore.has(l)) process.off("SIGTERM", l);
+  for (const l of process.stdin.listeners("end")) if (!stdinEndBefore.has(l)) process.stdin.off("end", l as () => void);
   try {
     await vite.listen();
   } catch (e) {

@@ -26,7 +26,7 @@ Examples:
     .action(async (dir: string, opts: { port: string; host: string; open?: boolean; json?: boolean }) => {
       const out = createOutput(!!opts.json);
       const port = Number(opts.port);
-      if (!/^\d+$/.test(String(opts.port)) || port < 1 || port > 65535)
+      if (!/^\d+$/.test(String(opts.port)) || port > 65535)
         throw new UsageError("preview_bad_port", `--port ${opts.port} is not a valid port`, { hint: "use a number between 1 and 65535" });
       const server = await startPreview({
         project: dir,
