@@ -66,6 +66,14 @@ describe("hyperframes cloud", () => {
     expect(emu.requests.length).toBe(before);
   });
 
+  it("--help documents the flags from the option table and the non-TTY rule", async () => {
+    const r = await cli(["cloud", "render", "--help"]);
+    expect(r.code).toBe(0);
+    for (const f of ["--fps", "--quality", "--format", "--resolution", "--aspect-ratio", "--composition", "--variables-file", "--callback-url", "--callback-id", "--batch", "--max-in-flight", "--yes"])
+      expect(r.stdout).toContain(f);
+    expect(r.stdout).toMatch(/REFUSES to submit unless --yes/);
+  });
+
   it("validates flags locally with the API's limits before uploading", async () => {
     const dir = await makeProject();
     const before = emu.requests.length;

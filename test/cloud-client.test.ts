@@ -107,6 +107,18 @@ describe("HyperframesCloud against the emulator", () => {
     expect(emu.requests.filter((q) => q.path === `/v3/hyperframes/renders/${render_id}`).length).toBe(4);
   });
 
+  it("a slow answer times out and is retried (GETs)", async () => {
+    const c = client({ timeoutMs: 200 });
+    const { render_id } = await c.createRender({ project: { type: "base64", base64: zip.toString("base64") } });
+    emu.fault({ method: "GET", path: `/v3/hyperframes/renders/${render_id}`, delayMs: 600 });
+    const t0 = Date.now();
+    expect((await c.getRender(render_id)).render_id).toBe(render_id);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(200);
+    const noRetry = client({ timeoutMs: 200, retries: 0 });
+    emu.fault({ method: "GET", path: `/v3/hyperframes/renders/${render_id}`, delayMs: 600 });
+    expect((await expectCloudError(noRetry.getRender(render_id))).code).toBe("timeout");
+  });
+
   it("never retries a 400, and carries code/message/param", async () => {
     const c = client();
     const bad = new JSZip();

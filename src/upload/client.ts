@@ -243,6 +243,7 @@ export class HyperframesCloud {
       signal,
       // fetch re-serialises a FormData with a Blob part on every attempt, so retries resend it whole.
       body: formDataFor(bytes, filename, contentType),
+      timeoutMs: uploadTimeout(this.http.timeoutMs, bytes.byteLength),
     });
     return unwrap(r, "POST /v3/assets");
   }
@@ -263,6 +264,7 @@ export class HyperframesCloud {
       path: init.upload_url,
       headers: { ...init.upload_headers },
       body: new Blob([bytes as Uint8Array<ArrayBuffer>]),
+      timeoutMs: uploadTimeout(this.http.timeoutMs, bytes.byteLength),
       retry: "idempotent",
       auth: false,
       raw: true,
@@ -308,6 +310,11 @@ export class HyperframesCloud {
     const asset = await this.completeDirectUpload(init.asset_id, { checksum_sha256 }, signal);
     return { ...asset, asset_id: asset.asset_id ?? init.asset_id };
   }
+}
+
+/** Uploads get the request timeout plus 1 s per 256 KB (a slow 2 Mbit/s link still finishes). */
+function uploadTimeout(base: number, bytes: number): number {
+  return base + Math.ceil(bytes / (256 * 1024)) * 1000;
 }
 
 function formDataFor(bytes: Uint8Array, filename: string, contentType: string): FormData {

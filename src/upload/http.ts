@@ -59,6 +59,8 @@ export interface RequestSpec {
   auth?: boolean;
   /** Expect no JSON body. */
   raw?: boolean;
+  /** Override the per-attempt timeout (uploads of big bodies need longer). */
+  timeoutMs?: number;
 }
 
 const NEVER_DELIVERED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
@@ -201,7 +203,8 @@ export class HttpClient {
         headers["content-type"] = "application/json";
         body = JSON.stringify(spec.json);
       }
-      const timeout = AbortSignal.timeout(this.timeoutMs);
+      const timeoutMs = spec.timeoutMs ?? this.timeoutMs;
+      const timeout = AbortSignal.timeout(timeoutMs);
       const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
       const t0 = Date.now();
       let failure: { kind: "status"; status: number; code?: string; err: CloudError; retryAfterMs?: number } | { kind: "network"; err: unknown };
@@ -261,7 +264,7 @@ export class HttpClient {
         if (!canRetry) throw failure.err;
       } else {
         const e = failure.err;
-        const cloudErr = networkError(e, where, this.timeoutMs);
+        const cloudErr = networkError(e, where, spec.timeoutMs ?? this.timeoutMs);
         if (!canRetry) throw cloudErr;
         if (mode === "create" && !neverDelivered(e)) {
           // The server may have accepted it: look for the duplicate before sending again.
