@@ -147,6 +147,23 @@ describe("hyperframes cloud", () => {
     expect(emu.renders.get(id)!.projectType).toBe("asset_id");
   });
 
+  it("an inline project refused with 413 is re-sent as an asset (one render)", async () => {
+    const dir = await makeProject();
+    const n = emu.renders.size;
+    const saved = emu.opts.maxInlineBytes;
+    (emu.opts as { maxInlineBytes: number }).maxInlineBytes = 100;
+    try {
+      const r = await cli(["cloud", "render", dir, "--yes", "--json"]);
+      expect(r.code, r.stderr).toBe(0);
+      const id = jsonLines(r.stdout).find((l) => l.type === "cloud-render")!.render_id;
+      expect(emu.renders.get(id)!.projectType).toBe("asset_id");
+      expect(emu.renders.size).toBe(n + 1);
+      expect(emu.requests.some((q) => q.answered === 413)).toBe(true);
+    } finally {
+      (emu.opts as { maxInlineBytes: number }).maxInlineBytes = saved;
+    }
+  });
+
   it("--batch: one render per row, never more than --max-in-flight at once, all downloaded", async () => {
     const dir = await makeProject();
     const rows = path.join(dir, "rows.csv");

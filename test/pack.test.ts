@@ -33,6 +33,11 @@ describe("packProject", () => {
     await utimes(path.join(dir, "style.css"), new Date(2001, 1, 1), new Date(2001, 1, 1));
     const b = await packProject(dir, { compose: c });
     expect(b.zip.equals(a.zip)).toBe(true);
+    // fixed timestamps (not "now", which would differ between runs 2 s apart) and fixed permissions
+    for (const f of Object.values((await JSZip.loadAsync(a.zip)).files)) {
+      expect(f.date.getTime()).toBe(Date.UTC(1980, 0, 1));
+      expect(f.unixPermissions).toBe(0o100644);
+    }
     expect(b.sha256).toBe(a.sha256);
     await writeFile(path.join(dir, "style.css"), "h1 { color: red }");
     expect((await packProject(dir, { compose: c })).sha256).not.toBe(a.sha256);

@@ -16,7 +16,7 @@ export {
   type WaitOptions,
 } from "./client.js";
 export { DEFAULT_API_BASE, parseRetryAfter, type HttpOptions } from "./http.js";
-export { uploadProject, chooseUploadMethod, DEFAULT_INLINE_MAX, MULTIPART_MAX, type UploadMethod, type UploadOptions, type UploadResult } from "./upload.js";
+export { uploadProject, createRenderFromZip, chooseUploadMethod, DEFAULT_INLINE_MAX, MULTIPART_MAX, type UploadMethod, type UploadOptions, type UploadResult } from "./upload.js";
 export { downloadFile, type DownloadOptions } from "./download.js";
 export { verifyWebhook, signWebhook, type WebhookVerification, type WebhookFailure, type HyperframesWebhookEvent, type VerifyOptions } from "./webhooks.js";
 export { estimateCost, formatCost, RATES_PER_MINUTE, type CostEstimate } from "./pricing.js";

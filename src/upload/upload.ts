@@ -2,7 +2,7 @@
  * Getting a packed project to the service: inline `base64` for small zips, `POST /v3/assets` multipart up
  * to 32 MB, and the three-step direct upload above that.
  */
-import type { HyperframesCloud, ProjectInput } from "./client.js";
+import type { CreateRenderRequest, CreateResult, HyperframesCloud, ProjectInput } from "./client.js";
 import { CloudError } from "../errors.js";
 
 export const MB = 1024 * 1024;
@@ -66,4 +66,26 @@ export function fmtBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < MB) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / MB).toFixed(1)} MB`;
+}
+
+/**
+ * Upload a zip and create a render from it. If the service refuses an inline (base64) project as too large
+ * (413 hyperframes_project_too_large — nothing was created), the zip is uploaded as an asset and the render
+ * is created again from the asset_id.
+ */
+export async function createRenderFromZip(
+  client: HyperframesCloud,
+  zip: Uint8Array,
+  body: Omit<CreateRenderRequest, "project">,
+  o: UploadOptions = {},
+): Promise<{ created: CreateResult; upload: UploadResult }> {
+  let upload = await uploadProject(client, zip, o);
+  try {
+    return { created: await client.createRender({ ...body, project: upload.project }, { signal: o.signal }), upload };
+  } catch (e) {
+    if (!(e instanceof CloudError && e.status === 413 && upload.method === "base64" && !o.method)) throw e;
+    o.onStep?.("the service refused the inline project as too large; uploading it as an asset");
+    upload = await uploadProject(client, zip, { ...o, inlineMaxBytes: 0 });
+    return { created: await client.createRender({ ...body, project: upload.project }, { signal: o.signal }), upload };
+  }
 }

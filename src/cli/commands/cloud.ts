@@ -18,7 +18,7 @@ import { addRenderFlags, readRenderFlags } from "../render-flags.js";
 import { createOutput, redactSecrets, type Output } from "../output.js";
 import { HyperframesCloud, type CreateRenderRequest, type RenderDetail } from "../../upload/client.js";
 import { packProject } from "../../upload/packager.js";
-import { DEFAULT_INLINE_MAX, MB, fmtBytes, uploadProject } from "../../upload/upload.js";
+import { DEFAULT_INLINE_MAX, MB, createRenderFromZip, fmtBytes, uploadProject } from "../../upload/upload.js";
 import { downloadFile } from "../../upload/download.js";
 import { estimateCost, formatCost } from "../../upload/pricing.js";
 import { readRows, coerceRow, runCloudBatch } from "../../upload/batch.js";
@@ -100,17 +100,17 @@ function progressPrinter(out: Output) {
   };
 }
 
-async function downloadOutputs(r: RenderDetail, dir: string, o: { output?: string; thumbnail?: boolean; title?: string }, out: Output) {
+async function downloadOutputs(r: RenderDetail, dir: string, o: { output?: string; thumbnail?: boolean; title?: string; signal?: AbortSignal }, out: Output) {
   if (!r.video_url) throw new CloudError("no_video_url", `render ${r.render_id} is completed but has no video_url`, { hint: "retry `hyperframes cloud download` later" });
   const ext = r.format ?? /\.(mp4|webm|mov)(\?|$)/.exec(r.video_url)?.[1] ?? "mp4";
   const base = `${slug(o.title ?? r.title ?? "render")}-${slug(r.render_id)}`;
   const video = path.resolve(o.output ?? path.join(dir, "renders", `${base}.${ext}`));
   out.info(`downloading ${path.relative(process.cwd(), video) || video}`);
-  const v = await downloadFile(r.video_url, video);
+  const v = await downloadFile(r.video_url, video, { signal: o.signal });
   let thumbnail: string | undefined;
   if (o.thumbnail) {
     if (!r.thumbnail_url) out.warn(`render ${r.render_id} has no thumbnail_url`);
-    else thumbnail = (await downloadFile(r.thumbnail_url, video.replace(/\.[^.]+$/, "") + ".jpg")).path;
+    else thumbnail = (await downloadFile(r.thumbnail_url, video.replace(/\.[^.]+$/, "") + ".jpg", { signal: o.signal })).path;
   }
   return { video: v.path, bytes: v.bytes, thumbnail };
 }
@@ -256,8 +256,7 @@ Examples:
           return;
         }
         // 3b. single render
-        const up = await uploadProject(client, pack.zip, uploadOpts);
-        const created = await client.createRender({ ...(body as Omit<CreateRenderRequest, "project">), project: up.project }, { signal });
+        const { created, upload: up } = await createRenderFromZip(client, pack.zip, body as Omit<CreateRenderRequest, "project">, uploadOpts);
         out.event({ type: "submitted", render_id: created.render_id, status: created.status, upload: up.method });
         out.info(`submitted ${created.render_id} (${up.method} upload, ${fmtBytes(up.bytes)})`);
         if (!raw.wait) {
@@ -274,7 +273,7 @@ Examples:
           throw new CloudError("render_failed", `cloud render ${done.render_id} failed: ${done.failure_message ?? "no reason given"}`, {
             hint: "render it locally with `hyperframes render` to see the error",
           });
-        const files = await downloadOutputs(done, projectDir, { output: raw.output as string | undefined, thumbnail: !!raw.thumbnail, title: String(body.title) }, out);
+        const files = await downloadOutputs(done, projectDir, { output: raw.output as string | undefined, thumbnail: !!raw.thumbnail, title: String(body.title), signal }, out);
         out.result(
           { type: "cloud-render", render_id: done.render_id, status: done.status, duration: done.duration, ...files, upload: up.method, estimate_usd: Number(est.cost.toFixed(4)) },
           `${files.video} (${fmtBytes(files.bytes)})`,
