@@ -243,7 +243,7 @@ function projectRules(a: ProjectAnalysis): LintFinding[] {
       out.push({
         code: "remote_script",
         severity: "warning",
-        message: `<script src="${s.src}"> loads from the network, so rendering needs network access and may change if the file changes`,
+        message: `script ${s.src} loads from the network, so rendering needs network access and may change if the file changes`,
         hint: "download the script into the project (e.g. npm's gsap/dist/gsap.min.js) and load it by a relative path",
         file: s.file,
         element: s.element,
@@ -288,7 +288,7 @@ function projectRules(a: ProjectAnalysis): LintFinding[] {
             "video_missing_muted",
             "warning",
             "timed <video> is not muted",
-            'add muted (and playsinline); put its sound on a separate <audio> element with the same src, or set data-has-audio="true"',
+            "add muted (and playsinline); put its sound on a separate <audio> element with the same src",
           ),
         );
       for (let p = n.parent; p && !p.isComposition; p = p.parent) {

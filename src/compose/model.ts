@@ -376,7 +376,9 @@ export function analyzeProject(dir: string, opts: { entry?: string } = {}): Proj
         visit(k, kd, v, stack);
       }
     };
-    if (parent && isComp && src !== undefined) {
+    // a composition element directly inside a host is the mounted inner root: it never mounts anything itself
+    const mountable = parent !== null && isComp && !parent.isHost;
+    if (mountable && src !== undefined) {
       v.isHost = true;
       v.mount = { src };
       if (!hasAttr(el, "data-composition-id") || !compId.trim())
@@ -458,7 +460,7 @@ export function analyzeProject(dir: string, opts: { entry?: string } = {}): Proj
           ),
         );
       }
-    } else if (parent && isComp && compId && childElements(el).length === 0 && templateFor(d, compId)) {
+    } else if (mountable && compId && childElements(el).length === 0 && templateFor(d, compId)) {
       // empty host + <template id="<id>-template"> in the same document
       const tpl = templateFor(d, compId)!;
       const key = `${d.abs}#${compId}-template`;

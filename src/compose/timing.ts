@@ -162,6 +162,15 @@ export function createStartResolver<N extends TimingNode>(opts: StartResolverOpt
       return Math.max(0, base + Math.max(0, expr.value));
     }
     const target = opts.lookup(expr.refId);
+    if (!target && /^[+-]?(\d+\.?\d*|\.\d+)[a-z]+$/i.test(expr.refId)) {
+      diag(
+        node,
+        "invalid_data_start",
+        `data-start="${raw}" is not a number of seconds (no units allowed) and no clip has the id "${expr.refId}"`,
+        `write plain seconds without a unit, e.g. data-start="${parseFloat(expr.refId)}"`,
+      );
+      return null;
+    }
     if (!target) {
       const spaced = /^(.*[^\s])-(\d+\.?\d*|\.\d+)$/.exec(expr.refId);
       const suggestion = spaced && opts.lookup(spaced[1]!) ? ` (did you mean "${spaced[1]} - ${spaced[2]}"? an id may contain "-", so put spaces around the minus)` : "";

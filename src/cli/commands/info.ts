@@ -92,7 +92,7 @@ export function describeModel(model: CompositionModel): Record<string, unknown> 
 function subLines(subs: SubCompositionInfo[], indent: string): string[] {
   const out: string[] = [];
   for (const s of subs) {
-    out.push(`${indent}${s.id}  ${s.file || s.src}  ${clipRange(s)}${s.model ? `  ${s.model.width}x${s.model.height}, ${s.model.clips.length} clips` : "  (not loaded)"}`);
+    out.push(`${indent}${s.id}  ${s.file || s.src}  ${clipRange(s)}${s.model ? `  ${s.model.width}x${s.model.height}, ${s.model.clips.length} clip${s.model.clips.length === 1 ? "" : "s"}` : "  (not loaded)"}`);
     if (s.model) out.push(...subLines(s.model.subCompositions, indent + "  "));
   }
   return out;
@@ -128,7 +128,7 @@ Examples:
       for (const tr of tracksOf(model.clips)) {
         lines.push(`  track ${tr.track}`);
         for (const c of tr.clips)
-          lines.push(`    ${c.id.padEnd(w)}  ${c.kind.padEnd(6)}  ${clipRange(c)}${c.compositionId !== model.id ? `  (in ${c.compositionId})` : ""}`);
+          lines.push(`    ${c.id.padEnd(w)}  ${c.kind.padEnd(11)}  ${clipRange(c)}${c.compositionId !== model.id ? `  (in ${c.compositionId})` : ""}`);
       }
       if (model.subCompositions.length) lines.push("", "Sub-compositions:", ...subLines(model.subCompositions, "  "));
       if (model.variables.length) {
