@@ -72,7 +72,7 @@ describe.skipIf(!built)("hyperframes dev (CLI)", () => {
     try {
       await until(() => p.out().includes("\n"), "the listening event");
       const ev = JSON.parse(p.out().split("\n")[0]!);
-      expect(ev).toMatchObject({ type: "listening", host: "127.0.0.1", compositions: ["index.html", "alt.html"] });
+      expect(ev).toMatchObject({ type: "listening", host: "127.0.0.1", compositions: ["index.html", "alt.html", "sub.html"] });
       expect(ev.url).toBe(`http://localhost:${ev.port}/`);
       p.child.kill("SIGTERM");
       expect(await p.exited).toBe(0);

@@ -67,12 +67,36 @@ export const ALT_HTML = `<!doctype html>
   </div>
 </body></html>`;
 
+export function chipHtml(color: string): string {
+  return `<template id="chip-template">
+  <div data-composition-id="chip" data-width="100" data-height="100" data-no-timeline>
+    <style>.fill { position: absolute; left: 0; top: 0; width: 100px; height: 100px; background: ${color}; }</style>
+    <div class="fill"></div>
+  </div>
+</template>`;
+}
+
+export function subHtml(src = "compositions/chip.html"): string {
+  return `<!doctype html>
+<html><head><meta charset="utf-8"></head>
+<body>
+  <div id="host-root" data-composition-id="sub" data-width="200" data-height="100" data-duration="1" data-no-timeline>
+    <div id="bg" class="clip" data-start="0" data-duration="1" style="background: rgb(20, 20, 20)"></div>
+    <div id="chip-host" class="clip" data-composition-id="chip" data-composition-src="${src}"
+         data-start="0" data-duration="1" data-track-index="1" data-width="100" data-height="100"></div>
+  </div>
+</body></html>`;
+}
+
 export function makeProject(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "hf-preview-"));
   copyFileSync(path.join(root, "node_modules", "gsap", "dist", "gsap.min.js"), path.join(dir, "gsap.min.js"));
   writeFileSync(path.join(dir, "index.html"), indexHtml());
   writeFileSync(path.join(dir, "style.css"), "#box { background: rgb(255, 255, 255); }\n");
   writeFileSync(path.join(dir, "alt.html"), ALT_HTML);
+  writeFileSync(path.join(dir, "sub.html"), subHtml());
+  mkdirSync(path.join(dir, "compositions"));
+  writeFileSync(path.join(dir, "compositions", "chip.html"), chipHtml("rgb(0, 200, 200)"));
   // a sub-composition-style file at the top level must not appear in the picker
   writeFileSync(path.join(dir, "card.html"), `<template id="card-template"><div data-composition-id="card" data-width="100" data-height="100"></div></template>`);
   mkdirSync(ARTIFACTS, { recursive: true });

@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { startPreview, type PreviewServer } from "../src/preview/index.js";
 import { resolveFfmpeg } from "../src/render/ffmpeg.js";
-import { ARTIFACTS, compositionPixel, indexHtml, launch, makeProject, near, snapshot, waitFor } from "./preview-helpers.js";
+import { ARTIFACTS, chipHtml, compositionPixel, indexHtml, launch, makeProject, near, snapshot, subHtml, waitFor } from "./preview-helpers.js";
 
 const RED = [255, 0, 0];
 const GREEN = [0, 255, 0];
@@ -64,7 +64,7 @@ describe("preview server", () => {
     const player = await fetch(`${base}/`).then((r) => r.text());
     expect(player).toContain('id="comp-frame"');
     const info = (await fetch(`${base}/__hyperframes/api/project`).then((r) => r.json())) as any;
-    expect(info.compositions.map((c: any) => c.file)).toEqual(["index.html", "alt.html"]);
+    expect(info.compositions.map((c: any) => c.file)).toEqual(["index.html", "alt.html", "sub.html"]);
     expect(info.composition).toMatchObject({ file: "index.html", id: "main", width: 320, height: 180, duration: 1, fps: 30 });
     expect(info.composition.variables.map((v: any) => v.id)).toContain("accent");
     const comp = await fetch(`${base}/index.html?hf-vars=${encodeURIComponent('{"accent":"#ff0000"}')}`).then((r) => r.text());
@@ -222,10 +222,27 @@ describe("player in headless Chrome", () => {
     expect(Math.abs(good.time - 0.3)).toBeLessThan(1e-6);
   }, 60_000);
 
+  it("inlines sub-compositions like the renderer, reloads on a sub-composition edit, and reports a missing one", async () => {
+    await open("?comp=sub.html");
+    const frame = async () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    expect(near(await compositionPixel(page, 50, 50), [0, 200, 200])).toBe(true);
+    expect(near(await compositionPixel(page, 150, 50), [20, 20, 20])).toBe(true);
+    const s0 = await snapshot(page);
+    writeFileSync(path.join(dir, "compositions", "chip.html"), chipHtml("rgb(200, 0, 200)"));
+    const s1 = await waitFor(page, (s) => s.loads > s0.loads && s.ready, "a reload after the sub-composition edit", 10_000);
+    await frame();
+    expect(near(await compositionPixel(page, 50, 50), [200, 0, 200])).toBe(true);
+    writeFileSync(path.join(dir, "sub.html"), subHtml("compositions/missing.html"));
+    const bad = await waitFor(page, (s) => s.overlay && s.token > s1.token, "the overlay for a missing sub-composition", 10_000);
+    expect(bad.errors.map((e) => e.message).join("\n")).toMatch(/missing\.html/);
+    writeFileSync(path.join(dir, "sub.html"), subHtml());
+    await waitFor(page, (s) => !s.overlay && s.ready && s.token > bad.token, "recovery", 10_000);
+  }, 60_000);
+
   it("offers a picker for several compositions in the folder", async () => {
     await open();
     const options = await page.$$eval("#comp-picker option", (os) => os.map((o) => (o as HTMLOptionElement).value));
-    expect(options).toEqual(["index.html", "alt.html"]);
+    expect(options).toEqual(["index.html", "alt.html", "sub.html"]);
     await page.select("#comp-picker", "alt.html");
     const s = await waitFor(page, (x) => x.comp === "alt.html" && x.ready, "alt.html", 10_000);
     expect(s.duration).toBe(2);

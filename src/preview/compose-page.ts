@@ -1,9 +1,11 @@
 /**
  * Turns a composition's HTML into the page the preview iframe loads: the in-page runtime (preview mode, with
  * the variable overrides) plus a tiny bridge, first in <head>, that reports uncaught errors and failed
- * script/style loads to the player before any composition script runs.
+ * script/style loads to the player before any composition script runs. Sub-compositions are inlined the
+ * same way the renderer does it (src/compose/compile.ts), so the preview shows what a render shows.
  */
 import { injectRuntime } from "../compose/inject.js";
+import { compileComposition } from "../compose/compile.js";
 
 export const RUNTIME_URL = "/__hyperframes/runtime.js";
 /** Query parameter of a composition URL carrying the variable overrides as JSON. */
@@ -48,7 +50,38 @@ export function parseVarsParam(raw: string | null): Record<string, unknown> | un
   }
 }
 
-export function buildCompositionPage(html: string, opts: { variables?: Record<string, unknown>; fps?: number } = {}): string {
-  const withRuntime = injectRuntime(html, { mode: "preview", variables: opts.variables, fps: opts.fps, runtimeSrc: RUNTIME_URL });
-  return insertAtHeadTop(withRuntime, `<script data-hf-preview-bridge>${BRIDGE}</script>`);
+export interface CompositionPageOptions {
+  /** absolute project directory and project-relative entry: when given, sub-compositions are inlined */
+  project?: string;
+  entry?: string;
+  variables?: Record<string, unknown>;
+  fps?: number;
+}
+
+function reportScript(e: unknown): string {
+  const err = e as { message?: string; file?: string; line?: number; hint?: string; code?: string };
+  const report = {
+    kind: "compile",
+    message: `${err?.message ?? String(e)}${err?.hint ? ` — ${err.hint}` : ""}${err?.code ? ` [${err.code}]` : ""}`,
+    file: err?.file,
+    line: err?.line,
+  };
+  const json = JSON.stringify(report).replace(/</g, "\\u003c");
+  return `<script data-hf-preview-bridge>(function(){var e=${json};window.__hfPreviewErrors.push(e);try{parent.postMessage(Object.assign({source:"hf-preview-bridge",type:"error"},e),"*")}catch(_){}})();</script>`;
+}
+
+export function buildCompositionPage(html: string, opts: CompositionPageOptions = {}): string {
+  let source = html;
+  let compileError: unknown;
+  if (opts.project && opts.entry) {
+    try {
+      source = compileComposition(opts.project, opts.entry, html).html;
+    } catch (e) {
+      // show the page as written, and the reason in the player's overlay
+      compileError = e;
+    }
+  }
+  const withRuntime = injectRuntime(source, { mode: "preview", variables: opts.variables, fps: opts.fps, runtimeSrc: RUNTIME_URL });
+  const bridge = `<script data-hf-preview-bridge>${BRIDGE}</script>${compileError ? reportScript(compileError) : ""}`;
+  return insertAtHeadTop(withRuntime, bridge);
 }

@@ -173,7 +173,7 @@ export function hyperframesPreviewPlugin(opts: PreviewPluginOptions): Plugin & {
       const entry = rel.includes("/") ? undefined : describeComposition(rel, html);
       if (entry) {
         try {
-          const page = buildCompositionPage(html, { variables: parseVarsParam(url.searchParams.get(VARS_PARAM)), fps: entry.fps });
+          const page = buildCompositionPage(html, { project, entry: rel, variables: parseVarsParam(url.searchParams.get(VARS_PARAM)), fps: entry.fps });
           return send(res, 200, "text/html; charset=utf-8", page);
         } catch (e) {
           return send(res, 500, "text/html; charset=utf-8", `<!doctype html><pre>${String((e as Error)?.message ?? e).replace(/</g, "&lt;")}</pre>`);

@@ -77,7 +77,7 @@ export async function startPreview(opts: PreviewOptions = {}): Promise<PreviewSe
   const vite = await createServer({
     root: project,
     configFile: false,
-    envFile: false,
+    envDir: false,
     publicDir: false,
     logLevel: "warn",
     clearScreen: false,
