@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, readdirSync } from "node:fs";
 import { mkdtemp, readFile } from "node:fs/promises";
 import os from "node:os";
+import net from "node:net";
 import path from "node:path";
 import JSZip from "jszip";
 import { HyperframesCloud } from "../src/upload/client.js";
@@ -166,9 +167,20 @@ describe("HyperframesCloud against the emulator", () => {
   });
 
   it("connection refused is retried and ends in a typed network error without the key", async () => {
-    const c = new HyperframesCloud({ apiKey: emu.apiKey, baseUrl: "http://127.0.0.1:9", backoffMs: 10, retries: 2 });
+    const srv = net.createServer();
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    const port = (srv.address() as net.AddressInfo).port;
+    await new Promise((r) => srv.close(r)); // nothing listens there any more
+    const log: string[] = [];
+    const c = new HyperframesCloud({ apiKey: emu.apiKey, baseUrl: `http://127.0.0.1:${port}`, backoffMs: 10, retries: 2, log: (l) => log.push(l) });
     const e = await expectCloudError(c.listRenders());
     expect(e.code).toBe("network_error");
+    expect(e.message).toContain("ECONNREFUSED");
+    // a create that was refused at connect time provably never arrived: it is retried (and fails the same way)
+    const e2 = await expectCloudError(c.createRender({ project: { type: "base64", base64: "" } }));
+    expect(e2.message).toContain("ECONNREFUSED");
+    expect(log.filter((l) => l.startsWith("[hyperframes cloud] POST") && l.includes("ECONNREFUSED")).length).toBe(3);
+    expect(log.join("\n")).not.toContain(emu.apiKey);
     expect(e.message).not.toContain(emu.apiKey);
   });
 

@@ -69,6 +69,7 @@ export function errorCode(e: unknown): string | undefined {
   let cur: any = e;
   for (let i = 0; i < 5 && cur; i++) {
     if (typeof cur.code === "string") return cur.code;
+    if (Array.isArray(cur.errors) && typeof cur.errors[0]?.code === "string") return cur.errors[0].code; // AggregateError
     cur = cur.cause;
   }
   return undefined;
@@ -285,7 +286,8 @@ function networkError(e: unknown, where: string, timeoutMs: number): CloudError 
   if (name === "TimeoutError")
     return new CloudError("timeout", `HeyGen API ${where} timed out after ${timeoutMs} ms`, { hint: "check your network, or raise the timeout", cause: e });
   const code = errorCode(e);
-  return new CloudError("network_error", `HeyGen API ${where} failed: ${code ?? (e as Error)?.message ?? String(e)}`, {
+  const cause = (e as { cause?: { message?: string } })?.cause?.message;
+  return new CloudError("network_error", `HeyGen API ${where} failed: ${code ?? cause ?? (e as Error)?.message ?? String(e)}`, {
     hint: code === "ECONNREFUSED" || code === "ENOTFOUND" ? "check --api-base / HEYGEN_API_BASE_URL and your network" : "check your network and retry",
     cause: e,
   });
