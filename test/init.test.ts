@@ -185,8 +185,7 @@ describe("examples folder", () => {
 });
 
 // The real lint (src/compose). Every template, once scaffolded, and every example must have zero findings/errors.
-const composeIndex = path.join(root, "src", "compose", "index.ts");
-describe.skipIf(!existsSync(composeIndex))("lint", () => {
+describe("lint", () => {
   type Lint = (dir: string) => Promise<{ findings: { code: string; severity: string; message: string; file: string }[]; errorCount: number }>;
   let lintProject: Lint;
   beforeAll(async () => {
