@@ -1,6 +1,7 @@
 /** Lint: every broken project under test/fixtures/bad produces exactly the codes its expected.json lists. */
 import { describe, expect, it } from "vitest";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatFinding, lintProject, LINT_CODES, stripJsComments } from "../src/compose/lint.js";
@@ -67,5 +68,34 @@ describe("findings", () => {
     expect(s).toContain("'a // b'");
     expect(s.split("\n")).toHaveLength(2);
     expect(s.match(/Math\.random/g)).toHaveLength(1);
+  });
+});
+
+describe("script rules", () => {
+  const lintScript = async (js: string): Promise<string[]> => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "hf-lint-js-"));
+    try {
+      writeFileSync(
+        path.join(dir, "index.html"),
+        `<!doctype html><html><body><div data-composition-id="m" data-width="10" data-height="10" data-duration="1"></div>\n<script>\n${js}\nwindow.__timelines = window.__timelines || {}; window.__timelines["m"] = tl;\n</script></body></html>`,
+      );
+      const r = await lintProject(dir);
+      return r.findings.map((f) => `${f.code}:${f.line}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  it("flags wall clocks, randomness, rAF and infinite repeats on the right line", async () => {
+    expect(await lintScript("const tl = 1;\nconst t0 = performance.now();")).toEqual(["non_deterministic_code:4"]);
+    expect(await lintScript("const tl = 1; const d = new Date();")).toEqual(["non_deterministic_code:3"]);
+    expect(await lintScript("const tl = 1; const d = new Date;")).toEqual(["non_deterministic_code:3"]);
+    expect(await lintScript("const tl = 1; crypto.getRandomValues(a); gsap.utils.random(0, 1);")).toEqual(["non_deterministic_code:3", "non_deterministic_code:3"]);
+    expect(await lintScript('const tl = 1; tl.to(".x", { x: "random(0, 100)" });')).toEqual(["non_deterministic_code:3"]);
+    expect(await lintScript("const tl = gsap.timeline({ repeat: -1 });")).toEqual(["gsap_infinite_repeat:3"]);
+    expect(await lintScript("const tl = 1;\n\nrequestAnimationFrame(draw);")).toEqual(["requestanimationframe_in_composition:5"]);
+  });
+  it("does not flag deterministic code or comments", async () => {
+    expect(await lintScript("const tl = 1; const d = new Date(2024, 0, 1); const f = new DateFormatter(); // Math.random()\n/* Date.now() */ const r = mulberry32(7)();")).toEqual([]);
+    expect(await lintScript("const tl = gsap.timeline({ repeat: 3 });")).toEqual([]);
   });
 });

@@ -107,7 +107,7 @@ interface ScriptPattern {
 const SCRIPT_PATTERNS: ScriptPattern[] = [
   { code: "non_deterministic_code", re: /\bMath\s*\.\s*random\s*\(/, what: "Math.random()", hint: "use a seeded PRNG (e.g. mulberry32 with a fixed seed) so every render is identical" },
   { code: "non_deterministic_code", re: /\bDate\s*\.\s*now\s*\(/, what: "Date.now()", hint: "derive motion from the timeline time, not the wall clock" },
-  { code: "non_deterministic_code", re: /\bnew\s+Date\s*(\(\s*\)|(?!\s*\())/, what: "new Date() without arguments", hint: "use a fixed date (new Date(2024, 0, 1)) or the timeline time" },
+  { code: "non_deterministic_code", re: /\bnew\s+Date\b\s*(\(\s*\)|(?!\s*\())/, what: "new Date() without arguments", hint: "use a fixed date (new Date(2024, 0, 1)) or the timeline time" },
   { code: "non_deterministic_code", re: /\bperformance\s*\.\s*now\s*\(/, what: "performance.now()", hint: "derive motion from the timeline time, not the wall clock" },
   { code: "non_deterministic_code", re: /\bcrypto\s*\.\s*getRandomValues\s*\(/, what: "crypto.getRandomValues()", hint: "use a seeded PRNG so every render is identical" },
   { code: "non_deterministic_code", re: /\bgsap\s*\.\s*utils\s*\.\s*random\s*\(/, what: "gsap.utils.random()", hint: "use a seeded PRNG so every render is identical" },
