@@ -141,6 +141,24 @@ describe("player in headless Chrome", () => {
     expect(s.time).toBeGreaterThan(0.1);
     // the URL keeps the time
     expect(new URL(page.url()).searchParams.get("t")).toBe(String(Math.round(s.time * 1000) / 1000));
+    // loop (L): playback wraps around at the end instead of stopping
+    await page.keyboard.press("l");
+    await seekTo(0.8);
+    await page.keyboard.press("Space");
+    await waitFor(page, (x) => x.playing && x.time > 0.9, "playback near the end");
+    await waitFor(page, (x) => x.playing && x.time < 0.5, "playback to wrap around", 5000);
+    await page.keyboard.press("Space");
+    await page.keyboard.press("l");
+    // speed: 2x plays about twice as fast as real time
+    await page.select("#rate", "2");
+    await seekTo(0);
+    const t0 = Date.now();
+    await page.keyboard.press("Space");
+    const fast = await waitFor(page, (x) => x.time >= 0.6, "2x playback");
+    const wall = (Date.now() - t0) / 1000;
+    await page.keyboard.press("Space");
+    expect(fast.time / wall).toBeGreaterThan(1.15); // at 1x it can never exceed 1
+    await page.select("#rate", "1");
   }, 60_000);
 
   it("clicking a clip seeks to its start", async () => {
@@ -153,8 +171,12 @@ describe("player in headless Chrome", () => {
     await open();
     await seekTo(0.8);
     const before = await snapshot(page);
+    const edited = Date.now();
     writeFileSync(path.join(dir, "style.css"), "#box { background: rgb(0, 0, 255); }\n");
     const after = await waitFor(page, (s) => s.loads > before.loads && s.ready, "a reload after the CSS edit", 10_000);
+    const latency = Date.now() - edited;
+    console.log(`hot reload: edit → reloaded page at the same time in ${latency} ms`);
+    expect(latency).toBeLessThan(2500);
     expect(Math.abs(after.time - 0.8)).toBeLessThan(1e-6);
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     expect(near(await compositionPixel(page, 180, 140), BLUE)).toBe(true);
@@ -209,12 +231,14 @@ describe("player in headless Chrome", () => {
     await open();
     await seekTo(0.3);
     const before = await snapshot(page);
-    writeFileSync(path.join(dir, "index.html"), indexHtml({ script: "const broken = ;" }));
+    writeFileSync(path.join(dir, "index.html"), indexHtml({ script: "const noise = Math.random(); const broken = ;" }));
     const bad = await waitFor(page, (s) => s.overlay && s.token > before.token, "the error overlay", 10_000);
     expect(bad.errors[0]!.message).toMatch(/SyntaxError|Unexpected token/);
     const text = await page.$eval("#overlay", (e) => e.textContent ?? "");
     expect(text).toContain("The composition failed");
     expect(text).toMatch(/index\.html:\d+/);
+    // the lint findings of the file come with it
+    expect(text).toContain("non_deterministic_code");
     await page.screenshot({ path: path.join(ARTIFACTS, "preview-error-overlay.png") });
     writeFileSync(path.join(dir, "index.html"), indexHtml());
     const good = await waitFor(page, (s) => !s.overlay && s.ready && s.token > bad.token, "recovery", 10_000);
