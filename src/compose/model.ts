@@ -165,10 +165,20 @@ export function analyzeProject(dir: string, opts: { entry?: string } = {}): Proj
     return a;
   };
 
-  if (!isDir(projectDir))
+  if (!isDir(projectDir)) {
+    const isFile = fileExists(projectDir);
     return fatal(
-      finding("project_dir_missing", "error", `project folder ${dir} does not exist`, "pass the folder that holds index.html (or create it with `hyperframes init`)", dir),
+      finding(
+        "project_dir_missing",
+        "error",
+        isFile ? `${dir} is a file, not a project folder` : `project folder ${dir} does not exist`,
+        isFile
+          ? `pass the folder that holds it${path.basename(projectDir) === "index.html" ? "" : ` with --entry ${path.basename(projectDir)}`}`
+          : "pass the folder that holds index.html (or create it with `hyperframes init`)",
+        dir,
+      ),
     );
+  }
   const entryAbs = path.resolve(projectDir, entryArg);
   const entryRel = projectRelative(projectDir, entryAbs);
   if (entryRel === null || entryRel === "")

@@ -81,6 +81,7 @@ export function describeModel(model: CompositionModel): Record<string, unknown> 
       })),
     })),
     clipCount: model.clips.length,
+    clips: model.clips,
     subCompositions: model.subCompositions.map(subJson),
     variables: model.variables.map((v) => ({ id: v.id, type: v.type, label: v.label, default: v.default, ...(v.options ? { options: v.options.map((o) => o.value) } : {}) })),
     media: model.media,
