@@ -621,7 +621,7 @@ export function analyzeProject(dir: string, opts: { entry?: string } = {}): Proj
       const srcset = attr(el, "srcset");
       if (srcset && (el.name === "img" || el.name === "source")) for (const u of srcsetUrls(srcset)) push("srcset", u);
       const style = attr(el, "style");
-      if (style && /url\(|@import/i.test(style)) cssRefs(out, style, undefined, { rel: d.rel, lineAt: () => line }, ctx, desc);
+      if (style && /url\(|@import/i.test(style)) cssRefs(out, style, 0, { rel: d.rel, lineAt: () => line }, ctx, desc);
       const csrc = attr(el, "data-composition-src");
       if (csrc !== undefined) push("subcomposition", csrc, { projectDir, baseDir, fileDir: baseDir, mode: "document" });
     }
