@@ -87,7 +87,14 @@ function extractTar(buf: Buffer, dest: string): void {
 export function unpackSparticuz(): { executablePath: string; version: string } | undefined {
   let pkgDir: string;
   try {
-    pkgDir = path.dirname(require.resolve("@sparticuz/chromium/package.json"));
+    // the package's "exports" hide package.json: resolve its entry and walk up to the package folder
+    let dir = path.dirname(require.resolve("@sparticuz/chromium"));
+    while (!existsSync(path.join(dir, "package.json")) || !existsSync(path.join(dir, "bin"))) {
+      const up = path.dirname(dir);
+      if (up === dir) return undefined;
+      dir = up;
+    }
+    pkgDir = dir;
   } catch {
     return undefined;
   }

@@ -1,0 +1,52 @@
+/**
+ * Puts the runtime into a composition's HTML: a config script (mode, fps, variable overrides) and the
+ * runtime itself, at the very top of <head>, so they run before any page script.
+ */
+import { getRuntimeScript } from "./runtime-bundle.js";
+
+export interface InjectOptions {
+  mode: "preview" | "render";
+  variables?: Record<string, unknown>;
+  fps?: number;
+  transparent?: boolean;
+  /** URL to load the runtime from instead of inlining it */
+  runtimeSrc?: string;
+  /** extra HTML placed right after the runtime (e.g. font fallbacks) */
+  extraHead?: string;
+  timelineWaitMs?: number;
+}
+
+/** JSON safe to embed inside <script>. */
+export function scriptJson(v: unknown): string {
+  return JSON.stringify(v ?? null)
+    .replace(/</g, "\\u003c")
+    .replace(/>/g, "\\u003e")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+}
+
+export function runtimeTags(opts: InjectOptions): string {
+  const config = {
+    mode: opts.mode,
+    fps: opts.fps ?? 30,
+    variables: opts.variables ?? {},
+    transparent: !!opts.transparent,
+    timelineWaitMs: opts.timelineWaitMs,
+  };
+  const cfgTag = `<script data-hf-injected>window.__HF_CONFIG=${scriptJson(config)};window.__hfVariables=window.__HF_CONFIG.variables;</script>`;
+  const rt = opts.runtimeSrc
+    ? `<script data-hf-injected src="${opts.runtimeSrc}"></script>`
+    : `<script data-hf-injected>${getRuntimeScript().replace(/<\/script/gi, "<\\/script")}</script>`;
+  return cfgTag + rt + (opts.extraHead ?? "");
+}
+
+/** Insert the runtime at the top of <head> (creating one if needed); strips previously injected copies. */
+export function injectRuntime(html: string, opts: InjectOptions): string {
+  const cleaned = html.replace(/<script data-hf-injected[^>]*>[\s\S]*?<\/script>/g, "");
+  const tags = runtimeTags(opts);
+  const head = /<head(\s[^>]*)?>/i.exec(cleaned);
+  if (head) return cleaned.slice(0, head.index + head[0].length) + tags + cleaned.slice(head.index + head[0].length);
+  const htmlTag = /<html(\s[^>]*)?>/i.exec(cleaned);
+  if (htmlTag) return cleaned.slice(0, htmlTag.index + htmlTag[0].length) + `<head>${tags}</head>` + cleaned.slice(htmlTag.index + htmlTag[0].length);
+  return `<head>${tags}</head>` + cleaned;
+}

@@ -1,0 +1,148 @@
+/**
+ * Scopes for sub-composition scripts. The compiler (src/compose/compile.ts) wraps each script of a mounted
+ * sub-composition in a function receiving scoped `document`, `window`, `gsap` and `__hyperframes`:
+ * queries and GSAP string targets resolve inside the host's subtree, timelines registered under the
+ * inner id are also registered under the host scope, and getVariables() returns the child's defaults
+ * merged with the host's data-variable-values.
+ */
+type AnyObj = Record<string, any>;
+
+const cache = new Map<string, AnyObj>();
+
+function hostOf(scopeId: string): HTMLElement {
+  const el = document.querySelector<HTMLElement>(`[data-hf-scope="${scopeId}"]`);
+  if (!el) throw new Error(`sub-composition scope ${scopeId} not found`);
+  return el;
+}
+
+function parseJson(raw: string | null): AnyObj {
+  if (!raw) return {};
+  try {
+    const v = JSON.parse(raw);
+    return v && typeof v === "object" ? v : {};
+  } catch {
+    return {};
+  }
+}
+
+export function createScope(scopeId: string, _topVars: () => AnyObj): AnyObj {
+  const hit = cache.get(scopeId);
+  if (hit) return hit;
+  const host = hostOf(scopeId);
+  const W = window as any;
+
+  const queryAll = (sel: string): Element[] => {
+    const out = Array.from(host.querySelectorAll(sel));
+    try {
+      if (host.matches(sel)) out.unshift(host);
+    } catch {
+      /* invalid selector: let querySelectorAll's error surface */
+    }
+    return out;
+  };
+  const scopeTargets = (t: any): any => (typeof t === "string" ? queryAll(t) : t);
+
+  const doc = new Proxy(document, {
+    get(target, prop) {
+      switch (prop) {
+        case "querySelector":
+          return (sel: string) => queryAll(sel)[0] ?? null;
+        case "querySelectorAll":
+          return (sel: string) => host.querySelectorAll(sel);
+        case "getElementById":
+          return (id: string) => host.querySelector(`#${CSS.escape(id)}`) ?? document.getElementById(id);
+        case "getElementsByClassName":
+          return (c: string) => host.getElementsByClassName(c);
+        case "getElementsByTagName":
+          return (t: string) => host.getElementsByTagName(t);
+      }
+      const v = Reflect.get(target, prop, target);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+
+  const wrapTimeline = (tl: AnyObj): AnyObj => {
+    for (const m of ["to", "from", "fromTo", "set", "staggerTo", "staggerFrom", "staggerFromTo"]) {
+      const orig = tl[m];
+      if (typeof orig !== "function") continue;
+      tl[m] = function (targets: any, ...rest: any[]) {
+        return orig.call(tl, scopeTargets(targets), ...rest);
+      };
+    }
+    return tl;
+  };
+
+  const scopedGsap = (): AnyObj | undefined => {
+    const g = W.gsap;
+    if (!g) return undefined;
+    return new Proxy(g, {
+      get(target, prop) {
+        const v = Reflect.get(target, prop, target);
+        if (prop === "timeline") return (...a: any[]) => wrapTimeline(v.apply(target, a));
+        if (prop === "to" || prop === "from" || prop === "set" || prop === "fromTo" || prop === "killTweensOf" || prop === "getTweensOf" || prop === "quickTo" || prop === "quickSetter")
+          return (targets: any, ...rest: any[]) => v.call(target, scopeTargets(targets), ...rest);
+        if (prop === "utils") {
+          return new Proxy(v, {
+            get(u, p) {
+              const f = Reflect.get(u, p, u);
+              if (p === "toArray" || p === "selector") return (x: any, ...r: any[]) => f.call(u, scopeTargets(x), ...r);
+              return typeof f === "function" ? f.bind(u) : f;
+            },
+          });
+        }
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+  };
+
+  const hostId = host.getAttribute("data-composition-id") || "";
+  const timelines = new Proxy({} as AnyObj, {
+    get(_t, prop: string) {
+      return W.__timelines[prop];
+    },
+    set(_t, prop: string, value) {
+      W.__timelines[prop] = value;
+      W.__timelines[`__scope_${scopeId}`] = value;
+      if (hostId && !(hostId in W.__timelines)) W.__timelines[hostId] = value;
+      return true;
+    },
+    has(_t, prop: string) {
+      return prop in W.__timelines;
+    },
+  });
+
+  const vars = (): AnyObj => {
+    const defaults: AnyObj = {};
+    const declsRaw = parseJson(host.getAttribute("data-hf-var-decls"));
+    for (const d of Array.isArray(declsRaw) ? (declsRaw as AnyObj[]) : []) {
+      if (d && typeof d.id === "string" && "default" in d) defaults[d.id] = d.default;
+    }
+    const values = { ...defaults, ...parseJson(host.getAttribute("data-variable-values")) };
+    W.__hfVariablesByComp[scopeId] = values;
+    return { ...values };
+  };
+  const hf = Object.assign(Object.create(W.__hyperframes || {}), { getVariables: vars });
+
+  const win = new Proxy(window, {
+    get(target, prop) {
+      if (prop === "__timelines") return timelines;
+      if (prop === "document") return doc;
+      if (prop === "gsap") return scopedGsap();
+      if (prop === "__hyperframes") return hf;
+      const v = Reflect.get(target, prop);
+      return typeof v === "function" && !/^[A-Z]/.test(String(prop)) ? v.bind(target) : v;
+    },
+    set(target, prop, value) {
+      if (prop === "__timelines") {
+        // `window.__timelines = window.__timelines || {}` keeps the shared registry
+        if (value !== timelines && value && typeof value === "object") Object.assign(W.__timelines, value);
+        return true;
+      }
+      return Reflect.set(target, prop, value);
+    },
+  });
+
+  const scope = { document: doc, window: win, get gsap() { return scopedGsap(); }, __hyperframes: hf, host };
+  cache.set(scopeId, scope);
+  return scope;
+}

@@ -1,0 +1,273 @@
+/**
+ * One capture page: loads the composition, waits until the runtime says it is ready (with a timeout whose
+ * error says what never became ready), then seeks and captures frames through the Chrome DevTools
+ * Protocol — HeadlessExperimental.beginFrame when the browser supports it (one atomic
+ * layout/paint/composite, and "no damage" frames are reused without re-encoding the image), else
+ * Page.captureScreenshot.
+ */
+import type { Browser, CDPSession, Page } from "puppeteer-core";
+import { RenderError, RenderTimeoutError, CompositionError } from "../errors.js";
+
+export type CaptureMethod = "beginframe" | "screenshot";
+export type ImageFormat = "jpeg" | "png";
+
+export interface CaptureSessionOptions {
+  browser: Browser;
+  url: string;
+  width: number;
+  height: number;
+  fps: number;
+  method: CaptureMethod;
+  format: ImageFormat;
+  jpegQuality: number;
+  transparent: boolean;
+  readyTimeoutMs: number;
+  /** table of pre-extracted video frames to hand to the runtime */
+  videoFrames?: Record<string, { urlPrefix: string; count: number; ext: string }>;
+  onConsole?: (line: string) => void;
+}
+
+export interface CapturedFrame {
+  data: Buffer;
+  /** true when the browser reported no visual change since the previous frame */
+  reused: boolean;
+}
+
+export interface PageReport {
+  duration: number;
+  warnings: string[];
+  errors: string[];
+  media: PageMedia[];
+  clips: { id: string; kind: string; start: number; duration: number | null; track: number }[];
+}
+
+export interface PageMedia {
+  key: string;
+  id: string | null;
+  tag: "video" | "audio";
+  src: string | null;
+  timed: boolean;
+  start: number;
+  end: number | null;
+  mediaStart: number;
+  playbackRate: number;
+  volume: number;
+  muted: boolean;
+  loop: boolean;
+  hasAudio: boolean;
+  hidden: boolean;
+}
+
+const BEGIN_FRAME_INTERVAL_MS = 1000 / 60;
+
+export class CaptureSession {
+  private page!: Page;
+  private client!: CDPSession;
+  private targetId?: string;
+  private frameTicks = 0;
+  private lastImage?: Buffer;
+  private loadTicker?: NodeJS.Timeout;
+  readonly pageErrors: string[] = [];
+  private closed = false;
+
+  constructor(private readonly o: CaptureSessionOptions) {}
+
+  get method(): CaptureMethod {
+    return this.o.method;
+  }
+
+  async open(): Promise<void> {
+    const { browser } = this.o;
+    if (this.o.method === "beginframe") {
+      const bc = await browser.target().createCDPSession();
+      const { targetId } = (await bc.send("Target.createTarget", {
+        url: "about:blank",
+        width: this.o.width,
+        height: this.o.height,
+        enableBeginFrameControl: true,
+      } as any)) as { targetId: string };
+      await bc.detach().catch(() => undefined);
+      this.targetId = targetId;
+      const target = await browser.waitForTarget((t) => (t as any)._targetId === targetId, { timeout: 30_000 });
+      const page = await target.page();
+      if (!page) throw new RenderError("capture_page_failed", "could not attach to the capture page");
+      this.page = page;
+    } else {
+      this.page = await browser.newPage();
+    }
+    this.page.on("pageerror", (err: unknown) => {
+      const msg = err instanceof Error ? err.message : String(err);
+      this.pageErrors.push(msg);
+      this.o.onConsole?.(`page error: ${msg}`);
+    });
+    this.page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warn") this.o.onConsole?.(`console.${m.type()}: ${m.text()}`);
+    });
+    this.client = await this.page.createCDPSession();
+    await this.client.send("Emulation.setDeviceMetricsOverride", {
+      width: this.o.width,
+      height: this.o.height,
+      deviceScaleFactor: 1,
+      mobile: false,
+    });
+    if (this.o.transparent) await this.client.send("Emulation.setDefaultBackgroundColorOverride", { color: { r: 0, g: 0, b: 0, a: 0 } });
+  }
+
+  /** BeginFrames without screenshots keep a begin-frame-controlled page rendering while it loads. */
+  private startLoadTicker(): void {
+    if (this.o.method !== "beginframe") return;
+    const tick = () => {
+      if (this.closed) return;
+      this.frameTicks++;
+      this.client
+        .send("HeadlessExperimental.beginFrame", { frameTimeTicks: this.frameTicks * BEGIN_FRAME_INTERVAL_MS, interval: BEGIN_FRAME_INTERVAL_MS, noDisplayUpdates: true })
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.loadTicker) this.loadTicker = setTimeout(tick, 16);
+        });
+    };
+    this.loadTicker = setTimeout(tick, 0);
+  }
+  private stopLoadTicker(): void {
+    if (this.loadTicker) clearTimeout(this.loadTicker);
+    this.loadTicker = undefined;
+  }
+
+  /** Navigate and wait for readiness; returns what the page reports about itself. */
+  async load(): Promise<PageReport> {
+    this.startLoadTicker();
+    try {
+      try {
+        await this.page.goto(this.o.url, { waitUntil: "domcontentloaded", timeout: this.o.readyTimeoutMs });
+      } catch (e) {
+        throw new RenderTimeoutError("page_load_timeout", `the composition page did not load within ${Math.round(this.o.readyTimeoutMs / 1000)} s: ${(e as Error).message}`, {
+          hint: "check that the composition does not load slow remote resources",
+        });
+      }
+      const started = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const readyResult = await Promise.race([
+        this.page.evaluate(() => (window as any).__hf.ready.then(() => "ok", (e: any) => `error:${e?.message ?? e}`)),
+        new Promise<string>((r) => (timer = setTimeout(() => r("timeout"), this.o.readyTimeoutMs))),
+      ])
+        .catch((e: Error) => `error:${e.message}`)
+        .finally(() => clearTimeout(timer));
+      if (readyResult === "timeout") {
+        const st = (await this.page
+          .evaluate(() => {
+            const hf = (window as any).__hf;
+            return hf ? { pending: hf.pendingReady, errors: hf.errors, warnings: hf.warnings } : null;
+          })
+          .catch(() => null)) as { pending: Record<string, boolean>; errors: string[]; warnings: string[] } | null;
+        const pending = st ? Object.entries(st.pending).filter(([, v]) => v).map(([k]) => k) : ["runtime (window.__hf missing)"];
+        const what: Record<string, string> = {
+          dom: "the document never finished parsing",
+          timeline: "no timeline was registered on window.__timelines",
+          fonts: "web fonts never finished loading (document.fonts.ready)",
+          images: "an image never finished loading/decoding",
+          media: "a <video>/<audio> never loaded its metadata",
+        };
+        throw new RenderTimeoutError(
+          "page_not_ready",
+          `the composition was not ready after ${Math.round((Date.now() - started) / 1000)} s: ${pending.map((p) => what[p] ?? p).join("; ")}${st?.errors.length ? `; page errors: ${st.errors.slice(0, 3).join(" | ")}` : ""}`,
+          { hint: "fix the page error above, or make sure every asset exists; raise the limit with --timeout <seconds>" },
+        );
+      }
+      if (readyResult.startsWith("error:")) {
+        throw new CompositionError("page_init_failed", `the composition failed to start: ${readyResult.slice(6)}`, {
+          hint: this.pageErrors.length ? `page errors: ${this.pageErrors.slice(0, 3).join(" | ")}` : "check the browser console output with --debug",
+        });
+      }
+      if (this.o.videoFrames) await this.page.evaluate((t) => (window as any).__hf.setVideoFrames(t), this.o.videoFrames);
+      const report = (await this.page.evaluate(() => {
+        const hf = (window as any).__hf;
+        return { duration: hf.duration, warnings: hf.warnings.slice(), errors: hf.errors.slice(), media: hf.media(), clips: hf.clips() };
+      })) as PageReport;
+      return report;
+    } finally {
+      this.stopLoadTicker();
+    }
+  }
+
+  async setVideoFrames(table: Record<string, { urlPrefix: string; count: number; ext: string }>): Promise<void> {
+    await this.page.evaluate((t) => (window as any).__hf.setVideoFrames(t), table);
+  }
+
+  /** Seek to frame `index` and capture it. */
+  async capture(index: number): Promise<CapturedFrame> {
+    const t = index / this.o.fps;
+    const r = (await this.client.send("Runtime.evaluate", {
+      expression: `window.__hf.seek(${t}).then(()=>0)`,
+      awaitPromise: true,
+      returnByValue: true,
+    })) as { exceptionDetails?: { exception?: { description?: string }; text?: string } };
+    if (r.exceptionDetails) {
+      throw new RenderError("seek_failed", `seeking to frame ${index} (t=${t.toFixed(3)} s) threw: ${r.exceptionDetails.exception?.description?.split("\n")[0] ?? r.exceptionDetails.text}`, {
+        hint: "a page script failed while seeking; run with --debug to see the console",
+      });
+    }
+    if (this.o.method === "beginframe") return this.captureBeginFrame();
+    const shot = (await this.client.send("Page.captureScreenshot", {
+      format: this.o.format,
+      ...(this.o.format === "jpeg" ? { quality: this.o.jpegQuality } : {}),
+      optimizeForSpeed: true,
+      fromSurface: true,
+      captureBeyondViewport: false,
+    } as any)) as { data: string };
+    return { data: Buffer.from(shot.data, "base64"), reused: false };
+  }
+
+  private async beginFrame(screenshot: boolean): Promise<{ hasDamage: boolean; screenshotData?: string }> {
+    for (let attempt = 0; ; attempt++) {
+      this.frameTicks++;
+      try {
+        return (await this.client.send("HeadlessExperimental.beginFrame", {
+          frameTimeTicks: this.frameTicks * BEGIN_FRAME_INTERVAL_MS,
+          interval: BEGIN_FRAME_INTERVAL_MS,
+          noDisplayUpdates: false,
+          ...(screenshot
+            ? { screenshot: { format: this.o.format, ...(this.o.format === "jpeg" ? { quality: this.o.jpegQuality } : {}), optimizeForSpeed: true } }
+            : {}),
+        } as any)) as { hasDamage: boolean; screenshotData?: string };
+      } catch (e) {
+        if (/pending/i.test((e as Error).message) && attempt < 5) {
+          await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** A page with no damage returns no image: draw a throw-away overlay, remove it, and capture the real frame. */
+  private async forceFullFrame(): Promise<Buffer> {
+    await this.page.evaluate(() => {
+      const d = document.createElement("div");
+      d.id = "__hf_damage__";
+      d.style.cssText = "position:fixed;left:0;top:0;width:4px;height:4px;background:rgba(255,0,255,0.5);z-index:2147483647;pointer-events:none";
+      document.documentElement.appendChild(d);
+    });
+    await this.beginFrame(false);
+    await this.page.evaluate(() => document.getElementById("__hf_damage__")?.remove());
+    const r = await this.beginFrame(true);
+    if (!r.screenshotData) throw new RenderError("capture_failed", "the browser produced no image for a frame", { hint: "try --capture screenshot" });
+    return Buffer.from(r.screenshotData, "base64");
+  }
+
+  private async captureBeginFrame(): Promise<CapturedFrame> {
+    const res = await this.beginFrame(true);
+    if (res.screenshotData) {
+      this.lastImage = Buffer.from(res.screenshotData, "base64");
+      return { data: this.lastImage, reused: false };
+    }
+    if (this.lastImage) return { data: this.lastImage, reused: true };
+    this.lastImage = await this.forceFullFrame();
+    return { data: this.lastImage, reused: false };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.stopLoadTicker();
+    await this.page?.close().catch(() => undefined);
+  }
+}

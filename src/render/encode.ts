@@ -1,0 +1,146 @@
+/**
+ * The encoder: one FFmpeg process reading captured images from stdin (image2pipe), optionally muxing a
+ * pre-mixed audio track, writing the output container. Spawned directly (no per-frame files on disk).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { resolveFfmpeg } from "./ffmpeg.js";
+import { RenderError } from "../errors.js";
+import type { Format, Quality } from "./options.js";
+import type { ImageFormat } from "./capture.js";
+
+export interface QualityPreset {
+  x264Preset: string;
+  crf: number;
+  vp9Crf: number;
+  vp9Deadline: "realtime" | "good";
+  vp9CpuUsed: number;
+  jpegQuality: number;
+  /** capture lossless PNG instead of JPEG */
+  png: boolean;
+}
+
+export const QUALITY_PRESETS: Record<Quality, QualityPreset> = {
+  draft: { x264Preset: "ultrafast", crf: 28, vp9Crf: 40, vp9Deadline: "realtime", vp9CpuUsed: 8, jpegQuality: 80, png: false },
+  standard: { x264Preset: "medium", crf: 18, vp9Crf: 31, vp9Deadline: "good", vp9CpuUsed: 4, jpegQuality: 95, png: false },
+  high: { x264Preset: "slow", crf: 15, vp9Crf: 24, vp9Deadline: "good", vp9CpuUsed: 2, jpegQuality: 95, png: true },
+};
+
+export interface EncoderOptions {
+  output: string;
+  format: Format;
+  quality: Quality;
+  crf?: number;
+  fps: number;
+  width: number;
+  height: number;
+  inputFormat: ImageFormat;
+  /** pre-mixed audio file (wav) to mux, if any */
+  audio?: string;
+  /** total frames, for -frames:v */
+  frames: number;
+  transparent: boolean;
+  threads?: number;
+  debug?: boolean;
+}
+
+export function encoderArgs(o: EncoderOptions): string[] {
+  const p = QUALITY_PRESETS[o.quality];
+  const args = ["-hide_banner", "-loglevel", o.debug ? "info" : "error", "-y"];
+  args.push("-f", "image2pipe", "-framerate", String(o.fps), "-c:v", o.inputFormat === "png" ? "png" : "mjpeg", "-i", "pipe:0");
+  if (o.audio) args.push("-i", o.audio);
+  args.push("-map", "0:v:0");
+  if (o.audio) args.push("-map", "1:a:0");
+  const evenW = o.width + (o.width % 2);
+  const evenH = o.height + (o.height % 2);
+  const pad = evenW !== o.width || evenH !== o.height ? `,pad=${evenW}:${evenH}` : "";
+  if (o.format === "mp4") {
+    args.push(
+      "-vf", `scale=in_range=pc:out_range=tv:out_color_matrix=bt709:flags=bicubic+accurate_rnd+full_chroma_int${pad},format=yuv420p`,
+      "-c:v", "libx264", "-preset", p.x264Preset, "-crf", String(o.crf ?? p.crf), "-bf", "0",
+      "-x264-params", o.quality === "draft" ? "aq-mode=3" : "aq-mode=3:aq-strength=0.8:deblock=1,1",
+      "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv",
+      "-movflags", "+faststart",
+    );
+    if (o.threads) args.push("-threads", String(o.threads));
+    if (o.audio) args.push("-c:a", "aac", "-b:a", "192k");
+  } else if (o.format === "webm") {
+    args.push(
+      "-vf", `format=${o.transparent ? "yuva420p" : "yuv420p"}${pad}`,
+      "-c:v", "libvpx-vp9", "-crf", String(o.crf ?? p.vp9Crf), "-b:v", "0", "-row-mt", "1",
+      "-deadline", p.vp9Deadline, "-cpu-used", String(p.vp9CpuUsed), "-auto-alt-ref", "0",
+      "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
+    );
+    if (o.transparent) args.push("-metadata:s:v:0", "alpha_mode=1");
+    if (o.audio) args.push("-c:a", "libopus", "-b:a", "128k");
+  } else {
+    args.push("-vf", `format=${o.transparent ? "yuva444p10le" : "yuv444p10le"}`, "-c:v", "prores_ks", "-profile:v", "4444", "-vendor", "apl0", "-qscale:v", String(o.crf ?? (o.quality === "draft" ? 11 : o.quality === "standard" ? 6 : 3)));
+    if (o.audio) args.push("-c:a", "aac", "-b:a", "192k");
+  }
+  args.push("-frames:v", String(o.frames), "-r", String(o.fps));
+  if (o.audio) args.push("-shortest");
+  args.push("-f", o.format === "mov" ? "mov" : o.format, o.output);
+  return args;
+}
+
+export interface Encoder {
+  process: ChildProcess;
+  /** write one image; resolves when the pipe accepted it (backpressure) */
+  write(img: Buffer): Promise<void>;
+  /** close stdin and wait for FFmpeg to finish */
+  finish(): Promise<void>;
+  kill(): void;
+}
+
+export function startEncoder(o: EncoderOptions): Encoder {
+  const ff = resolveFfmpeg().path;
+  const proc = spawn(ff, encoderArgs(o), { stdio: ["pipe", "ignore", "pipe"] });
+  let stderr = "";
+  proc.stderr!.on("data", (d: Buffer) => {
+    stderr += d.toString();
+    if (stderr.length > 20_000) stderr = stderr.slice(-20_000);
+  });
+  let exitErr: Error | undefined;
+  const exited = new Promise<void>((resolve, reject) => {
+    proc.on("error", (e) => {
+      exitErr = e;
+      reject(new RenderError("encoder_failed", `could not start FFmpeg (${ff}): ${e.message}`, { hint: "run `hyperframes doctor`" }));
+    });
+    proc.on("close", (code, signal) => {
+      if (code === 0) resolve();
+      else {
+        exitErr = new Error(`exit ${code ?? signal}`);
+        reject(
+          new RenderError("encoder_failed", `FFmpeg failed (${code ?? signal}): ${stderr.trim().split("\n").slice(-3).join(" | ") || "no output"}`, {
+            hint: "run with --debug to see FFmpeg's full output",
+          }),
+        );
+      }
+    });
+  });
+  exited.catch(() => undefined);
+  proc.stdin!.on("error", () => undefined);
+  return {
+    process: proc,
+    write(img) {
+      if (exitErr) return exited.then(() => undefined);
+      return new Promise<void>((resolve, reject) => {
+        const ok = proc.stdin!.write(img, (err) => {
+          if (err && !ok) reject(err);
+        });
+        if (ok) resolve();
+        else proc.stdin!.once("drain", () => resolve());
+        exited.catch(reject);
+      });
+    },
+    async finish() {
+      proc.stdin!.end();
+      await exited;
+    },
+    kill() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill("SIGTERM");
+      const t = setTimeout(() => proc.kill("SIGKILL"), 2000);
+      proc.once("close", () => clearTimeout(t));
+    },
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * Launches the resolved browser with flags for deterministic, offline, software-GL rendering, and keeps
+ * track of every browser process so none is left behind (also on Ctrl-C / process exit).
+ */
+import puppeteer, { type Browser } from "puppeteer-core";
+import { resolveBrowser, type ResolvedBrowser } from "./browser.js";
+import { EnvironmentError } from "../errors.js";
+import { fontEnvironment } from "./fonts.js";
+
+export interface LaunchOptions {
+  browserPath?: string;
+  /** Enable HeadlessExperimental.beginFrame control (headless shell only). */
+  beginFrame?: boolean;
+  width: number;
+  height: number;
+  debug?: boolean;
+}
+
+export interface LaunchedBrowser {
+  browser: Browser;
+  resolved: ResolvedBrowser;
+  beginFrame: boolean;
+  close(): Promise<void>;
+}
+
+const live = new Set<Browser>();
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on("exit", () => {
+    for (const b of live) {
+      try {
+        b.process()?.kill("SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }
+  });
+}
+
+export const BASE_ARGS = [
+  "--no-sandbox",
+  "--disable-setuid-sandbox",
+  "--disable-dev-shm-usage",
+  "--no-first-run",
+  "--no-default-browser-check",
+  "--no-zygote",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-default-apps",
+  "--disable-extensions",
+  "--disable-quic",
+  "--disable-breakpad",
+  "--disable-crash-reporter",
+  "--metrics-recording-only",
+  "--mute-audio",
+  "--hide-scrollbars",
+  "--font-render-hinting=none",
+  "--force-color-profile=srgb",
+  "--disable-background-timer-throttling",
+  "--disable-renderer-backgrounding",
+  "--disable-backgrounding-occluded-windows",
+  "--disable-ipc-flooding-protection",
+  "--autoplay-policy=no-user-gesture-required",
+  "--use-gl=angle",
+  "--use-angle=swiftshader",
+  "--enable-unsafe-swiftshader",
+  "--ignore-gpu-blocklist",
+  "--disable-gpu-compositing",
+  "--disable-features=Translate,MediaRouter,OptimizationHints,PaintHolding,BackForwardCache,InterestFeedContentSuggestions",
+];
+
+export const BEGIN_FRAME_ARGS = [
+  "--deterministic-mode",
+  "--enable-begin-frame-control",
+  "--run-all-compositor-stages-before-draw",
+  "--disable-threaded-animation",
+  "--disable-threaded-scrolling",
+  "--disable-checker-imaging",
+  "--disable-new-content-rendering-timeout",
+  "--disable-image-animation-resync",
+  "--enable-surface-synchronization",
+];
+
+export async function launchBrowser(opts: LaunchOptions): Promise<LaunchedBrowser> {
+  const resolved = resolveBrowser(opts.browserPath);
+  const beginFrame = !!opts.beginFrame && resolved.kind === "headless-shell";
+  const args = [...BASE_ARGS, ...resolved.extraArgs, `--window-size=${opts.width},${opts.height}`];
+  if (beginFrame) args.push(...BEGIN_FRAME_ARGS);
+  // Chrome reads the system fontconfig; never inherit a serverless FONTCONFIG_PATH that hides system fonts.
+  const env = { ...process.env };
+  if (env.FONTCONFIG_PATH && /\/tmp\/fonts$/.test(env.FONTCONFIG_PATH)) delete env.FONTCONFIG_PATH;
+  if (!env.FONTCONFIG_FILE) Object.assign(env, fontEnvironment());
+  let browser: Browser;
+  try {
+    browser = await puppeteer.launch({
+      executablePath: resolved.executablePath,
+      headless: resolved.kind === "headless-shell" ? "shell" : true,
+      args,
+      env: env as Record<string, string>,
+      defaultViewport: null,
+      protocolTimeout: 300_000,
+      timeout: 60_000,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+      dumpio: !!opts.debug,
+    });
+  } catch (e) {
+    throw new EnvironmentError("browser_launch_failed", `could not start ${resolved.description}: ${(e as Error).message.split("\n")[0]}`, {
+      hint: "run `hyperframes doctor`; pass another browser with --browser, or install Chromium (apt-get install chromium)",
+      cause: e,
+    });
+  }
+  installExitHook();
+  live.add(browser);
+  let closed = false;
+  return {
+    browser,
+    resolved,
+    beginFrame,
+    async close() {
+      if (closed) return;
+      closed = true;
+      live.delete(browser);
+      const proc = browser.process();
+      const timer = setTimeout(() => proc?.kill("SIGKILL"), 3000);
+      try {
+        await browser.close();
+      } catch {
+        proc?.kill("SIGKILL");
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}

@@ -1,0 +1,422 @@
+/**
+ * `render()`: the local render pipeline.
+ *   model → file server (+runtime) → browser → probe page (media, duration) → extract video frames,
+ *   mix audio → N capture pages (strided frames, reorder buffer) → FFmpeg stdin → verify → rename.
+ * Everything started is stopped on success, error or abort (no orphan Chrome/FFmpeg, no partial file).
+ */
+import { mkdirSync, mkdtempSync, rmSync, renameSync, existsSync, statSync } from "node:fs";
+import { availableParallelism, tmpdir, totalmem } from "node:os";
+import path from "node:path";
+import { loadComposition } from "../compose/model.js";
+import { readVariableOverrides, mergeVariables } from "../compose/variables.js";
+import type { CompositionModel } from "../compose/types.js";
+import { RenderCancelledError, RenderError, UsageError, HyperframesError, CompositionError } from "../errors.js";
+import { resolveOptions, parseFrameRange, type Format, type Quality } from "./options.js";
+import { startRenderServer, type RenderServer } from "./server.js";
+import { launchBrowser, type LaunchedBrowser } from "./launch.js";
+import { CaptureSession, type CaptureMethod, type PageReport } from "./capture.js";
+import { startEncoder, QUALITY_PRESETS, type Encoder } from "./encode.js";
+import { extractVideoFrames, extractKey } from "./video-frames.js";
+import { mixAudio, type AudioTrack } from "./audio.js";
+import { verifyOutput, type VerifyReport } from "./verify.js";
+import { localFileForUrl, describeMedia } from "./media-source.js";
+import { realpathSync } from "node:fs";
+
+export interface RenderProgress {
+  phase: "prepare" | "capture" | "encode" | "verify" | "done";
+  /** frames captured so far (of `total`) */
+  frame: number;
+  total: number;
+  /** capture speed, frames per second */
+  fps: number;
+  etaSeconds: number;
+  elapsedMs: number;
+  message?: string;
+}
+
+export interface RenderOptions {
+  /** project directory */
+  project: string;
+  /** output file; default `<project>/renders/<name>_<timestamp>.<ext>` */
+  output?: string;
+  /** entry HTML (default index.html) */
+  composition?: string;
+  fps?: number;
+  quality?: Quality;
+  format?: Format;
+  variables?: Record<string, unknown> | string;
+  variablesFile?: string;
+  strictVariables?: boolean;
+  crf?: number;
+  workers?: number;
+  /** "START:END" (end exclusive) */
+  frames?: string;
+  browser?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: RenderProgress) => void;
+  onWarning?: (msg: string) => void;
+  /** page console errors / warnings */
+  onLog?: (line: string) => void;
+  /** check the output (frame count, duration, audio, not black); default true */
+  verify?: boolean;
+  /** capture method; default beginframe when the browser supports it */
+  capture?: CaptureMethod | "auto";
+  /** ms to wait for the page to become ready (default 60000) */
+  readyTimeoutMs?: number;
+  debug?: boolean;
+  /** reuse an already-launched browser (batch renders) */
+  sharedBrowser?: LaunchedBrowser;
+}
+
+export interface RenderResult {
+  output: string;
+  frames: number;
+  durationSeconds: number;
+  fps: number;
+  width: number;
+  height: number;
+  format: Format;
+  quality: Quality;
+  elapsedMs: number;
+  captureFps: number;
+  workers: number;
+  captureMethod: CaptureMethod;
+  browser: string;
+  hasAudio: boolean;
+  reusedFrames: number;
+  sizeBytes: number;
+  warnings: string[];
+  verify?: VerifyReport;
+  variables: Record<string, unknown>;
+}
+
+function timestamp(): string {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}_${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+/** Frame count rule from the contract: round when within 1e-3 of an integer, else round up. */
+export function frameCountFor(duration: number, fps: number): number {
+  const exact = duration * fps;
+  const r = Math.round(exact);
+  return Math.abs(exact - r) < 1e-3 ? r : Math.ceil(exact);
+}
+
+export function chooseWorkers(frames: number, pixels: number, requested?: number): number {
+  if (requested) return requested;
+  const cores = availableParallelism();
+  const memBudget = Math.max(1, Math.floor((totalmem() * 0.5) / (512 * 1024 * 1024)));
+  let n = Math.min(Math.max(1, cores), memBudget, Math.max(1, Math.floor(frames / 30)));
+  if (pixels > 1920 * 1080) n = Math.min(n, 2);
+  return Math.max(1, Math.min(n, 8));
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new RenderCancelledError();
+}
+
+export async function render(opts: RenderOptions): Promise<RenderResult> {
+  const t0 = Date.now();
+  const signal = opts.signal;
+  const warnings: string[] = [];
+  const warn = (m: string) => {
+    warnings.push(m);
+    opts.onWarning?.(m);
+  };
+  const progress = (p: Omit<RenderProgress, "elapsedMs">) => opts.onProgress?.({ ...p, elapsedMs: Date.now() - t0 });
+
+  const resolved = resolveOptions<{
+    fps?: number;
+    quality: Quality;
+    format: Format;
+    crf?: number;
+    workers?: number;
+    composition: string;
+    strictVariables: boolean;
+  }>("local", opts as unknown as Record<string, unknown>);
+  const project = path.resolve(opts.project);
+  if (!existsSync(project) || !statSync(project).isDirectory())
+    throw new UsageError("project_not_found", `project folder ${opts.project} does not exist`, { hint: "pass the folder that contains index.html" });
+
+  const model: CompositionModel = await loadComposition(project, { entry: resolved.composition });
+  const fps = resolved.fps ?? model.fps ?? 30;
+  if (!Number.isInteger(fps) || fps < 1 || fps > 240) throw new UsageError("invalid_option", `--fps must be an integer from 1 to 240, got ${fps}`);
+  const overrides = readVariableOverrides({
+    variables: typeof opts.variables === "string" || typeof opts.variables === "object" ? opts.variables : undefined,
+    variablesFile: opts.variablesFile,
+  });
+  const merged = mergeVariables(model.variables, overrides, { strict: resolved.strictVariables });
+  for (const w of merged.warnings) warn(w);
+
+  const format = resolved.format;
+  const quality = resolved.quality;
+  const preset = QUALITY_PRESETS[quality];
+  const transparent = format === "webm" || format === "mov";
+  const { width, height } = model;
+
+  const output = path.resolve(
+    opts.output ?? path.join(project, "renders", `${(model.id || path.basename(project)).replace(/[^A-Za-z0-9_.-]+/g, "_")}_${timestamp()}.${format}`),
+  );
+  const outExt = path.extname(output).slice(1).toLowerCase();
+  if (outExt && outExt !== format) {
+    if (opts.format === undefined && (outExt === "mp4" || outExt === "webm" || outExt === "mov"))
+      return render({ ...opts, format: outExt as Format });
+    throw new UsageError("invalid_option", `--output ${path.basename(output)} does not match --format ${format}`, { hint: `use a .${format} file name or --format ${outExt}` });
+  }
+  mkdirSync(path.dirname(output), { recursive: true });
+  const tmpOut = path.join(path.dirname(output), `.${path.basename(output)}.hf-tmp-${process.pid}-${Date.now()}.${format}`);
+  const work = mkdtempSync(path.join(tmpdir(), "hyperframes-render-"));
+
+  let server: RenderServer | undefined;
+  let launched: LaunchedBrowser | undefined;
+  let encoder: Encoder | undefined;
+  const sessions: CaptureSession[] = [];
+  const onAbort = () => {
+    encoder?.kill();
+    for (const s of sessions) void s.close();
+  };
+  signal?.addEventListener("abort", onAbort, { once: true });
+
+  try {
+    throwIfAborted(signal);
+    progress({ phase: "prepare", frame: 0, total: 0, fps: 0, etaSeconds: 0, message: "starting browser" });
+    server = await startRenderServer({
+      projectDir: project,
+      entry: resolved.composition,
+      inject: { mode: "render", fps, variables: merged.values, transparent },
+      onWarning: warn,
+    });
+    const wantBeginFrame = opts.capture !== "screenshot" && !transparent;
+    launched =
+      opts.sharedBrowser ??
+      (await launchBrowser({ browserPath: opts.browser, beginFrame: wantBeginFrame, width, height, debug: opts.debug }));
+    throwIfAborted(signal);
+    const method: CaptureMethod = launched.beginFrame && wantBeginFrame ? "beginframe" : "screenshot";
+    const imageFormat = transparent || preset.png ? "png" : "jpeg";
+    const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000;
+
+    const makeSession = () =>
+      new CaptureSession({
+        browser: launched!.browser,
+        url: server!.entryUrl,
+        width,
+        height,
+        fps,
+        method,
+        format: imageFormat,
+        jpegQuality: preset.jpegQuality,
+        transparent,
+        readyTimeoutMs,
+        onConsole: opts.onLog,
+      });
+
+    // The first page tells us the duration (when not static), media and clips.
+    const first = makeSession();
+    sessions.push(first);
+    await first.open();
+    const report: PageReport = await first.load();
+    throwIfAborted(signal);
+    for (const w of report.warnings) warn(w);
+    if (report.errors.length) warn(`page errors during load: ${report.errors.slice(0, 3).join(" | ")}`);
+    const duration = model.duration > 0 ? model.duration : report.duration;
+    if (!(duration > 0))
+      throw new CompositionError("zero_duration", `the composition's duration is 0`, {
+        file: resolved.composition,
+        hint: 'add data-duration="<seconds>" to the root element',
+      });
+    const totalFrames = frameCountFor(duration, fps);
+    const range = parseFrameRange(opts.frames, totalFrames);
+    const frameCount = range.end - range.start;
+    const rangeStart = range.start / fps;
+
+    // ---- media: video frames + audio mix
+    const projectReal = realpathSync(project);
+    const videoTable: Record<string, { urlPrefix: string; count: number; ext: string }> = {};
+    const extracted = new Map<string, { dir: string; count: number }>();
+    const tracks: AudioTrack[] = [];
+    for (const m of report.media) {
+      if (!m.timed || m.hidden) continue;
+      const file = localFileForUrl(m.src, server.url, projectReal);
+      if (!file) {
+        if (m.src) warn(`${describeMedia(m)} is not a local file of the project (${m.src}); it is skipped in the render`);
+        else warn(`${describeMedia(m)} has no src; it is skipped`);
+        continue;
+      }
+      if (m.tag === "video") {
+        const windowSeconds = Math.min(m.end ?? duration, duration) - m.start;
+        if (windowSeconds <= 0) continue;
+        const req = { file, mediaStart: m.mediaStart, rate: m.playbackRate, loop: m.loop, windowSeconds, fps };
+        const key = extractKey(req);
+        let ex = extracted.get(key);
+        if (!ex) {
+          const dir = path.join(work, `video-${extracted.size}`);
+          progress({ phase: "prepare", frame: 0, total: frameCount, fps: 0, etaSeconds: 0, message: `decoding ${path.basename(file)}` });
+          const count = await extractVideoFrames(req, dir, signal);
+          ex = { dir, count };
+          extracted.set(key, ex);
+        }
+        videoTable[m.key] = { urlPrefix: server.addFrames(`v${[...extracted.keys()].indexOf(key)}`, ex.dir), count: ex.count, ext: "jpg" };
+      }
+      if (m.hasAudio && m.volume > 0) {
+        tracks.push({ file, start: m.start, end: m.end, mediaStart: m.mediaStart, rate: m.playbackRate, volume: m.volume, loop: m.loop, label: describeMedia(m) });
+      }
+    }
+    throwIfAborted(signal);
+    let audioFile: string | undefined;
+    if (tracks.length > 0) {
+      const inRange = tracks.filter((t) => (t.end ?? Infinity) > rangeStart && t.start < rangeStart + frameCount / fps);
+      if (inRange.length > 0) {
+        audioFile = path.join(work, "audio.wav");
+        await mixAudio(inRange, audioFile, rangeStart, frameCount / fps, signal);
+      }
+    }
+    throwIfAborted(signal);
+    if (Object.keys(videoTable).length) await first.setVideoFrames(videoTable);
+
+    // ---- capture pages
+    const workers = Math.max(1, Math.min(chooseWorkers(frameCount, width * height, resolved.workers), frameCount));
+    const extra = await Promise.all(
+      Array.from({ length: workers - 1 }, async () => {
+        const s = makeSession();
+        sessions.push(s);
+        await s.open();
+        await s.load();
+        if (Object.keys(videoTable).length) await s.setVideoFrames(videoTable);
+        return s;
+      }),
+    );
+    const pool = [first, ...extra];
+    throwIfAborted(signal);
+
+    encoder = startEncoder({
+      output: tmpOut,
+      format,
+      quality,
+      crf: resolved.crf,
+      fps,
+      width,
+      height,
+      inputFormat: imageFormat,
+      audio: audioFile,
+      frames: frameCount,
+      transparent,
+      debug: opts.debug,
+    });
+
+    // Strided assignment (worker k takes frames k, k+N, …) with an in-order writer and a bounded lead.
+    const results = new Map<number, Buffer>();
+    let nextToWrite = 0;
+    let captured = 0;
+    let reused = 0;
+    const captureStart = Date.now();
+    const maxLead = workers * 4;
+    let wakeWriter: (() => void) | null = null;
+    const waiters: (() => void)[] = [];
+    let failure: unknown;
+
+    const writer = (async () => {
+      while (nextToWrite < frameCount) {
+        const buf = results.get(nextToWrite);
+        if (!buf) {
+          if (failure) return;
+          await new Promise<void>((r) => (wakeWriter = r));
+          continue;
+        }
+        results.delete(nextToWrite);
+        await encoder!.write(buf);
+        nextToWrite++;
+        while (waiters.length) waiters.shift()!();
+      }
+    })();
+
+    const runWorker = async (session: CaptureSession, k: number) => {
+      for (let i = k; i < frameCount; i += workers) {
+        if (failure) return;
+        throwIfAborted(signal);
+        while (i - nextToWrite > maxLead && !failure) await new Promise<void>((r) => waiters.push(r));
+        let frame;
+        try {
+          frame = await session.capture(range.start + i);
+        } catch (e) {
+          if (signal?.aborted) throw new RenderCancelledError();
+          throw e;
+        }
+        if (frame.reused) reused++;
+        results.set(i, frame.data);
+        captured++;
+        if (wakeWriter) {
+          const w = wakeWriter;
+          wakeWriter = null;
+          w();
+        }
+        const elapsed = (Date.now() - captureStart) / 1000;
+        const rate = captured / Math.max(elapsed, 1e-3);
+        progress({ phase: "capture", frame: captured, total: frameCount, fps: rate, etaSeconds: (frameCount - captured) / Math.max(rate, 1e-3) });
+      }
+    };
+    try {
+      await Promise.all(pool.map((s, k) => runWorker(s, k)));
+    } catch (e) {
+      failure = e;
+      if (wakeWriter) (wakeWriter as () => void)();
+      while (waiters.length) waiters.shift()!();
+      throw e;
+    }
+    await writer;
+    const captureSeconds = (Date.now() - captureStart) / 1000;
+    for (const s of pool) await s.close();
+    sessions.length = 0;
+    progress({ phase: "encode", frame: frameCount, total: frameCount, fps: frameCount / captureSeconds, etaSeconds: 0, message: "finishing encode" });
+    await encoder.finish();
+    throwIfAborted(signal);
+
+    let verify: VerifyReport | undefined;
+    if (opts.verify !== false) {
+      progress({ phase: "verify", frame: frameCount, total: frameCount, fps: frameCount / captureSeconds, etaSeconds: 0, message: "checking output" });
+      verify = await verifyOutput(tmpOut, { frames: frameCount, fps, width, height, audio: !!audioFile, skipBlackCheck: transparent });
+    }
+    renameSync(tmpOut, output);
+    const result: RenderResult = {
+      output,
+      frames: frameCount,
+      durationSeconds: frameCount / fps,
+      fps,
+      width,
+      height,
+      format,
+      quality,
+      elapsedMs: Date.now() - t0,
+      captureFps: frameCount / Math.max(captureSeconds, 1e-3),
+      workers,
+      captureMethod: method,
+      browser: launched.resolved.description,
+      hasAudio: !!audioFile,
+      reusedFrames: reused,
+      sizeBytes: statSync(output).size,
+      warnings,
+      verify,
+      variables: merged.values,
+    };
+    progress({ phase: "done", frame: frameCount, total: frameCount, fps: result.captureFps, etaSeconds: 0 });
+    return result;
+  } catch (e) {
+    if (signal?.aborted && !(e instanceof RenderCancelledError)) throw new RenderCancelledError();
+    if (e instanceof HyperframesError) throw e;
+    const msg = (e as Error)?.message ?? String(e);
+    if (/Target closed|Session closed|crash|disconnected|Protocol error/i.test(msg))
+      throw new RenderError("browser_crashed", `the browser stopped unexpectedly while rendering: ${msg.split("\n")[0]}`, {
+        hint: "try again with fewer --workers; run `hyperframes doctor` to check the browser",
+        cause: e,
+      });
+    throw new RenderError("render_failed", `render failed: ${msg.split("\n")[0]}`, { cause: e, hint: "run again with --debug for details" });
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    encoder?.kill();
+    for (const s of sessions) await s.close().catch(() => undefined);
+    if (launched && !opts.sharedBrowser) await launched.close();
+    await server?.close();
+    rmSync(work, { recursive: true, force: true });
+    if (existsSync(tmpOut)) rmSync(tmpOut, { force: true });
+  }
+}

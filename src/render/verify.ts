@@ -1,0 +1,81 @@
+/**
+ * Checks a finished render before it is reported as a success: the right codec and size, the exact frame
+ * count, the duration, an audio stream exactly when the composition has audio, and not every frame black.
+ */
+import { spawn } from "node:child_process";
+import { probe, resolveFfmpeg } from "./ffmpeg.js";
+import { OutputVerificationError } from "../errors.js";
+
+export interface VerifyExpectations {
+  frames: number;
+  fps: number;
+  width: number;
+  height: number;
+  audio: boolean;
+  /** skip the all-black check (e.g. for transparent output, where black = transparent) */
+  skipBlackCheck?: boolean;
+}
+
+export interface VerifyReport {
+  frames: number;
+  durationSeconds: number;
+  videoCodec: string;
+  audioCodec?: string;
+  width: number;
+  height: number;
+  /** max luma (0-255) seen over the sampled frames */
+  maxLuma: number;
+}
+
+async function maxLumaOfSamples(file: string, frames: number): Promise<number> {
+  // decode ~8 evenly spaced frames at 32x18 grey and look at the brightest pixel
+  const step = Math.max(1, Math.floor(frames / 8));
+  const args = ["-hide_banner", "-loglevel", "error", "-i", file, "-vf", `select=not(mod(n\\,${step})),scale=32:18,format=gray`, "-vsync", "0", "-f", "rawvideo", "pipe:1"];
+  return new Promise((resolve, reject) => {
+    const p = spawn(resolveFfmpeg().path, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let max = 0;
+    p.stdout!.on("data", (d: Buffer) => {
+      for (const b of d) if (b > max) max = b;
+    });
+    p.on("error", reject);
+    p.on("close", () => resolve(max));
+  });
+}
+
+export async function verifyOutput(file: string, exp: VerifyExpectations): Promise<VerifyReport> {
+  let info;
+  try {
+    info = await probe(file, true);
+  } catch (e) {
+    throw new OutputVerificationError("output_unreadable", `the rendered file could not be read back: ${(e as Error).message.split("\n")[0]}`, { file });
+  }
+  const v = info.streams.find((s) => s.codec_type === "video");
+  const a = info.streams.find((s) => s.codec_type === "audio");
+  if (!v) throw new OutputVerificationError("output_no_video", "the rendered file has no video stream", { file });
+  const frames = Number(v.nb_read_packets ?? v.nb_frames ?? 0);
+  const even = (n: number) => n + (n % 2);
+  const wOk = v.width === exp.width || v.width === even(exp.width);
+  const hOk = v.height === exp.height || v.height === even(exp.height);
+  if (!wOk || !hOk)
+    throw new OutputVerificationError("output_wrong_size", `the rendered video is ${v.width}x${v.height}, expected ${exp.width}x${exp.height}`, { file });
+  if (frames !== exp.frames)
+    throw new OutputVerificationError("output_frame_count", `the rendered video has ${frames} frames, expected ${exp.frames}`, {
+      file,
+      hint: "this is a bug in the renderer or FFmpeg; please report it with --debug output",
+    });
+  const duration = Number(info.format.duration ?? v.duration ?? 0);
+  const expDuration = exp.frames / exp.fps;
+  if (Math.abs(duration - expDuration) > Math.max(0.1, 2 / exp.fps))
+    throw new OutputVerificationError("output_duration", `the rendered file lasts ${duration.toFixed(3)} s, expected ${expDuration.toFixed(3)} s`, { file });
+  if (exp.audio && !a)
+    throw new OutputVerificationError("output_audio_missing", "the composition has audio but the rendered file has no audio stream", { file });
+  if (!exp.audio && a)
+    throw new OutputVerificationError("output_unexpected_audio", "the rendered file has an audio stream but the composition has no audio", { file });
+  const maxLuma = exp.skipBlackCheck ? 255 : await maxLumaOfSamples(file, frames);
+  if (maxLuma <= 20)
+    throw new OutputVerificationError("output_all_black", "every sampled frame of the render is black", {
+      file,
+      hint: "the page probably failed to draw: check the page errors printed above (or run with --debug); pass --no-verify if black is intended",
+    });
+  return { frames, durationSeconds: duration, videoCodec: v.codec_name, audioCodec: a?.codec_name, width: v.width!, height: v.height!, maxLuma };
+}
