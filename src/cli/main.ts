@@ -38,13 +38,14 @@ Examples:
   $ hyperframes cloud render my-video --wait          render on HeyGen's cloud
   $ hyperframes doctor                                which browser and ffmpeg are used`,
     );
+  // before registering commands, so every subcommand inherits it (errors reach main(), not process.exit)
+  program.exitOverride();
   for (const mod of [init, dev, lint, info, render, pack, cloud, doctor]) mod.register(program);
   return program;
 }
 
 export async function main(argv: string[] = process.argv): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
   const debug = argv.includes("--debug");
   try {
     await program.parseAsync(argv);
