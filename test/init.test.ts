@@ -21,7 +21,7 @@ const EXAMPLES = ["hello-gsap", "sub-composition", "variables", "media-audio"] a
 let tmp: string;
 
 function cli(args: string[], cwd = tmp) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: "utf8", timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -209,3 +209,33 @@ describe("lint", () => {
     });
   }
 });
+
+// The README's set-up command (`npm run example`) and the init → render path, with the real renderer.
+describe("render", () => {
+  const probeVideo = async (file: string) => {
+    const { probe } = await import("../src/render/ffmpeg.js");
+    const info = (await probe(file, true)) as unknown as { streams: { codec_type: string; width?: number; height?: number; nb_read_packets?: string | number }[] };
+    const v = info.streams.find((s) => s.codec_type === "video")!;
+    return { width: v.width, height: v.height, frames: Number(v.nb_read_packets), audio: info.streams.some((s) => s.codec_type === "audio") };
+  };
+
+  it("package.json's example script renders examples/hello-gsap (1280x720, 90 frames)", async () => {
+    const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(pkg.scripts.example).toBe("node bin/hyperframes.js render examples/hello-gsap --quality draft");
+    const out = path.join(tmp, "hello.mp4");
+    const r = cli(["render", path.join(root, "examples", "hello-gsap"), "--quality", "draft", "-o", out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await probeVideo(out)).toEqual({ width: 1280, height: 720, frames: 90, audio: false });
+  });
+
+  it("a fresh title-card project renders with variable overrides", async () => {
+    const dir = path.join(tmp, "render-title-card");
+    expect(cli(["init", dir, "--template", "title-card"]).code).toBe(0);
+    const out = path.join(tmp, "title-card.mp4");
+    const r = cli(["render", dir, "--quality", "draft", "--frames", "0:15", "-o", out, "--strict-variables",
+      "--variables", JSON.stringify({ title: "Launch day", accent: "#22c55e", show_lower_third: false })]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await probeVideo(out)).toMatchObject({ width: 1920, height: 1080, frames: 15 });
+  });
+});
+
