@@ -4,3 +4,8 @@ export * from "./render/options.js";
 export * from "./compose/index.js";
 export * from "./upload/index.js";
 export * from "./preview/index.js";
+export { render, frameCountFor, type RenderOptions, type RenderResult, type RenderProgress } from "./render/render.js";
+export { resolveBrowser, type ResolvedBrowser } from "./render/browser.js";
+export { resolveFfmpeg, resolveFfprobe, probe } from "./render/ffmpeg.js";
+export { compileComposition } from "./compose/compile.js";
+export { injectRuntime } from "./compose/inject.js";

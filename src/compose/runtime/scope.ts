@@ -40,7 +40,11 @@ export function createScope(scopeId: string, _topVars: () => AnyObj): AnyObj {
     }
     return out;
   };
-  const scopeTargets = (t: any): any => (typeof t === "string" ? queryAll(t) : t);
+  const scopeTargets = (t: any): any => {
+    if (typeof t === "string") return queryAll(t);
+    if (Array.isArray(t)) return t.flatMap((x) => (typeof x === "string" ? queryAll(x) : [x]));
+    return t;
+  };
 
   const doc = new Proxy(document, {
     get(target, prop) {
