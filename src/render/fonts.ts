@@ -3,17 +3,21 @@
  * that includes the system's (so every installed font is found: Arial → Liberation Sans, etc.) and
  * turns hinting off. Unhinted outlines place text the same way on every machine and match the
  * official renderer's frames best (measured on the conformance corpus: hintslight, the Debian default,
- * shifts large text by up to 2 px).
+ * shifts large text by up to 2 px). It also adds the package's bundled Liberation fonts (fonts/liberation),
+ * so Arial, Times New Roman and Courier New resolve the same way on every machine.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createHash } from "node:crypto";
 
-const CONF = `<?xml version="1.0"?>
+const conf = (bundled: string) => `<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
-<!-- written by hyperframes-toolkit: system fonts, unhinted, greyscale antialiasing -->
+<!-- written by hyperframes-toolkit: system fonts + bundled Liberation fonts, unhinted, greyscale antialiasing -->
 <fontconfig>
   <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <dir>${bundled}</dir>
   <match target="font">
     <edit name="hinting" mode="assign"><bool>false</bool></edit>
     <edit name="hintstyle" mode="assign"><const>hintnone</const></edit>
@@ -27,7 +31,9 @@ const CONF = `<?xml version="1.0"?>
 export function fontEnvironment(): Record<string, string> {
   if (process.platform !== "linux" || !existsSync("/etc/fonts/fonts.conf")) return {};
   const dir = path.join(process.env.XDG_CACHE_HOME || path.join(homedir() || tmpdir(), ".cache"), "hyperframes-toolkit");
-  const file = path.join(dir, "fonts.conf");
+  const CONF = conf(bundledFontsDir());
+  // one file per content: two checkouts (different bundled paths) never overwrite each other's
+  const file = path.join(dir, `fonts-${createHash("sha256").update(CONF).digest("hex").slice(0, 10)}.conf`);
   try {
     if (!existsSync(file) || readFileSync(file, "utf8") !== CONF) {
       mkdirSync(dir, { recursive: true });
@@ -40,4 +46,15 @@ export function fontEnvironment(): Record<string, string> {
     return {};
   }
   return { FONTCONFIG_FILE: file };
+}
+
+/** The package's fonts/liberation folder. */
+export function bundledFontsDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, "package.json"))) {
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return path.join(dir, "fonts", "liberation");
 }

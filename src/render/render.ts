@@ -172,6 +172,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
   let launched: LaunchedBrowser | undefined;
   let encoder: Encoder | undefined;
   const sessions: CaptureSession[] = [];
+  const extraBrowsers: LaunchedBrowser[] = [];
   const onAbort = () => {
     encoder?.kill();
     for (const s of sessions) void s.close();
@@ -196,9 +197,9 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     const imageFormat = transparent || preset.png ? "png" : "jpeg";
     const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000;
 
-    const makeSession = () =>
+    const makeSession = (browser = launched!.browser) =>
       new CaptureSession({
-        browser: launched!.browser,
+        browser,
         url: server!.entryUrl,
         width,
         height,
@@ -276,9 +277,17 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
 
     // ---- capture pages
     const workers = Math.max(1, Math.min(chooseWorkers(frameCount, width * height, resolved.workers), frameCount));
+    // one browser process per worker spreads compositing/encoding over cores (a shared browser serialises it)
+    const perWorkerBrowser = !opts.sharedBrowser && process.env.HYPERFRAMES_SHARED_BROWSER !== "1";
     const extra = await Promise.all(
       Array.from({ length: workers - 1 }, async () => {
-        const s = makeSession();
+        let browser = launched!.browser;
+        if (perWorkerBrowser) {
+          const b = await launchBrowser({ browserPath: opts.browser, beginFrame: wantBeginFrame, width, height, debug: opts.debug });
+          extraBrowsers.push(b);
+          browser = b.browser;
+        }
+        const s = makeSession(browser);
         sessions.push(s);
         await s.open();
         await s.load();
@@ -414,6 +423,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     signal?.removeEventListener("abort", onAbort);
     encoder?.kill();
     for (const s of sessions) await s.close().catch(() => undefined);
+    await Promise.all(extraBrowsers.map((b) => b.close()));
     if (launched && !opts.sharedBrowser) await launched.close();
     await server?.close();
     rmSync(work, { recursive: true, force: true });
