@@ -472,13 +472,18 @@ function isVisibleAt(t: Timed, time: number): boolean {
   }
   return true;
 }
+const lastVisible = new WeakMap<Element, boolean>();
 function applyVisibility(time: number): void {
   for (const t of state.timed) {
-    const vis = isVisibleAt(t, time) && !t.el.hasAttribute("data-hidden");
     if (t.kind === "audio") continue;
+    const hidden = t.el.hasAttribute("data-hidden");
+    const vis = !hidden && isVisibleAt(t, time);
+    // write only on change: untouched styles keep a static frame free of damage (and cheap to capture)
+    if (lastVisible.get(t.el) === vis && !hidden) continue;
+    lastVisible.set(t.el, vis);
     t.el.style.visibility = vis ? "visible" : "hidden";
     if (t.inFlow && !t.hasTimedDescendants) t.el.style.display = vis ? t.origDisplay : "none";
-    if (t.el.hasAttribute("data-hidden")) t.el.style.display = "none";
+    if (hidden) t.el.style.display = "none";
   }
 }
 
@@ -536,7 +541,10 @@ function showVideoFrames(time: number, pending: Promise<unknown>[]): void {
       v.insertAdjacentElement("afterend", img);
       frameImgs.set(v, img);
     }
-    const visible = time >= win.start && time < win.end && getComputedStyle(v).visibility !== "hidden";
+    // the <video> itself is hidden by us: judge by its clip window and its parent's visibility
+    const tv = state.byEl.get(v);
+    const parentVisible = !v.parentElement || getComputedStyle(v.parentElement).visibility !== "hidden";
+    const visible = (tv ? isVisibleAt(tv, time) : time >= win.start && time < win.end) && parentVisible && !v.closest("[data-hidden]");
     if (!visible || info.count === 0) {
       img.style.display = "none";
       continue;
