@@ -4,6 +4,8 @@
  * and tiny generated source media (colour-per-frame video, sine tone).
  */
 import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
 import { resolveFfmpeg, resolveFfprobe } from "../../src/render/ffmpeg.js";
 
 export type RGB = [number, number, number];
@@ -143,6 +145,7 @@ export function meanVolumeDb(file: string, from = 0, to?: number): number {
 }
 
 function runFfmpeg(args: string[]): void {
+  mkdirSync(path.dirname(args[args.length - 1]!), { recursive: true });
   const r = spawnSync(ffmpegPath(), ["-hide_banner", "-loglevel", "error", "-y", ...args], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`ffmpeg ${args.join(" ")} failed: ${r.stderr}`);
 }

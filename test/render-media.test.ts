@@ -1,0 +1,105 @@
+/**
+ * Media in real renders: <video> frame exactness (data-start, data-media-start, the window mapping, holding
+ * the last source frame) with a generated video whose every frame has its own colour, and the audio mix
+ * (an AAC track only when there is audio, data-volume as linear gain, silence outside the clip window).
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cleanupProjects, makeProject, page } from "./helpers/project.js";
+import { renderProject, type TestRender } from "./helpers/render.js";
+import {
+  COLOUR_TOL,
+  colourDistance,
+  decodeFrames,
+  describeColour,
+  makeColourVideo,
+  makeTone,
+  meanVolumeDb,
+  pixel,
+  probeFile,
+  sourceFrameColour,
+  type DecodedFrames,
+} from "./helpers/media.js";
+
+afterAll(() => cleanupProjects());
+
+function mediaProject(volume: string): string {
+  const dir = makeProject(
+    {
+      "index.html": page({
+        duration: 1.2,
+        rootAttrs: "data-no-timeline",
+        gsap: false,
+        head: `<style>video { position: absolute; top: 0; width: 64px; height: 36px; object-fit: fill; }</style>`,
+        body: `
+    <!-- on screen [0.5, 1.1); source time = (t - 0.5) + 0.5 = t -->
+    <video id="v1" src="assets/colours.mp4" muted playsinline style="left:0" data-start="0.5" data-duration="0.6" data-media-start="0.5"></video>
+    <!-- on screen the whole time; the source has only 0.5 s left after 1.5 s, then its last frame holds -->
+    <video id="v2" src="assets/colours.mp4" muted playsinline style="left:100px" data-start="0" data-duration="1.2" data-media-start="1.5"></video>
+    <audio id="tone" src="assets/tone.wav" data-start="0.3" data-duration="0.6" data-volume="${volume}"></audio>`,
+      }),
+    },
+    { gsap: false },
+  );
+  makeColourVideo(path.join(dir, "assets", "colours.mp4"), 60, 30);
+  makeTone(path.join(dir, "assets", "tone.wav"), 2);
+  return dir;
+}
+
+function expectSourceFrame(d: DecodedFrames, frame: number, x: number, sourceFrame: number | null, what: string): void {
+  const got = pixel(d, frame, x, 18);
+  const want = sourceFrame === null ? [0, 0, 0] : sourceFrameColour(sourceFrame);
+  expect(
+    colourDistance(got, want),
+    `${what}: output frame ${frame} is ${describeColour(got)}, expected ${sourceFrame === null ? "nothing (black)" : `source frame ${sourceFrame} ${describeColour(want)}`}`,
+  ).toBeLessThanOrEqual(COLOUR_TOL);
+}
+
+describe("<video> and <audio> in a render", () => {
+  let full: TestRender;
+  let half: TestRender;
+  let d: DecodedFrames;
+  beforeAll(async () => {
+    const dir = mediaProject("1");
+    full = await renderProject(dir);
+    // the same composition with data-volume="0.5"
+    const html = readFileSync(path.join(dir, "index.html"), "utf8").replace('data-volume="1"', 'data-volume="0.5"');
+    writeFileSync(path.join(dir, "index.html"), html);
+    half = await renderProject(dir);
+    d = await decodeFrames(full.output);
+  });
+
+  it("shows source frame (t - data-start) + data-media-start, only inside the clip window", () => {
+    expectSourceFrame(d, 14, 32, null, "#v1 before its start");
+    for (const f of [15, 16, 20, 25, 32]) expectSourceFrame(d, f, 32, f, "#v1");
+    expectSourceFrame(d, 34, 32, null, "#v1 after its end");
+  });
+
+  it("holds the last source frame when the slot is longer than the source", () => {
+    for (const f of [0, 1, 7, 14]) expectSourceFrame(d, f, 132, 45 + f, "#v2");
+    for (const f of [15, 20, 35]) expectSourceFrame(d, f, 132, 59, "#v2 past the end of its source");
+  });
+
+  it("muxes an AAC track when the composition has audio", () => {
+    const p = probeFile(full.output);
+    expect(full.hasAudio).toBe(true);
+    expect(p.audio?.codec_name).toBe("aac");
+    expect(p.frames).toBe(36);
+  });
+
+  it("plays the audio only inside its window", () => {
+    const active = meanVolumeDb(full.output, 0.4, 0.8);
+    expect(active, "tone level inside [0.3, 0.9)").toBeGreaterThan(-30);
+    expect(meanVolumeDb(full.output, 0, 0.25), "before the tone starts").toBeLessThan(-55);
+    expect(meanVolumeDb(full.output, 0.95, 1.2), "after the tone ends").toBeLessThan(-55);
+  });
+
+  it('data-volume="0.5" is ~6 dB lower than volume 1', () => {
+    const loud = meanVolumeDb(full.output, 0.4, 0.8);
+    const quiet = meanVolumeDb(half.output, 0.4, 0.8);
+    console.log(`tone mean volume: ${loud.toFixed(1)} dB at volume 1, ${quiet.toFixed(1)} dB at 0.5`);
+    expect(loud - quiet).toBeGreaterThan(5.5);
+    expect(loud - quiet).toBeLessThan(6.5);
+  });
+});
