@@ -189,6 +189,10 @@ export class CaptureSession {
     }
   }
 
+  async setMediaDurations(table: Record<string, number>): Promise<void> {
+    await this.page.evaluate((t) => (window as any).__hf.setMediaDurations(t), table);
+  }
+
   async setVideoFrames(table: Record<string, { urlPrefix: string; count: number; ext: string }>): Promise<void> {
     await this.page.evaluate((t) => (window as any).__hf.setVideoFrames(t), table);
   }

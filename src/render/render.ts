@@ -21,6 +21,16 @@ import { mixAudio, type AudioTrack } from "./audio.js";
 import { verifyOutput, type VerifyReport } from "./verify.js";
 import { localFileForUrl, describeMedia } from "./media-source.js";
 import { realpathSync } from "node:fs";
+import { probe } from "./ffmpeg.js";
+
+async function mediaLength(file: string): Promise<number> {
+  try {
+    const info = await probe(file);
+    return Number(info.format.duration ?? 0) || 0;
+  } catch {
+    return 0;
+  }
+}
 
 export interface RenderProgress {
   phase: "prepare" | "capture" | "encode" | "verify" | "done";
@@ -236,6 +246,19 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     const videoTable: Record<string, { urlPrefix: string; count: number; ext: string }> = {};
     const extracted = new Map<string, { dir: string; count: number }>();
     const tracks: AudioTrack[] = [];
+    // clips without data-duration last as long as their source: ask ffprobe (the browser may lack the codec)
+    const naturalLengths: Record<string, number> = {};
+    for (const m of report.media) {
+      if (!m.timed || m.hidden || m.end !== null || m.loop) continue;
+      const file = localFileForUrl(m.src, server.url, projectReal);
+      if (!file) continue;
+      const len = await mediaLength(file);
+      if (len > 0) {
+        naturalLengths[m.key] = len;
+        m.end = m.start + Math.max(0, (len - m.mediaStart) / m.playbackRate);
+      }
+    }
+    if (Object.keys(naturalLengths).length) await first.setMediaDurations(naturalLengths);
     for (const m of report.media) {
       if (!m.timed || m.hidden) continue;
       const file = localFileForUrl(m.src, server.url, projectReal);
@@ -291,6 +314,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
         sessions.push(s);
         await s.open();
         await s.load();
+        if (Object.keys(naturalLengths).length) await s.setMediaDurations(naturalLengths);
         if (Object.keys(videoTable).length) await s.setVideoFrames(videoTable);
         return s;
       }),

@@ -11,9 +11,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { parse as parseCsv } from "csv-parse/sync";
 import { CloudError, UsageError } from "../errors.js";
-import type { VariableDecl } from "../compose/types.js";
 import type { CreateRenderRequest, HyperframesCloud, ProjectInput, RenderDetail } from "./client.js";
 import { downloadFile } from "./download.js";
 import { sleep } from "./http.js";
@@ -68,46 +66,8 @@ export type BatchEvent =
 
 const ACTIVE: RowStatus[] = ["submitting", "queued", "rendering"];
 
-/** Read rows from a .json (array of objects, or {rows: [...]}) or .csv (header row) file. */
-export async function readRows(file: string): Promise<Record<string, unknown>[]> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
-    throw new UsageError("batch_file_not_found", `--batch file ${file} does not exist`, { hint: "pass a .json or .csv file with one row per video" });
-  }
-  let rows: unknown;
-  if (/\.csv$/i.test(file)) {
-    try {
-      rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true });
-    } catch (e) {
-      throw new UsageError("invalid_batch_file", `${file} is not valid CSV: ${(e as Error).message}`, { file, hint: "the first line must name the variables" });
-    }
-  } else {
-    try {
-      rows = JSON.parse(text);
-    } catch (e) {
-      throw new UsageError("invalid_batch_file", `${file} is not valid JSON: ${(e as Error).message}`, { file });
-    }
-    if (rows && !Array.isArray(rows) && Array.isArray((rows as { rows?: unknown }).rows)) rows = (rows as { rows: unknown[] }).rows;
-  }
-  if (!Array.isArray(rows) || rows.some((r) => !r || typeof r !== "object" || Array.isArray(r)))
-    throw new UsageError("invalid_batch_file", `${file} must hold a list of objects (one per video)`, { file, hint: '[{"title": "A"}, {"title": "B"}]' });
-  if (rows.length === 0) throw new UsageError("invalid_batch_file", `${file} has no rows`, { file });
-  return rows as Record<string, unknown>[];
-}
-
-/** Coerce CSV strings to the declared variable types (number, boolean); other values pass through. */
-export function coerceRow(row: Record<string, unknown>, decls: VariableDecl[] = []): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) {
-    const d = decls.find((x) => x.id === k);
-    if (typeof v === "string" && d?.type === "number" && v.trim() !== "" && Number.isFinite(Number(v))) out[k] = Number(v);
-    else if (typeof v === "string" && d?.type === "boolean" && /^(true|false)$/i.test(v)) out[k] = v.toLowerCase() === "true";
-    else out[k] = v;
-  }
-  return out;
-}
+// The row reader is shared with local batch renders (src/data/rows.ts).
+export { readRows, coerceRow } from "../data/rows.js";
 
 async function loadState(p: string): Promise<BatchState | undefined> {
   if (!existsSync(p)) return undefined;

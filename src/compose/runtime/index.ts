@@ -610,6 +610,7 @@ function quantise(t: number): number {
   return Math.floor(t * fps + 1e-9) / fps;
 }
 
+let lastSeekEvent = -1;
 function seekSync(tRaw: number, pending: Promise<unknown>[]): number {
   const t = quantise(Math.max(0, tRaw));
   state.time = t;
@@ -623,6 +624,12 @@ function seekSync(tRaw: number, pending: Promise<unknown>[]): number {
   seekAnimations(t);
   if (isRender) showVideoFrames(t, pending);
   else syncMedia(t);
+  if (lastSeekEvent !== t) {
+    lastSeekEvent = t;
+    W.__hfThreeTime = t;
+    W.__hfTypegpuTime = t;
+    window.dispatchEvent(new CustomEvent("hf-seek", { detail: { time: t, waitUntil: (p: Promise<unknown>) => pending.push(Promise.resolve(p).catch(() => undefined)) } }));
+  }
   if (vt) vt.flushFrame();
   return t;
 }
@@ -819,7 +826,7 @@ function media() {
   return Array.from(document.querySelectorAll<HTMLMediaElement>("video, audio")).map((m, i) => {
     const t = state.byEl.get(m);
     const key = m.getAttribute("data-hf-video-key") || `m${i}`;
-    if (m.tagName === "VIDEO") m.setAttribute("data-hf-video-key", key);
+    m.setAttribute("data-hf-video-key", key);
     const hiddenAncestor = !!m.closest("[data-hidden]");
     return {
       key,
@@ -856,6 +863,16 @@ W.__hf = {
   errors,
   warnings,
   pendingReady,
+  /** render mode: natural media lengths (seconds, from ffprobe) for clips without data-duration */
+  setMediaDurations(table: Record<string, number>) {
+    for (const m of Array.from(document.querySelectorAll<HTMLMediaElement>("[data-hf-video-key]"))) {
+      const d = table[m.getAttribute("data-hf-video-key")!];
+      const t = state.byEl.get(m);
+      if (!t || t.duration !== null || !(d > 0) || m.loop) continue;
+      t.duration = Math.max(0, (d - mediaStartOf(m)) / rateOf(m));
+      t.end = t.start + t.duration;
+    }
+  },
   /** render mode: URL table of pre-extracted video frames, keyed by data-hf-video-key */
   setVideoFrames(table: Record<string, { urlPrefix: string; count: number; ext: string }>) {
     state.videoFrames = table;
