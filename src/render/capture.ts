@@ -60,6 +60,22 @@ export interface PageMedia {
 
 const BEGIN_FRAME_INTERVAL_MS = 1000 / 60;
 
+/**
+ * One browser-level CDP session per browser, kept open. Creating and detaching a browser-target session
+ * per page breaks when pages open concurrently (puppeteer then forgets the browser target:
+ * "Browser target is not found"), which happens with 3+ workers or parallel renders sharing a browser.
+ */
+const browserSessions = new WeakMap<Browser, Promise<CDPSession>>();
+function browserSession(browser: Browser): Promise<CDPSession> {
+  let s = browserSessions.get(browser);
+  if (!s) {
+    s = browser.target().createCDPSession();
+    browserSessions.set(browser, s);
+    s.catch(() => browserSessions.delete(browser));
+  }
+  return s;
+}
+
 export class CaptureSession {
   private page!: Page;
   private client!: CDPSession;
@@ -79,14 +95,13 @@ export class CaptureSession {
   async open(): Promise<void> {
     const { browser } = this.o;
     if (this.o.method === "beginframe") {
-      const bc = await browser.target().createCDPSession();
+      const bc = await browserSession(browser);
       const { targetId } = (await bc.send("Target.createTarget", {
         url: "about:blank",
         width: this.o.width,
         height: this.o.height,
         enableBeginFrameControl: true,
       } as any)) as { targetId: string };
-      await bc.detach().catch(() => undefined);
       this.targetId = targetId;
       const target = await browser.waitForTarget((t) => (t as any)._targetId === targetId, { timeout: 30_000 });
       const page = await target.page();
