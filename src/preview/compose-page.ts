@@ -5,9 +5,11 @@
  * same way the renderer does it (src/compose/compile.ts), so the preview shows what a render shows.
  */
 import { injectRuntime } from "../compose/inject.js";
+import { fontFaceCss } from "../render/fonts.js";
 import { compileComposition } from "../compose/compile.js";
 
 export const RUNTIME_URL = "/__hyperframes/runtime.js";
+export const FONTS_URL = "/__hyperframes/fonts/";
 /** Query parameter of a composition URL carrying the variable overrides as JSON. */
 export const VARS_PARAM = "hf-vars";
 
@@ -81,7 +83,14 @@ export function buildCompositionPage(html: string, opts: CompositionPageOptions 
       compileError = e;
     }
   }
-  const withRuntime = injectRuntime(source, { mode: "preview", variables: opts.variables, fps: opts.fps, runtimeSrc: RUNTIME_URL });
+  const withRuntime = injectRuntime(source, {
+    mode: "preview",
+    variables: opts.variables,
+    fps: opts.fps,
+    runtimeSrc: RUNTIME_URL,
+    // same font files as the render, whatever the author's machine has installed
+    extraHead: `<style data-hf-injected-fonts>${fontFaceCss(FONTS_URL)}</style>`,
+  });
   const bridge = `<script data-hf-preview-bridge>${BRIDGE}</script>${compileError ? reportScript(compileError) : ""}`;
   return insertAtHeadTop(withRuntime, bridge);
 }

@@ -14,7 +14,8 @@ import { createReadStream, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { getRuntimeScript } from "../compose/runtime-bundle.js";
 import { isHyperframesError } from "../errors.js";
-import { buildCompositionPage, parseVarsParam, VARS_PARAM } from "./compose-page.js";
+import { buildCompositionPage, parseVarsParam, VARS_PARAM, FONTS_URL } from "./compose-page.js";
+import { bundledFontFile } from "../render/fonts.js";
 import { getClientScript } from "./client-bundle.js";
 import { playerPage } from "./player-page.js";
 import { describeComposition, describeForPreview, discoverCompositions } from "./project.js";
@@ -109,6 +110,11 @@ export function hyperframesPreviewPlugin(opts: PreviewPluginOptions): Plugin & {
     }
     if (p === "/__hyperframes/client.js") {
       return send(res, 200, "text/javascript; charset=utf-8", await getClientScript());
+    }
+    if (p.startsWith(FONTS_URL)) {
+      const file = bundledFontFile(p.slice(FONTS_URL.length));
+      if (!file) return send(res, 404, "text/plain", "not found");
+      return send(res, 200, "font/ttf", readFileSync(file));
     }
     if (p === "/__hyperframes/runtime.js") {
       return send(res, 200, "text/javascript; charset=utf-8", getRuntimeScript());

@@ -58,3 +58,39 @@ export function bundledFontsDir(): string {
   }
   return path.join(dir, "fonts", "liberation");
 }
+
+const FACE_FILES: Record<string, string[]> = {
+  Sans: ["Arial", "Helvetica", "Liberation Sans"],
+  Serif: ["Times New Roman", "Times", "Liberation Serif"],
+  Mono: ["Courier New", "Courier", "Liberation Mono"],
+};
+const VARIANTS = [
+  { suffix: "Regular", weight: 400, style: "normal" },
+  { suffix: "Bold", weight: 700, style: "normal" },
+  { suffix: "Italic", weight: 400, style: "italic" },
+  { suffix: "BoldItalic", weight: 700, style: "italic" },
+];
+
+/**
+ * @font-face rules that map Arial/Helvetica, Times New Roman/Times and Courier New/Courier to the bundled
+ * Liberation files (served under `urlPrefix`). The preview injects them so the author's browser shows the
+ * same glyphs as the render, whatever fonts the author's machine has.
+ */
+export function fontFaceCss(urlPrefix: string): string {
+  const rules: string[] = [];
+  for (const [kind, families] of Object.entries(FACE_FILES)) {
+    for (const v of VARIANTS) {
+      const file = `Liberation${kind}-${v.suffix}.ttf`;
+      for (const fam of families)
+        rules.push(`@font-face{font-family:"${fam}";src:url("${urlPrefix}${file}") format("truetype");font-weight:${v.weight === 700 ? "600 900" : "100 500"};font-style:${v.style};font-display:block}`);
+    }
+  }
+  return rules.join("\n");
+}
+
+/** Path of a bundled font file by name (no directories), or undefined. */
+export function bundledFontFile(name: string): string | undefined {
+  if (!/^Liberation(Sans|Serif|Mono)-(Regular|Bold|Italic|BoldItalic)\.ttf$/.test(name)) return undefined;
+  const p = path.join(bundledFontsDir(), name);
+  return existsSync(p) ? p : undefined;
+}
