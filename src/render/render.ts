@@ -10,18 +10,24 @@ import path from "node:path";
 import { loadComposition } from "../compose/model.js";
 import { readVariableOverrides, mergeVariables } from "../compose/variables.js";
 import type { CompositionModel } from "../compose/types.js";
-import { RenderCancelledError, RenderError, UsageError, HyperframesError, CompositionError } from "../errors.js";
+import { RenderCancelledError, RenderError, UsageError, HyperframesError, CompositionError, OutputVerificationError } from "../errors.js";
 import { resolveOptions, parseFrameRange, type Format, type Quality } from "./options.js";
 import { startRenderServer, type RenderServer } from "./server.js";
 import { launchBrowser, type LaunchedBrowser } from "./launch.js";
 import { CaptureSession, type CaptureMethod, type PageReport } from "./capture.js";
 import { startEncoder, QUALITY_PRESETS, type Encoder } from "./encode.js";
 import { extractVideoFrames, extractKey } from "./video-frames.js";
+import type { VideoFrameCache } from "./frame-cache.js";
 import { mixAudio, type AudioTrack } from "./audio.js";
 import { verifyOutput, type VerifyReport } from "./verify.js";
 import { localFileForUrl, describeMedia } from "./media-source.js";
 import { realpathSync } from "node:fs";
 import { probe } from "./ffmpeg.js";
+
+function isCrash(e: unknown): boolean {
+  if (e instanceof HyperframesError) return false;
+  return /Target closed|Session closed|crash|disconnected|Protocol error|detached|Connection closed/i.test((e as Error)?.message ?? "");
+}
 
 async function mediaLength(file: string): Promise<number> {
   try {
@@ -76,6 +82,8 @@ export interface RenderOptions {
   debug?: boolean;
   /** reuse an already-launched browser (batch renders) */
   sharedBrowser?: LaunchedBrowser;
+  /** share decoded video frames with other renders (batch renders); frames are kept by the cache */
+  videoFrameCache?: VideoFrameCache;
 }
 
 export interface RenderResult {
@@ -276,8 +284,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
         if (!ex) {
           const dir = path.join(work, `video-${extracted.size}`);
           progress({ phase: "prepare", frame: 0, total: frameCount, fps: 0, etaSeconds: 0, message: `decoding ${path.basename(file)}` });
-          const count = await extractVideoFrames(req, dir, signal);
-          ex = { dir, count };
+          ex = opts.videoFrameCache ? await opts.videoFrameCache.get(req, signal) : { dir, count: await extractVideoFrames(req, dir, signal) };
           extracted.set(key, ex);
         }
         videoTable[m.key] = { urlPrefix: server.addFrames(`v${[...extracted.keys()].indexOf(key)}`, ex.dir), count: ex.count, ext: "jpg" };
@@ -363,7 +370,22 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
       }
     })();
 
-    const runWorker = async (session: CaptureSession, k: number) => {
+    let crashRetries = 0;
+    /** A crashed page or browser is replaced once (fresh browser + page), then the render fails. */
+    const replaceSession = async (old: CaptureSession): Promise<CaptureSession> => {
+      await old.close().catch(() => undefined);
+      const b = await launchBrowser({ browserPath: opts.browser, beginFrame: wantBeginFrame, width, height, debug: opts.debug });
+      extraBrowsers.push(b);
+      const s = makeSession(b.browser);
+      sessions.push(s);
+      await s.open();
+      await s.load();
+      if (Object.keys(naturalLengths).length) await s.setMediaDurations(naturalLengths);
+      if (Object.keys(videoTable).length) await s.setVideoFrames(videoTable);
+      return s;
+    };
+    const runWorker = async (initial: CaptureSession, k: number) => {
+      let session = initial;
       for (let i = k; i < frameCount; i += workers) {
         if (failure) return;
         throwIfAborted(signal);
@@ -373,7 +395,11 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
           frame = await session.capture(range.start + i);
         } catch (e) {
           if (signal?.aborted) throw new RenderCancelledError();
-          throw e;
+          if (!isCrash(e) || crashRetries >= 1 || failure) throw e;
+          crashRetries++;
+          warn(`the browser page crashed at frame ${range.start + i} (${(e as Error).message.split("\n")[0]}); retrying once with a new browser`);
+          session = await replaceSession(session);
+          frame = await session.capture(range.start + i);
         }
         if (frame.reused) reused++;
         results.set(i, frame.data);
@@ -407,7 +433,18 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     let verify: VerifyReport | undefined;
     if (opts.verify !== false) {
       progress({ phase: "verify", frame: frameCount, total: frameCount, fps: frameCount / captureSeconds, etaSeconds: 0, message: "checking output" });
-      verify = await verifyOutput(tmpOut, { frames: frameCount, fps, width, height, audio: !!audioFile, skipBlackCheck: transparent });
+      try {
+        verify = await verifyOutput(tmpOut, { frames: frameCount, fps, width, height, audio: !!audioFile, skipBlackCheck: transparent });
+      } catch (e) {
+        // an all-black render after a page error: the error is the likely cause, so say it in the message
+        if (e instanceof OutputVerificationError && e.code === "output_all_black" && report.errors.length)
+          throw new OutputVerificationError("output_all_black", `every sampled frame of the render is black; the page threw during load: ${report.errors[0]}`, {
+            file: e.file,
+            hint: "fix that script error (run with --debug to see the browser console); pass --no-verify if black is intended",
+            cause: e,
+          });
+        throw e;
+      }
     }
     renameSync(tmpOut, output);
     const result: RenderResult = {
@@ -437,7 +474,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     if (signal?.aborted && !(e instanceof RenderCancelledError)) throw new RenderCancelledError();
     if (e instanceof HyperframesError) throw e;
     const msg = (e as Error)?.message ?? String(e);
-    if (/Target closed|Session closed|crash|disconnected|Protocol error/i.test(msg))
+    if (isCrash(e))
       throw new RenderError("browser_crashed", `the browser stopped unexpectedly while rendering: ${msg.split("\n")[0]}`, {
         hint: "try again with fewer --workers; run `hyperframes doctor` to check the browser",
         cause: e,
