@@ -171,15 +171,31 @@ export class CaptureSession {
         const st = (await this.page
           .evaluate(() => {
             const hf = (window as any).__hf;
-            return hf ? { pending: hf.pendingReady, errors: hf.errors, warnings: hf.warnings } : null;
+            if (!hf) return null;
+            const images = Array.from(document.images)
+              .filter((i) => !i.complete && !i.classList.contains("__render_frame__"))
+              .map((i) => i.currentSrc || i.getAttribute("src") || "");
+            const fonts: string[] = [];
+            (document as any).fonts?.forEach((f: FontFace) => {
+              if (f.status === "loading") fonts.push(f.family);
+            });
+            return { pending: hf.pendingReady, errors: hf.errors, warnings: hf.warnings, images, fonts };
           })
-          .catch(() => null)) as { pending: Record<string, boolean>; errors: string[]; warnings: string[] } | null;
-        const pending = st ? Object.entries(st.pending).filter(([, v]) => v).map(([k]) => k) : ["runtime (window.__hf missing)"];
+          .catch(() => null)) as { pending: Record<string, boolean>; errors: string[]; warnings: string[]; images: string[]; fonts: string[] } | null;
+        // stages run in order (dom → load → timeline → fonts/images/media): name the first one still pending
+        const stages = [["dom"], ["load"], ["timeline"], ["fonts", "images", "media"]];
+        const pending = st
+          ? (stages.map((g) => g.filter((k) => st.pending[k])).find((g) => g.length > 0) ?? Object.keys(st.pending).filter((k) => st.pending[k]))
+          : ["runtime (window.__hf missing)"];
+        const list = (xs: string[]) => xs.slice(0, 3).join(", ") + (xs.length > 3 ? ", …" : "");
+        const imgs = st?.images.length ? `: ${list(st.images)}` : "";
+        const fonts = st?.fonts.length ? `: ${list(st.fonts)}` : "";
         const what: Record<string, string> = {
           dom: "the document never finished parsing",
+          load: `the page never finished loading (window "load" event)${st?.images.length ? `, an image is still loading${imgs}` : st?.fonts.length ? `, a web font is still loading${fonts}` : ""}`,
           timeline: "no timeline was registered on window.__timelines",
-          fonts: "web fonts never finished loading (document.fonts.ready)",
-          images: "an image never finished loading/decoding",
+          fonts: `web fonts never finished loading (document.fonts.ready)${fonts}`,
+          images: `an image never finished loading/decoding${imgs}`,
           media: "a <video>/<audio> never loaded its metadata",
         };
         throw new RenderTimeoutError(

@@ -727,7 +727,9 @@ const loaded = new Promise<void>((r) => {
   if (document.readyState === "complete") r();
   else window.addEventListener("load", () => r(), { once: true });
 });
-const pendingReady: Record<string, boolean> = { dom: true, timeline: true, fonts: true, images: true, media: true };
+// Readiness stages, in order: dom → load (window "load": images, scripts, styles, iframes) → timeline →
+// fonts/images/media (in parallel). A host reporting a timeout names the first stage still pending.
+const pendingReady: Record<string, boolean> = { dom: true, load: true, timeline: true, fonts: true, images: true, media: true };
 
 async function waitForTimeline(): Promise<void> {
   const root = state.root!;
@@ -781,6 +783,7 @@ async function init(): Promise<void> {
   normalise(root);
   applyBindings(root);
   await loaded;
+  pendingReady.load = false;
   await waitForTimeline();
   pendingReady.timeline = false;
   await Promise.all([
