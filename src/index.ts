@@ -9,3 +9,20 @@ export { resolveBrowser, type ResolvedBrowser } from "./render/browser.js";
 export { resolveFfmpeg, resolveFfprobe, probe } from "./render/ffmpeg.js";
 export { compileComposition } from "./compose/compile.js";
 export { injectRuntime } from "./compose/inject.js";
+export {
+  renderBatch,
+  defaultConcurrency,
+  type RenderBatchOptions,
+  type BatchRun,
+  type BatchRowResult,
+  type BatchRowStart,
+  type BatchPlan,
+  type BatchProgress,
+  type BatchSummary,
+  type BatchManifest,
+  type ManifestRow,
+  type ManifestRowStatus,
+  type RowTimings,
+  type Row,
+} from "./render/batch.js";
+export { planOutputs, safeSegment } from "./data/output-pattern.js";
