@@ -3,8 +3,8 @@
  * patterns that would make two rows write the same file.
  *
  * Placeholders:
- *   {index}        the 1-based row number ("row 3" in messages), zero-padded to the width of the row
- *                  count (01…12 for 12 rows) so names sort in row order
+ *   {index}        the 1-based row number ("row 3" in messages), not padded, so a file keeps its name
+ *                  when rows are appended (resume then skips the rows already rendered)
  *   {row.<field>}  a field of the row (CSV column / JSON key); path separators and characters that are
  *                  unsafe in file names become "_", leading dots are replaced, long values are cut
  *   {id}           the composition id (data-composition-id)
@@ -71,11 +71,10 @@ export interface PlanOptions {
   cwd?: string;
 }
 
-/** Expand the pattern for one row (0-based `index` of `total`); returns the absolute output path. */
-export function expandPattern(info: PatternInfo, row: Row, index: number, total: number, o: PlanOptions): string {
-  const width = String(total).length;
+/** Expand the pattern for one row (0-based `index`); returns the absolute output path. */
+export function expandPattern(info: PatternInfo, row: Row, index: number, o: PlanOptions): string {
   const expanded = info.pattern.replace(PLACEHOLDER_RE, (_m, name: string) => {
-    if (name === "index") return String(index + 1).padStart(width, "0");
+    if (name === "index") return String(index + 1);
     if (name === "id") return safeSegment(o.id || "composition");
     const field = name.slice(4);
     const v = row[field];
@@ -99,7 +98,7 @@ export function planOutputs(pattern: string, rows: Row[], o: PlanOptions): strin
   const info = analyzePattern(pattern);
   const seen = new Map<string, number>();
   return rows.map((row, i) => {
-    const file = expandPattern(info, row, i, rows.length, o);
+    const file = expandPattern(info, row, i, o);
     const key = file.toLowerCase();
     const prev = seen.get(key);
     if (prev !== undefined)

@@ -55,7 +55,7 @@ export interface RenderBatchOptions extends SharedRenderOptions {
   variables?: Record<string, unknown> | string;
   variablesFile?: string;
   /**
-   * output file names: {index} (1-based row number, zero-padded), {row.<field>}, {id} (composition id).
+   * output file names: {index} (1-based row number), {row.<field>}, {id} (composition id).
    * Relative patterns resolve against `cwd`. Default `<project>/renders/{id}_{index}.<format>`.
    */
   outputPattern?: string;
