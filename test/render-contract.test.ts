@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cell, cellCentre, cleanupProjects, makeProject, page } from "./helpers/project.js";
 import { renderProject, type TestRender } from "./helpers/render.js";
+import { frameCountFor } from "../src/render/render.js";
 import {
   colourDistance,
   countPixels,
@@ -355,5 +356,12 @@ describe("virtual time and frame quantisation", () => {
       const x = Math.round((f / 24) * 200);
       expectEdgeNear(d24, f, 155, YELLOW, x, "GSAP box at 24 fps");
     }
+  });
+
+  it("frame count rule: duration × fps, rounded when within 1e-3 of an integer, else rounded up (contract §1.4)", () => {
+    expect(frameCountFor(1, 24)).toBe(24);
+    expect(frameCountFor(2.5, 30)).toBe(75);
+    expect(frameCountFor(0.1 * 3, 30)).toBe(9); // 8.999999999999998
+    expect(frameCountFor(1.1, 24)).toBe(27); // 26.4 → 27: the last partial frame is kept
   });
 });
