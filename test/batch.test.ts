@@ -177,6 +177,17 @@ describe("renderBatch() with Chrome + FFmpeg", () => {
     expect(fps10).toMatchObject({ done: 1, skipped: 0 });
   });
 
+  it("stops the whole batch when no browser can be used (rows stay pending), and done() rejects", async () => {
+    const dir = project();
+    const run = renderBatch({ project: dir, rows: [{ color: "#ff0000" }, { color: "#00ff00" }], browser: path.join(dir, "no-such-chrome") });
+    await expect(run.done()).rejects.toMatchObject({ code: expect.stringMatching(/^browser_/) });
+    const m = readManifest(path.join(dir, "renders", "batch-manifest.json"));
+    expect(m.state).toBe("error");
+    expect(m.rows.map((r) => r.status)).toEqual(["pending", "pending"]);
+    // the iterator reports the same error
+    await expect((async () => { for await (const _ of run) void _; })()).rejects.toMatchObject({ code: expect.stringMatching(/^browser_/) });
+  });
+
   it("decodes a video clip once for the whole batch", async () => {
     const dir = project();
     makeColourVideo(path.join(dir, "clip.mp4"), 15, 15);

@@ -19,7 +19,7 @@ import path from "node:path";
 import { loadComposition } from "../compose/model.js";
 import { mergeVariables, readVariableOverrides } from "../compose/variables.js";
 import type { CompositionModel } from "../compose/types.js";
-import { HyperframesError, RenderCancelledError, RenderError, UsageError, VariablesError } from "../errors.js";
+import { EnvironmentError, HyperframesError, RenderError, UsageError, VariablesError } from "../errors.js";
 import { coerceRow, readRows, rowsFormatFor, type Row } from "../data/rows.js";
 import { analyzePattern, planOutputs, VIDEO_EXTENSIONS } from "../data/output-pattern.js";
 import {
@@ -502,9 +502,20 @@ class Run implements BatchRun {
       running.set(p.index, { index: p.index, row: p.index + 1, output: p.output, phase: "prepare", frame: 0, frames: 0 });
       o.onRowStart?.(info);
       emitProgress();
+      let browser: LaunchedBrowser;
+      try {
+        browser = await getBrowser();
+      } catch (e) {
+        // no usable browser: every row would fail the same way, so the batch stops
+        running.delete(p.index);
+        fatal ??= e;
+        Object.assign(mrow, { status: "pending", startedAt: undefined });
+        save();
+        this.ac.abort();
+        return;
+      }
       let result: RenderResult;
       try {
-        const browser = await getBrowser();
         result = await render({
           ...renderOnly,
           project,
@@ -542,7 +553,8 @@ class Run implements BatchRun {
           emitProgress();
           return;
         }
-        if (e instanceof HyperframesError && e.code === "browser_launch_failed") {
+        if (e instanceof EnvironmentError) {
+          // no usable FFmpeg / browser: every row would fail the same way, so the batch stops
           fatal ??= e;
           Object.assign(mrow, { status: "pending", startedAt: undefined });
           save();
@@ -600,7 +612,13 @@ class Run implements BatchRun {
       while (!signal.aborted) {
         const p = toRender[next++];
         if (!p) return;
-        await renderRow(p);
+        try {
+          await renderRow(p);
+        } catch (e) {
+          // not a row failure (e.g. the manifest cannot be written, or a callback threw): stop the batch
+          fatal ??= e;
+          this.ac.abort();
+        }
       }
     };
     try {
