@@ -158,6 +158,9 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     throw new UsageError("project_not_found", `project folder ${opts.project} does not exist`, { hint: "pass the folder that contains index.html" });
 
   const model: CompositionModel = await loadComposition(project, { entry: resolved.composition });
+  // validate --frames before any browser starts (the exact bounds are checked once the length is known)
+  if (model.duration > 0) parseFrameRange(opts.frames, frameCountFor(model.duration, resolved.fps ?? model.fps ?? 30));
+  else if (opts.frames && !/^\s*\d*:\d*\s*$/.test(opts.frames)) parseFrameRange(opts.frames, 1);
   const fps = resolved.fps ?? model.fps ?? 30;
   if (!Number.isInteger(fps) || fps < 1 || fps > 240) throw new UsageError("invalid_option", `--fps must be an integer from 1 to 240, got ${fps}`);
   const overrides = readVariableOverrides({
