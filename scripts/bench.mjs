@@ -2,7 +2,7 @@
 /**
  * `npm run bench`: renders every composition in ../shared/bench/ at draft and standard quality and prints,
  * per run: frames, wall seconds, frames/s, peak memory of the whole process tree (Node + Chrome + FFmpeg,
- * summed PSS sampled every 100 ms), capture method, browser, and PSNR against the reference frames.
+ * summed PSS sampled every 250 ms; BENCH_SAMPLE_MS to change), capture method, browser, and PSNR against the reference frames.
  * Also measures: peak memory of a 60 s busy render vs the 10 s one (flat with duration), and a mostly
  * static 60 s composition vs the busy one (no-damage frames are cheap).
  * Writes bench-report.json. Optional: BENCH_PEER_CMD='hyperframes render {dir} --output {out} --quality {quality}'
@@ -38,18 +38,20 @@ symlinkSync(resolveFfprobe().path, path.join(binDir, "ffprobe"));
 const env = { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH}` };
 const work = mkdtempSync(path.join(tmpdir(), "hf-bench-"));
 
+/** Direct children of a process (via /proc/<pid>/task/<tid>/children: no scan of all processes). */
+function childrenOf(pid) {
+  const out = [];
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const txt = readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").trim();
+      if (txt) out.push(...txt.split(/\s+/).map(Number));
+    }
+  } catch {}
+  return out;
+}
+
 /** Sum of PSS (kB) over a process and all its descendants. */
 function treePssKb(pid) {
-  const children = new Map();
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(Number(d));
-    } catch {}
-  }
   let total = 0;
   const stack = [pid];
   while (stack.length) {
@@ -58,10 +60,13 @@ function treePssKb(pid) {
       const m = /^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, "utf8"));
       if (m) total += Number(m[1]);
     } catch {}
-    for (const c of children.get(p) ?? []) stack.push(c);
+    stack.push(...childrenOf(p));
   }
   return total;
 }
+
+// Sampling smaps_rollup costs CPU that the render then lacks; 250 ms keeps the peak while staying out of the way.
+const SAMPLE_MS = Number(process.env.BENCH_SAMPLE_MS ?? 250);
 
 function run(cmd, argv, opts = {}) {
   return new Promise((resolve) => {
@@ -74,7 +79,7 @@ function run(cmd, argv, opts = {}) {
     let peak = 0;
     const timer = setInterval(() => {
       peak = Math.max(peak, treePssKb(child.pid));
-    }, 100);
+    }, SAMPLE_MS);
     child.on("close", (code) => {
       clearInterval(timer);
       resolve({ code, out, err, wall: Number(process.hrtime.bigint() - t0) / 1e9, peakMb: peak / 1024 });

@@ -25,6 +25,8 @@ export interface CaptureSessionOptions {
   /** table of pre-extracted video frames to hand to the runtime */
   videoFrames?: Record<string, { urlPrefix: string; count: number; ext: string }>;
   onConsole?: (line: string) => void;
+  /** reuse the previous image when the page reports no change (default true) */
+  reuseStaticFrames?: boolean;
 }
 
 export interface CapturedFrame {
@@ -232,15 +234,17 @@ export class CaptureSession {
   async capture(index: number): Promise<CapturedFrame> {
     const t = index / this.o.fps;
     const r = (await this.client.send("Runtime.evaluate", {
-      expression: `window.__hf.seek(${t}).then(()=>0)`,
+      expression: `window.__hf.renderSeek(${t})`,
       awaitPromise: true,
       returnByValue: true,
-    })) as { exceptionDetails?: { exception?: { description?: string }; text?: string } };
+    })) as { result?: { value?: unknown }; exceptionDetails?: { exception?: { description?: string }; text?: string } };
     if (r.exceptionDetails) {
       throw new RenderError("seek_failed", `seeking to frame ${index} (t=${t.toFixed(3)} s) threw: ${r.exceptionDetails.exception?.description?.split("\n")[0] ?? r.exceptionDetails.text}`, {
         hint: "a page script failed while seeking; run with --debug to see the console",
       });
     }
+    // nothing visible changed since this page's previous frame: reuse its image, skip the capture
+    if (r.result?.value === false && this.lastImage && this.o.reuseStaticFrames !== false) return { data: this.lastImage, reused: true };
     if (this.o.method === "beginframe") return this.captureBeginFrame();
     const shot = (await this.client.send("Page.captureScreenshot", {
       format: this.o.format,
@@ -249,7 +253,8 @@ export class CaptureSession {
       fromSurface: true,
       captureBeyondViewport: false,
     } as any)) as { data: string };
-    return { data: Buffer.from(shot.data, "base64"), reused: false };
+    this.lastImage = Buffer.from(shot.data, "base64");
+    return { data: this.lastImage, reused: false };
   }
 
   private async beginFrame(screenshot: boolean): Promise<{ hasDamage: boolean; screenshotData?: string }> {

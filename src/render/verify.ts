@@ -28,9 +28,9 @@ export interface VerifyReport {
 }
 
 async function maxLumaOfSamples(file: string, frames: number): Promise<number> {
-  // decode ~8 evenly spaced frames at 32x18 grey and look at the brightest pixel
+  // decode ~8 evenly spaced frames at 64x36 grey and look at the brightest pixel (limited-range black is 16)
   const step = Math.max(1, Math.floor(frames / 8));
-  const args = ["-hide_banner", "-loglevel", "error", "-i", file, "-vf", `select=not(mod(n\\,${step})),scale=32:18,format=gray`, "-vsync", "0", "-f", "rawvideo", "pipe:1"];
+  const args = ["-hide_banner", "-loglevel", "error", "-i", file, "-vf", `select=not(mod(n\\,${step})),scale=64:36:flags=area,format=gray`, "-vsync", "0", "-f", "rawvideo", "pipe:1"];
   return new Promise((resolve, reject) => {
     const p = spawn(resolveFfmpeg().path, args, { stdio: ["ignore", "pipe", "pipe"] });
     let max = 0;
@@ -72,7 +72,7 @@ export async function verifyOutput(file: string, exp: VerifyExpectations): Promi
   if (!exp.audio && a)
     throw new OutputVerificationError("output_unexpected_audio", "the rendered file has an audio stream but the composition has no audio", { file });
   const maxLuma = exp.skipBlackCheck ? 255 : await maxLumaOfSamples(file, frames);
-  if (maxLuma <= 20)
+  if (maxLuma <= 18)
     throw new OutputVerificationError("output_all_black", "every sampled frame of the render is black", {
       file,
       hint: "the page probably failed to draw: check the page errors printed above (or run with --debug); pass --no-verify if black is intended",

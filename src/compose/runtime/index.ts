@@ -634,6 +634,39 @@ function seekSync(tRaw: number, pending: Promise<unknown>[]): number {
   return t;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Change detection for renders: a frame whose DOM, styles, animations and media are exactly as at the
+// previous render seek looks the same, so the renderer reuses the previous image instead of capturing.
+let domChanged = true;
+const changeObserver = new MutationObserver(() => {
+  domChanged = true;
+});
+changeObserver.observe(document, { attributes: true, childList: true, subtree: true, characterData: true });
+const animationState = new WeakMap<Animation, string>();
+function frameChanged(): boolean {
+  if (changeObserver.takeRecords().length > 0) domChanged = true;
+  let changed = domChanged;
+  for (const a of document.getAnimations()) {
+    const ct = a.effect?.getComputedTiming();
+    const key = `${ct?.progress}|${ct?.currentIteration}`;
+    if (animationState.get(a) !== key) changed = true;
+    animationState.set(a, key);
+  }
+  // pixels that change without DOM mutations: canvases, iframes, and anything drawn by rAF callbacks
+  if (document.querySelector("canvas, iframe, embed, object, animate, animateTransform, animateMotion, set")) changed = true;
+  domChanged = false;
+  return changed;
+}
+
+/** Render seek: like seek(), and tells whether anything visible may have changed since the previous call. */
+async function renderSeek(t: number): Promise<boolean> {
+  await ready;
+  const pending: Promise<unknown>[] = [];
+  seekSync(t, pending);
+  if (pending.length) await Promise.all(pending);
+  return frameChanged();
+}
+
 async function seek(t: number): Promise<void> {
   await ready;
   const pending: Promise<unknown>[] = [];
@@ -852,6 +885,7 @@ function media() {
 
 W.__hf = {
   seek,
+  renderSeek,
   ready,
   get duration() {
     if (!state.initialized) return 0;
