@@ -91,6 +91,11 @@ export async function launchBrowser(opts: LaunchOptions): Promise<LaunchedBrowse
   const beginFrame = !!opts.beginFrame && resolved.kind === "headless-shell";
   const args = [...BASE_ARGS, ...resolved.extraArgs, `--window-size=${opts.width},${opts.height}`];
   if (beginFrame) args.push(...BEGIN_FRAME_ARGS);
+  // headless shell in one process: ~10% less memory and a little faster (measured on the 1080p bench); each
+  // capture worker has its own browser, and a crashed one is replaced, so the shared fate costs nothing
+  if (resolved.kind === "headless-shell" && process.env.HYPERFRAMES_MULTI_PROCESS !== "1") args.push("--single-process");
+  // escape hatch for experiments and unusual hosts: extra Chrome flags, space-separated
+  if (process.env.HYPERFRAMES_CHROME_ARGS) args.push(...process.env.HYPERFRAMES_CHROME_ARGS.split(/\s+/).filter(Boolean));
   // Chrome reads the system fontconfig; never inherit a serverless FONTCONFIG_PATH that hides system fonts.
   const env = { ...process.env };
   if (env.FONTCONFIG_PATH && /\/tmp\/fonts$/.test(env.FONTCONFIG_PATH)) delete env.FONTCONFIG_PATH;
