@@ -3,8 +3,7 @@
  * playback rate, scaled by data-volume (plain linear gain), delayed to its start, padded and trimmed to
  * the render length, and summed. Output: 48 kHz stereo PCM WAV, muxed by the encoder.
  */
-import { spawn } from "node:child_process";
-import { resolveFfmpeg } from "./ffmpeg.js";
+import { runFfmpeg } from "./ffmpeg.js";
 import { RenderError } from "../errors.js";
 
 export interface AudioTrack {
@@ -75,22 +74,12 @@ export async function mixAudio(tracks: AudioTrack[], out: string, rangeStart: nu
     filters.push(mix);
     args.push("-filter_complex", filters.join(";"), "-map", "[out]", "-ar", "48000", "-ac", "2", "-c:a", "pcm_s16le", "-t", duration.toFixed(6), out);
   }
-  await new Promise<void>((resolve, reject) => {
-    const p = spawn(resolveFfmpeg().path, args, { stdio: ["ignore", "ignore", "pipe"] });
-    let err = "";
-    p.stderr!.on("data", (d) => (err += d.toString()));
-    const onAbort = () => p.kill("SIGKILL");
-    signal?.addEventListener("abort", onAbort, { once: true });
-    p.on("error", reject);
-    p.on("close", (code) => {
-      signal?.removeEventListener("abort", onAbort);
-      if (code === 0) resolve();
-      else
-        reject(
-          new RenderError("audio_mix_failed", `mixing audio failed: ${err.trim().split("\n").slice(-2).join(" | ")}`, {
-            hint: `check the audio files: ${tracks.map((t) => t.label).join(", ")}`,
-          }),
-        );
-    });
-  });
+  await runFfmpeg(
+    args,
+    signal,
+    (tail) =>
+      new RenderError("audio_mix_failed", `mixing audio failed: ${tail}`, {
+        hint: `check the audio files: ${tracks.map((t) => t.label).join(", ")}`,
+      }),
+  );
 }

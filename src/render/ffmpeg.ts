@@ -4,7 +4,7 @@
  * binaries shipped in @ffmpeg-installer/ffmpeg and @ffprobe-installer/ffprobe.
  * The render hot path spawns FFmpeg directly (see encode.ts); fluent-ffmpeg is used for probing only.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { accessSync, chmodSync, constants, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -118,6 +118,28 @@ export function probe(file: string, countPackets = false): Promise<ProbeResult> 
     ffmpegFluent.ffprobe(file, countPackets ? ["-count_packets"] : [], (err, data) => {
       if (err) reject(err);
       else resolve(data as unknown as ProbeResult);
+    });
+  });
+}
+
+/**
+ * Run FFmpeg to completion (stdout ignored). Killed when `signal` aborts. Rejects with `onFailure(lastStderrLines)`
+ * when FFmpeg exits non-zero.
+ */
+export function runFfmpeg(args: string[], signal: AbortSignal | undefined, onFailure: (stderrTail: string) => Error): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const p = spawn(resolveFfmpeg().path, args, { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    p.stderr!.on("data", (d: Buffer) => {
+      err = (err + d.toString()).slice(-8000);
+    });
+    const onAbort = () => p.kill("SIGKILL");
+    signal?.addEventListener("abort", onAbort, { once: true });
+    p.on("error", reject);
+    p.on("close", (code) => {
+      signal?.removeEventListener("abort", onAbort);
+      if (code === 0) resolve();
+      else reject(onFailure(err.trim().split("\n").slice(-2).join(" | ")));
     });
   });
 }

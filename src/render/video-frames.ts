@@ -4,10 +4,9 @@
  * which the render server serves and the runtime shows in place of the browser's own decoder.
  * Identical (file, start, rate, loop, window, fps) requests are extracted once and shared.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { resolveFfmpeg } from "./ffmpeg.js";
+import { runFfmpeg } from "./ffmpeg.js";
 import { RenderError } from "../errors.js";
 
 export interface VideoExtractRequest {
@@ -34,18 +33,10 @@ export async function extractVideoFrames(r: VideoExtractRequest, dir: string, si
   args.push("-i", r.file, "-an", "-sn");
   // output frame i at time i/fps shows source time i*rate/fps after the seek point
   args.push("-vf", `setpts=(PTS-STARTPTS)/${r.rate},fps=${r.fps}:round=near`, "-frames:v", String(count), "-q:v", "2", "-start_number", "0", path.join(dir, "%d.jpg"));
-  await new Promise<void>((resolve, reject) => {
-    const p = spawn(resolveFfmpeg().path, args, { stdio: ["ignore", "ignore", "pipe"] });
-    let err = "";
-    p.stderr!.on("data", (d) => (err += d.toString()));
-    const onAbort = () => p.kill("SIGKILL");
-    signal?.addEventListener("abort", onAbort, { once: true });
-    p.on("error", reject);
-    p.on("close", (code) => {
-      signal?.removeEventListener("abort", onAbort);
-      if (code === 0) resolve();
-      else reject(new RenderError("video_extract_failed", `could not decode video ${r.file}: ${err.trim().split("\n").pop()}`, { file: r.file, hint: "check that the file is a valid video FFmpeg can read" }));
-    });
-  });
+  await runFfmpeg(
+    args,
+    signal,
+    (tail) => new RenderError("video_extract_failed", `could not decode video ${r.file}: ${tail}`, { file: r.file, hint: "check that the file is a valid video FFmpeg can read" }),
+  );
   return readdirSync(dir).filter((f) => f.endsWith(".jpg")).length;
 }
