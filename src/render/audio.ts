@@ -16,6 +16,8 @@ export interface AudioTrack {
   rate: number;
   volume: number;
   loop: boolean;
+  /** source length in seconds (needed to loop from the media start) */
+  sourceSeconds?: number;
   label: string;
 }
 
@@ -40,7 +42,6 @@ export async function mixAudio(tracks: AudioTrack[], out: string, rangeStart: nu
   const filters: string[] = [];
   const labels: string[] = [];
   tracks.forEach((t, i) => {
-    if (t.loop) args.push("-stream_loop", "-1");
     if (t.mediaStart > 0) args.push("-ss", t.mediaStart.toFixed(6));
     args.push("-i", t.file);
     const clipEnd = Math.min(t.end ?? Infinity, rangeStart + duration);
@@ -49,12 +50,16 @@ export async function mixAudio(tracks: AudioTrack[], out: string, rangeStart: nu
     const len = clipEnd - clipStart;
     if (len <= 0) return;
     const delayMs = Math.round((clipStart - rangeStart) * 1000);
+    // a looping track wraps back to its media start: repeat the period [media start, source end)
+    const period = t.loop && t.sourceSeconds ? Math.round((t.sourceSeconds - t.mediaStart) * 48000) : 0;
     const chain = [
+      "aresample=48000",
+      "aformat=sample_fmts=fltp:channel_layouts=stereo",
+      // a finite repeat count: an endless aloop never lets FFmpeg finish
+      period > 0 ? `aloop=loop=${Math.ceil(((skip + len) * t.rate * 48000) / period) + 1}:size=${period}` : "",
       `atrim=start=${(skip * t.rate).toFixed(6)}:duration=${(len * t.rate).toFixed(6)}`,
       "asetpts=PTS-STARTPTS",
       atempoChain(t.rate),
-      "aresample=48000",
-      "aformat=sample_fmts=fltp:channel_layouts=stereo",
       `volume=${t.volume.toFixed(6)}`,
       delayMs > 0 ? `adelay=${delayMs}|${delayMs}` : "",
       "apad",

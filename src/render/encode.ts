@@ -79,8 +79,10 @@ export function encoderArgs(o: EncoderOptions): string[] {
     args.push("-vf", `format=${o.transparent ? "yuva444p10le" : "yuv444p10le"}`, "-c:v", "prores_ks", "-profile:v", "4444", "-vendor", "apl0", "-qscale:v", String(o.crf ?? (o.quality === "draft" ? 11 : o.quality === "standard" ? 6 : 3)));
     if (o.audio) args.push("-c:a", "aac", "-b:a", "192k");
   }
-  args.push("-frames:v", String(o.frames), "-r", String(o.fps));
-  if (o.audio) args.push("-shortest");
+  // no -frames:v either: it stops the muxer at the last video frame and drops the audio still buffered; the
+  // pipe closes after exactly `frames` images anyway
+  args.push("-r", String(o.fps));
+  // no -shortest: the mix is already exactly as long as the video, and -shortest cuts audio early on short renders
   args.push("-f", o.format === "mov" ? "mov" : o.format, o.output);
   return args;
 }

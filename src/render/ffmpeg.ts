@@ -126,9 +126,18 @@ export function probe(file: string, countPackets = false): Promise<ProbeResult> 
  * Run FFmpeg to completion (stdout ignored). Killed when `signal` aborts. Rejects with `onFailure(lastStderrLines)`
  * when FFmpeg exits non-zero.
  */
-export function runFfmpeg(args: string[], signal: AbortSignal | undefined, onFailure: (stderrTail: string) => Error): Promise<void> {
+export function runFfmpeg(
+  args: string[],
+  signal: AbortSignal | undefined,
+  onFailure: (stderrTail: string) => Error,
+  timeoutMs = Number(process.env.HYPERFRAMES_FFMPEG_TIMEOUT_MS ?? 600_000),
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const p = spawn(resolveFfmpeg().path, args, { stdio: ["ignore", "ignore", "pipe"] });
+    const timer = setTimeout(() => {
+      err += `\nFFmpeg was stopped after ${Math.round(timeoutMs / 1000)} s (HYPERFRAMES_FFMPEG_TIMEOUT_MS)`;
+      p.kill("SIGKILL");
+    }, timeoutMs);
     let err = "";
     p.stderr!.on("data", (d: Buffer) => {
       err = (err + d.toString()).slice(-8000);
@@ -137,6 +146,7 @@ export function runFfmpeg(args: string[], signal: AbortSignal | undefined, onFai
     signal?.addEventListener("abort", onAbort, { once: true });
     p.on("error", reject);
     p.on("close", (code) => {
+      clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
       if (code === 0) resolve();
       else reject(onFailure(err.trim().split("\n").slice(-2).join(" | ")));

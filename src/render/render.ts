@@ -293,7 +293,8 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
         videoTable[m.key] = { urlPrefix: server.addFrames(`v${[...extracted.keys()].indexOf(key)}`, ex.dir), count: ex.count, ext: "jpg" };
       }
       if (m.hasAudio && m.volume > 0) {
-        tracks.push({ file, start: m.start, end: m.end, mediaStart: m.mediaStart, rate: m.playbackRate, volume: m.volume, loop: m.loop, label: describeMedia(m) });
+        const sourceSeconds = m.loop ? await mediaLength(file) : undefined;
+        tracks.push({ file, start: m.start, end: m.end, mediaStart: m.mediaStart, rate: m.playbackRate, volume: m.volume, loop: m.loop, sourceSeconds, label: describeMedia(m) });
       }
     }
     throwIfAborted(signal);

@@ -69,6 +69,14 @@ export async function verifyOutput(file: string, exp: VerifyExpectations): Promi
     throw new OutputVerificationError("output_duration", `the rendered file lasts ${duration.toFixed(3)} s, expected ${expDuration.toFixed(3)} s`, { file });
   if (exp.audio && !a)
     throw new OutputVerificationError("output_audio_missing", "the composition has audio but the rendered file has no audio stream", { file });
+  if (exp.audio && a) {
+    const ad = Number(a.duration ?? 0);
+    if (ad > 0 && Math.abs(ad - expDuration) > Math.max(0.1, 2 / exp.fps))
+      throw new OutputVerificationError("output_audio_duration", `the audio track lasts ${ad.toFixed(3)} s, expected ${expDuration.toFixed(3)} s`, {
+        file,
+        hint: "this is a bug in the renderer or FFmpeg; please report it with --debug output",
+      });
+  }
   if (!exp.audio && a)
     throw new OutputVerificationError("output_unexpected_audio", "the rendered file has an audio stream but the composition has no audio", { file });
   const maxLuma = exp.skipBlackCheck ? 255 : await maxLumaOfSamples(file, frames);

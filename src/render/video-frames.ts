@@ -1,6 +1,7 @@
 /**
  * Frame-exact <video>: every timed video is decoded with FFmpeg at the composition's frame times
  * (honouring data-media-start, data-playback-rate and loop) into numbered JPEGs in a temp folder,
+ * (a looping clip: one period, from its media start to the end of the source),
  * which the render server serves and the runtime shows in place of the browser's own decoder.
  * Identical (file, start, rate, loop, window, fps) requests are extracted once and shared.
  */
@@ -28,7 +29,8 @@ export async function extractVideoFrames(r: VideoExtractRequest, dir: string, si
   mkdirSync(dir, { recursive: true });
   const count = Math.max(1, Math.ceil(r.windowSeconds * r.fps - 1e-6));
   const args = ["-hide_banner", "-loglevel", "error", "-y"];
-  if (r.loop) args.push("-stream_loop", "-1");
+  // a looping clip wraps back to its media start: extract one period (media start → source end); the
+  // runtime indexes it modulo its length
   if (r.mediaStart > 0) args.push("-ss", r.mediaStart.toFixed(6));
   args.push("-i", r.file, "-an", "-sn");
   // output frame i at time i/fps shows source time i*rate/fps after the seek point

@@ -549,7 +549,9 @@ function showVideoFrames(time: number, pending: Promise<unknown>[]): void {
       img.style.display = "none";
       continue;
     }
-    const idx = Math.min(info.count - 1, Math.max(0, Math.round((time - win.start) * fps)));
+    const raw = Math.max(0, Math.round((time - win.start) * fps));
+    // a looping clip's frames hold one period (media start → source end); others hold the last frame
+    const idx = v.loop ? raw % info.count : Math.min(info.count - 1, raw);
     const src = `${info.urlPrefix}${idx}.${info.ext}`;
     const cs = getComputedStyle(v);
     const s = img.style;
