@@ -313,23 +313,23 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     const workers = Math.max(1, Math.min(chooseWorkers(frameCount, width * height, resolved.workers), frameCount));
     // one browser process per worker spreads compositing/encoding over cores (a shared browser serialises it)
     const perWorkerBrowser = !opts.sharedBrowser && process.env.HYPERFRAMES_SHARED_BROWSER !== "1";
-    const extra = await Promise.all(
-      Array.from({ length: workers - 1 }, async () => {
-        let browser = launched!.browser;
-        if (perWorkerBrowser) {
-          const b = await launchBrowser({ browserPath: opts.browser, beginFrame: wantBeginFrame, width, height, debug: opts.debug });
-          extraBrowsers.push(b);
-          browser = b.browser;
-        }
-        const s = makeSession(browser);
-        sessions.push(s);
-        await s.open();
-        await s.load();
-        if (Object.keys(naturalLengths).length) await s.setMediaDurations(naturalLengths);
-        if (Object.keys(videoTable).length) await s.setVideoFrames(videoTable);
-        return s;
-      }),
-    );
+    /** A ready capture page: in its own new browser (ownBrowser) or in the first one. */
+    const startSession = async (ownBrowser: boolean): Promise<CaptureSession> => {
+      let browser = launched!.browser;
+      if (ownBrowser) {
+        const b = await launchBrowser({ browserPath: opts.browser, beginFrame: wantBeginFrame, width, height, debug: opts.debug });
+        extraBrowsers.push(b);
+        browser = b.browser;
+      }
+      const s = makeSession(browser);
+      sessions.push(s);
+      await s.open();
+      await s.load();
+      if (Object.keys(naturalLengths).length) await s.setMediaDurations(naturalLengths);
+      if (Object.keys(videoTable).length) await s.setVideoFrames(videoTable);
+      return s;
+    };
+    const extra = await Promise.all(Array.from({ length: workers - 1 }, () => startSession(perWorkerBrowser)));
     const pool = [first, ...extra];
     throwIfAborted(signal);
 
@@ -378,15 +378,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     /** A crashed page or browser is replaced once (fresh browser + page), then the render fails. */
     const replaceSession = async (old: CaptureSession): Promise<CaptureSession> => {
       await old.close().catch(() => undefined);
-      const b = await launchBrowser({ browserPath: opts.browser, beginFrame: wantBeginFrame, width, height, debug: opts.debug });
-      extraBrowsers.push(b);
-      const s = makeSession(b.browser);
-      sessions.push(s);
-      await s.open();
-      await s.load();
-      if (Object.keys(naturalLengths).length) await s.setMediaDurations(naturalLengths);
-      if (Object.keys(videoTable).length) await s.setVideoFrames(videoTable);
-      return s;
+      return startSession(true);
     };
     const runWorker = async (initial: CaptureSession, k: number) => {
       let session = initial;
