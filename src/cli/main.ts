@@ -44,6 +44,14 @@ Examples:
   return program;
 }
 
+// `hyperframes … | head` closes stdout early: that is not an error
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
+}
+
 export async function main(argv: string[] = process.argv): Promise<number> {
   const program = buildProgram();
   const debug = argv.includes("--debug");
