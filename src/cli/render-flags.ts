@@ -5,9 +5,11 @@ import { optionsFor, coerceOption, type RenderOptionDef } from "../render/option
 function toCommanderOption(d: RenderOptionDef): Option {
   const names = `${d.short ? `-${d.short}, ` : ""}--${d.flag}`;
   const flags = d.type === "boolean" ? names : `${names} ${d.valueName ?? "<value>"}`;
-  const o = new Option(flags, d.help);
+  // defaults are shown, not applied here: the API applies them, and an unset --format can then follow
+  // the --output extension (-o clip.webm)
+  const shown = d.default !== undefined && d.type !== "boolean" ? ` (default: ${String(d.default)})` : "";
+  const o = new Option(flags, d.help + shown);
   if (d.choices) o.choices(d.choices as string[]);
-  if (d.default !== undefined && d.type !== "boolean") o.default(d.default);
   return o;
 }
 
