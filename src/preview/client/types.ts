@@ -1,53 +1,11 @@
-/** Light typing for the player UI (browser side). Mirrors src/preview/project.ts and the runtime's globals. */
+/** Typing for the player UI (browser side): the server's payload types, and the runtime's globals. */
 
-export interface VariableDecl {
-  id: string;
-  type: "string" | "number" | "color" | "boolean" | "enum" | "font" | "image" | string;
-  label: string;
-  default: unknown;
-  description?: string;
-  options?: { value: string; label: string }[];
-  min?: number;
-  max?: number;
-  step?: number;
-  unit?: string;
-  placeholder?: string;
-}
+// The server's own types (type-only imports: esbuild drops them from the browser bundle).
+import type { CompositionEntry, CompositionDetails } from "../project.js";
+export type { VariableDecl, LintFinding } from "../../compose/types.js";
+export type { CompositionEntry, CompositionDetails };
 
-export interface Clip {
-  id: string;
-  kind: string;
-  start: number | null;
-  duration: number | null;
-  track: number;
-  compositionId: string;
-}
-
-export interface LintFinding {
-  code: string;
-  severity: "error" | "warning";
-  message: string;
-  hint: string;
-  file: string;
-  line?: number;
-  element?: string;
-}
-
-export interface CompositionEntry {
-  file: string;
-  id: string;
-  width: number;
-  height: number;
-  fps: number;
-}
-
-export interface CompositionDetails extends CompositionEntry {
-  duration: number;
-  variables: VariableDecl[];
-  clips: Clip[];
-  lint: { findings: LintFinding[]; errorCount: number; warningCount: number } | null;
-  modelError?: { message: string; hint?: string; file?: string; line?: number; code?: string };
-}
+export type Clip = CompositionDetails["clips"][number];
 
 export interface ProjectInfo {
   name: string;
