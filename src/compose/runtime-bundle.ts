@@ -4,34 +4,14 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
+import { findPackageRoot } from "../package-root.js";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-let cached: { source: string; hash: string } | undefined;
-
-function packageRoot(): string {
-  let dir = here;
-  while (!existsSync(path.join(dir, "package.json"))) {
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return dir;
-}
+let cached: string | undefined;
 
 export function getRuntimeScript(): string {
-  return loadRuntime().source;
-}
-
-/** Short content hash, for cache-busting URLs. */
-export function getRuntimeHash(): string {
-  return loadRuntime().hash;
-}
-
-function loadRuntime(): { source: string; hash: string } {
   if (cached) return cached;
-  const root = packageRoot();
+  const root = findPackageRoot();
   const built = path.join(root, "dist", "runtime", "hyperframes-runtime.js");
   const srcDir = path.join(root, "src", "compose", "runtime");
   let source: string;
@@ -40,16 +20,11 @@ function loadRuntime(): { source: string; hash: string } {
   if (existsSync(built) && !srcNewer) source = readFileSync(built, "utf8");
   else {
     // esbuild is a dependency (used by the build); bundle synchronously from source
-    const require = createRequireSafe();
+    const require = createRequire(import.meta.url);
     const esbuild = require("esbuild") as typeof import("esbuild");
     const r = esbuild.buildSync({ entryPoints: [path.join(srcDir, "index.ts")], bundle: true, format: "iife", target: "es2020", write: false, logLevel: "silent" });
     source = r.outputFiles[0]!.text;
   }
-  cached = { source, hash: createHash("sha256").update(source).digest("hex").slice(0, 12) };
+  cached = source;
   return cached;
-}
-
-import { createRequire } from "node:module";
-function createRequireSafe() {
-  return createRequire(import.meta.url);
 }

@@ -5,8 +5,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { EnvironmentError, UsageError } from "../errors.js";
+import { findPackageRoot } from "../package-root.js";
 
 export interface TemplateInfo {
   /** Folder name, used with `--template`. */
@@ -36,30 +36,7 @@ const TEMPLATE_META = new Set(["template.json"]);
 /** Text files in which `{{name}}` is replaced with the project name. */
 const TEXT_EXT = new Set([".html", ".md", ".json", ".css", ".js", ".txt"]);
 
-/** The folder holding the toolkit's package.json, found by walking up from this module (works from src/ and dist/). */
-export function findPackageRoot(from: string = path.dirname(fileURLToPath(import.meta.url))): string {
-  let dir = from;
-  let first: string | undefined;
-  for (;;) {
-    const pj = path.join(dir, "package.json");
-    if (existsSync(pj)) {
-      first ??= dir;
-      try {
-        const name = (JSON.parse(readFileSync(pj, "utf8")) as { name?: string }).name;
-        if (name === "hyperframes-toolkit") return dir;
-      } catch {
-        /* not ours; keep walking */
-      }
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  if (first) return first;
-  throw new EnvironmentError("package_root_not_found", `cannot find the hyperframes-toolkit package folder above ${from}`, {
-    hint: "reinstall hyperframes-toolkit (its package.json and templates/ folder must be present)",
-  });
-}
+export { findPackageRoot };
 
 export function templatesDir(): string {
   return path.join(findPackageRoot(), "templates");

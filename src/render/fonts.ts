@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { findPackageRoot } from "../package-root.js";
 import { createHash } from "node:crypto";
 
 const conf = (bundled: string) => `<?xml version="1.0"?>
@@ -50,13 +50,7 @@ export function fontEnvironment(): Record<string, string> {
 
 /** The package's fonts/liberation folder. */
 export function bundledFontsDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, "package.json"))) {
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return path.join(dir, "fonts", "liberation");
+  return path.join(findPackageRoot(), "fonts", "liberation");
 }
 
 const FACE_FILES: Record<string, string[]> = {
