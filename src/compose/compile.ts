@@ -20,13 +20,11 @@ export interface CompileResult {
   html: string;
   /** project-relative files that were inlined (for watchers) */
   dependencies: string[];
-  warnings: string[];
 }
 
 interface Ctx {
   projectDir: string;
   deps: Set<string>;
-  warnings: string[];
   nextScope: { n: number };
   /** script srcs (project-relative) already loaded by the page, to avoid loading a library twice */
   loadedScripts: Set<string>;
@@ -284,7 +282,7 @@ function transformChild(ctx: Ctx, content: ChildContent, subRel: string, scopeId
         if (src) {
           if (/^(https?:)?\/\//i.test(src)) {
             // remote library: keep unless the page already has it
-            if (LIB_RE.test(src) && (globalLoaded(ctx, src) || ctx.loadedScripts.has(libName(src)))) {
+            if (LIB_RE.test(src) && ctx.loadedScripts.has(libName(src))) {
               markRemoved(el);
             }
             return false;
@@ -315,7 +313,7 @@ function transformChild(ctx: Ctx, content: ChildContent, subRel: string, scopeId
     });
   };
   for (const n of content.nodes) fix(n);
-  let html = content.nodes.filter((n) => !(n as any).__hfRemoved).map((n) => render(n, { decodeEntities: false })).join("");
+  let html = content.nodes.map((n) => render(n, { decodeEntities: false })).join("");
   html = html.replace(/<script data-hf-removed[^>]*><\/script>/g, "");
   // nested hosts inside the child
   return compileFragment(ctx, html, subRel, depth + 1, stack);
@@ -328,9 +326,6 @@ function markRemoved(el: Element): void {
 function libName(src: string): string {
   const m = LIB_RE.exec(src);
   return m ? `lib:${m[2]!.toLowerCase()}` : src;
-}
-function globalLoaded(ctx: Ctx, src: string): boolean {
-  return ctx.loadedScripts.has(libName(src));
 }
 
 /** Inline all hosts in an HTML string (a whole document or a fragment). */
@@ -420,7 +415,7 @@ function compileFragment(ctx: Ctx, html: string, fileRel: string, depth: number,
 export function compileComposition(projectDir: string, entry = "index.html", html?: string): CompileResult {
   const abs = path.resolve(projectDir, entry);
   const source = html ?? readFileSync(abs, "utf8");
-  const ctx: Ctx = { projectDir: path.resolve(projectDir), deps: new Set([entry]), warnings: [], nextScope: { n: 0 }, loadedScripts: new Set() };
+  const ctx: Ctx = { projectDir: path.resolve(projectDir), deps: new Set([entry]), nextScope: { n: 0 }, loadedScripts: new Set() };
   const out = compileFragment(ctx, source, entry, 0, [entry]);
-  return { html: out, dependencies: [...ctx.deps], warnings: ctx.warnings };
+  return { html: out, dependencies: [...ctx.deps] };
 }

@@ -90,10 +90,6 @@ export class CaptureSession {
 
   constructor(private readonly o: CaptureSessionOptions) {}
 
-  get method(): CaptureMethod {
-    return this.o.method;
-  }
-
   async open(): Promise<void> {
     const { browser } = this.o;
     if (this.o.method === "beginframe") {

@@ -96,9 +96,8 @@ export async function launchBrowser(opts: LaunchOptions): Promise<LaunchedBrowse
   if (resolved.kind === "headless-shell" && process.env.HYPERFRAMES_MULTI_PROCESS !== "1") args.push("--single-process");
   // escape hatch for experiments and unusual hosts: extra Chrome flags, space-separated
   if (process.env.HYPERFRAMES_CHROME_ARGS) args.push(...process.env.HYPERFRAMES_CHROME_ARGS.split(/\s+/).filter(Boolean));
-  // Chrome reads the system fontconfig; never inherit a serverless FONTCONFIG_PATH that hides system fonts.
+  // our fontconfig (system fonts + bundled Liberation, unhinted) unless the user points at their own
   const env = { ...process.env };
-  if (env.FONTCONFIG_PATH && /\/tmp\/fonts$/.test(env.FONTCONFIG_PATH)) delete env.FONTCONFIG_PATH;
   if (!env.FONTCONFIG_FILE) Object.assign(env, fontEnvironment());
   let browser: Browser;
   try {

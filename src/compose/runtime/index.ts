@@ -404,7 +404,7 @@ function bindTimelines(): void {
   const childIds = new Set(hosts.map((h) => h.getAttribute("data-composition-id")!));
   let root = timelines[state.rootId];
   if (!isTimeline(root)) {
-    const usable = Object.entries(timelines).filter(([k, t]) => isTimeline(t) && !childIds.has(k) && !k.startsWith("__scope_"));
+    const usable = Object.entries(timelines).filter(([k, t]) => isTimeline(t) && !childIds.has(k));
     root = usable.length === 1 ? usable[0]![1] : null;
     if (!root && !state.root!.hasAttribute("data-no-timeline") && Object.keys(timelines).length > 0)
       warnings.push(`no timeline is registered under window.__timelines["${state.rootId}"]; the animation will freeze at t=0`);
@@ -418,7 +418,7 @@ function bindTimelines(): void {
     if (host.parentElement?.closest("[data-hf-scope]") === host.parentElement && host.parentElement!.getAttribute("data-composition-id") === host.getAttribute("data-composition-id")) continue;
     const id = host.getAttribute("data-composition-id")!;
     const scoped = host.getAttribute("data-hf-scope");
-    const tl = (scoped && (W.__hfScopedTimelines?.[scoped] || timelines[`__scope_${scoped}`])) || timelines[id];
+    const tl = (scoped && W.__hfScopedTimelines?.[scoped]) || timelines[id];
     if (!isTimeline(tl) || seen.has(tl)) continue;
     seen.add(tl);
     if (typeof tl.pause === "function") tl.pause();

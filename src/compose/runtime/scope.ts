@@ -106,8 +106,7 @@ export function createScope(scopeId: string, _topVars: () => AnyObj): AnyObj {
     },
     set(_t, prop: string, value) {
       W.__timelines[prop] = value;
-      W.__timelines[`__scope_${scopeId}`] = value;
-      // kept apart too: a parent script that later replaces window.__timelines must not lose it
+      // kept apart per instance too: a parent script that later replaces window.__timelines must not lose it
       (W.__hfScopedTimelines ??= {})[scopeId] = value;
       if (hostId && !(hostId in W.__timelines)) W.__timelines[hostId] = value;
       return true;
