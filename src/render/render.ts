@@ -11,7 +11,7 @@ import { loadComposition } from "../compose/model.js";
 import { readVariableOverrides, mergeVariables } from "../compose/variables.js";
 import type { CompositionModel } from "../compose/types.js";
 import { RenderCancelledError, RenderError, UsageError, HyperframesError, CompositionError, OutputVerificationError } from "../errors.js";
-import { resolveOptions, parseFrameRange, type Format, type Quality } from "./options.js";
+import { resolveOptions, parseFrameRange, FORMATS, type Format, type Quality } from "./options.js";
 import { startRenderServer, type RenderServer } from "./server.js";
 import { launchBrowser, type LaunchedBrowser } from "./launch.js";
 import { CaptureSession, type CaptureMethod, type PageReport } from "./capture.js";
@@ -144,6 +144,9 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
   };
   const progress = (p: Omit<RenderProgress, "elapsedMs">) => opts.onProgress?.({ ...p, elapsedMs: Date.now() - t0 });
 
+  // no explicit format: an output name's extension picks it (-o clip.webm)
+  const outputExt = opts.output ? path.extname(opts.output).slice(1).toLowerCase() : "";
+  const impliedFormat = opts.format ?? ((FORMATS as readonly string[]).includes(outputExt) ? (outputExt as Format) : undefined);
   const resolved = resolveOptions<{
     fps?: number;
     quality: Quality;
@@ -152,7 +155,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     workers?: number;
     composition: string;
     strictVariables: boolean;
-  }>("local", opts as unknown as Record<string, unknown>);
+  }>("local", { ...opts, format: impliedFormat } as unknown as Record<string, unknown>);
   const project = path.resolve(opts.project);
   if (!existsSync(project) || !statSync(project).isDirectory())
     throw new UsageError("project_not_found", `project folder ${opts.project} does not exist`, { hint: "pass the folder that contains index.html" });
@@ -181,8 +184,6 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
   );
   const outExt = path.extname(output).slice(1).toLowerCase();
   if (outExt && outExt !== format) {
-    if (opts.format === undefined && (outExt === "mp4" || outExt === "webm" || outExt === "mov"))
-      return render({ ...opts, format: outExt as Format });
     throw new UsageError("invalid_option", `--output ${path.basename(output)} does not match --format ${format}`, { hint: `use a .${format} file name or --format ${outExt}` });
   }
   mkdirSync(path.dirname(output), { recursive: true });
