@@ -8,7 +8,14 @@
  * Writes bench-report.json. Optional: BENCH_PEER_CMD='hyperframes render {dir} --output {out} --quality {quality}'
  * runs another renderer on the same composition and prints the speed ratio.
  *
- * Flags: --only <name>   --quick (draft only, skip the 60 s runs)   --report <file>
+ * Encoder fidelity (standard quality): PSNR of the standard render against a lossless (PNG) capture of the
+ * same frames by the same pages in the same order (the renderer's strided worker assignment: a layer's
+ * raster depends a little on the frames drawn before it). With BENCH_PEER_LOSSLESS_CMD='hyperframes render
+ * {dir} --format png-sequence -o {out}' the peer's standard render is scored against its own lossless frames.
+ *
+ * Flags: --only <name>   --quick (draft only, skip the 60 s runs)   --repeat <n> (median of n alternating
+ * runs of ours and the peer; machines of this kind vary ±10% run to run)   --no-long (skip the 60 s runs)
+ * --report <file>
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, cpSync } from "node:fs";
@@ -22,6 +29,8 @@ const benchDir = path.join(shared, "bench");
 const args = process.argv.slice(2);
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
 const quick = args.includes("--quick");
+const noLong = quick || args.includes("--no-long");
+const repeat = Math.max(1, Number(args.includes("--repeat") ? args[args.indexOf("--repeat") + 1] : 1) || 1);
 const reportFile = args.includes("--report") ? args[args.indexOf("--report") + 1] : path.join(root, "bench-report.json");
 const cli = path.join(root, "bin", "hyperframes.js");
 
@@ -164,23 +173,111 @@ function makeStatic(seconds) {
   return dest;
 }
 
+/** The run with the median wall time; its peak memory is the highest seen over the repeats. */
+function medianRun(runs) {
+  const sorted = [...runs].sort((a, b) => a.wallSeconds - b.wallSeconds);
+  const m = { ...sorted[Math.floor((sorted.length - 1) / 2)] };
+  m.peakTreeMb = Math.max(...runs.map((x) => x.peakTreeMb));
+  if (runs.length > 1) m.wallSecondsAll = runs.map((x) => x.wallSeconds);
+  return m;
+}
+
+/** A temporary case folder: the composition's case.json with the given checkpoint PNGs as its reference. */
+function caseWithRef(dir, label, frames) {
+  const caseDir = path.join(work, `fidelity-${label}`);
+  mkdirSync(path.join(caseDir, "ref"), { recursive: true });
+  cpSync(path.join(dir, "case.json"), path.join(caseDir, "case.json"));
+  for (const [i, file] of frames) cpSync(file, path.join(caseDir, "ref", `${String(i).padStart(4, "0")}.png`));
+  return caseDir;
+}
+
+/** Our standard render scored against PNG captures of its checkpoints, drawn by pages in the renderer's order. */
+async function ourFidelity(dir, r) {
+  const spec = JSON.parse(readFileSync(path.join(dir, "case.json"), "utf8"));
+  const { startRenderServer } = await import(path.join(root, "dist", "render", "server.js"));
+  const { launchBrowser } = await import(path.join(root, "dist", "render", "launch.js"));
+  const { CaptureSession } = await import(path.join(root, "dist", "render", "capture.js"));
+  const server = await startRenderServer({ projectDir: dir, entry: "index.html", inject: { mode: "render", fps: spec.fps, variables: {}, transparent: false }, onWarning: () => {} });
+  const frames = [];
+  try {
+    // worker k of N captured frames k, k+N, k+2N, ...: replay each worker's sequence up to its last checkpoint
+    for (let k = 0; k < r.workers; k++) {
+      const mine = spec.checkpoints.filter((c) => c % r.workers === k);
+      if (!mine.length) continue;
+      const b = await launchBrowser({ beginFrame: r.captureMethod === "beginframe", width: spec.width, height: spec.height });
+      try {
+        const s = new CaptureSession({ browser: b.browser, url: server.entryUrl, width: spec.width, height: spec.height, fps: spec.fps, method: r.captureMethod, format: "png", jpegQuality: 100, transparent: false, readyTimeoutMs: 60_000 });
+        await s.open();
+        await s.load();
+        for (let i = k; i <= Math.max(...mine); i += r.workers) {
+          const img = await s.capture(i);
+          if (mine.includes(i)) {
+            const f = path.join(work, `lossless-${i}.png`);
+            writeFileSync(f, img.data);
+            frames.push([i, f]);
+          }
+        }
+        await s.close();
+      } finally {
+        await b.close();
+      }
+    }
+  } finally {
+    await server.close();
+  }
+  return (await psnr(caseWithRef(dir, "ours", frames), r.out)).minPsnr;
+}
+
+/** The peer's standard render scored against the peer's own lossless frames (BENCH_PEER_LOSSLESS_CMD). */
+async function peerFidelity(dir, peerOut) {
+  const tpl = process.env.BENCH_PEER_LOSSLESS_CMD;
+  if (!tpl) return undefined;
+  const spec = JSON.parse(readFileSync(path.join(dir, "case.json"), "utf8"));
+  const out = path.join(work, "peer-lossless");
+  const cmd = tpl.replaceAll("{dir}", JSON.stringify(dir)).replaceAll("{out}", JSON.stringify(out));
+  const res = await run("bash", ["-c", cmd]);
+  if (res.code !== 0) {
+    console.error(`bench: peer lossless command failed (exit ${res.code}): ${res.err.slice(-500)}`);
+    return undefined;
+  }
+  // frame_000001.png is frame 0 (1-based image sequence), as compare.mjs reads it
+  const names = new Set(readdirSync(out));
+  const frames = spec.checkpoints
+    .map((i) => [i, [`frame_${String(i + 1).padStart(6, "0")}.png`, `${String(i).padStart(4, "0")}.png`].find((n) => names.has(n))])
+    .filter(([, n]) => n)
+    .map(([i, n]) => [i, path.join(out, n)]);
+  return (await psnr(caseWithRef(dir, "peer", frames), peerOut)).minPsnr;
+}
+
 const rows = [];
 const cases = readdirSync(benchDir).filter((d) => existsSync(path.join(benchDir, d, "index.html")) && (!only || d === only));
 for (const name of cases) {
   const dir = path.join(benchDir, name);
   for (const quality of quick ? ["draft"] : ["draft", "standard"]) {
-    const r = await renderOnce(dir, quality, name);
-    if (r.ok && existsSync(path.join(dir, "case.json"))) Object.assign(r, await psnr(dir, r.out));
-    const p = await peer(dir, quality, name);
+    const ours = [];
+    const peers = [];
+    for (let i = 0; i < repeat; i++) {
+      ours.push(await renderOnce(dir, quality, name));
+      const p = await peer(dir, quality, name);
+      if (p) peers.push(p);
+    }
+    const r = ours.every((x) => x.ok) ? medianRun(ours) : ours.find((x) => !x.ok);
+    const hasCase = existsSync(path.join(dir, "case.json"));
+    if (r.ok && hasCase) Object.assign(r, await psnr(dir, r.out));
+    const p = peers.length ? medianRun(peers) : undefined;
     if (p && r.ok) {
       r.peer = p;
       r.speedupVsPeer = Number((p.wallSeconds / r.wallSeconds).toFixed(2));
-      if (existsSync(path.join(dir, "case.json"))) r.peer.minPsnr = (await psnr(dir, p.out)).minPsnr;
+      if (hasCase) r.peer.minPsnr = (await psnr(dir, p.out)).minPsnr;
+    }
+    if (quality === "standard" && r.ok && hasCase) {
+      r.fidelityPsnr = await ourFidelity(dir, r);
+      if (r.peer) r.peer.fidelityPsnr = await peerFidelity(dir, r.peer.out);
     }
     rows.push(r);
     print(r);
   }
-  if (!quick) {
+  if (!noLong) {
     const long = await renderOnce(makeLongVariant(dir, 60), "draft", `${name}-60s`);
     rows.push(long);
     print(long);
@@ -188,7 +285,7 @@ for (const name of cases) {
     if (base?.ok && long.ok) long.peakVs10s = Number((long.peakTreeMb / base.peakTreeMb).toFixed(2));
   }
 }
-if (!quick && !only) {
+if (!noLong && !only) {
   const st = await renderOnce(makeStatic(60), "draft", "static-60s");
   rows.push(st);
   print(st);
@@ -203,7 +300,7 @@ function print(r) {
       .toFixed(1)
       .padStart(5)} fps  peak ${String(r.peakTreeMb).padStart(5)} MB  ${r.captureMethod}/${r.workers}w  reused ${r.reusedFrames}${r.minPsnr !== undefined ? `  psnr ${r.minPsnr}` : ""}${
       r.peer ? `  peer ${r.peer.wallSeconds}s (x${r.speedupVsPeer})` : ""
-    }`,
+    }${r.fidelityPsnr !== undefined ? `  vs-lossless ${r.fidelityPsnr}${r.peer?.fidelityPsnr !== undefined ? ` (peer ${r.peer.fidelityPsnr})` : ""}` : ""}`,
   );
 }
 

@@ -39,8 +39,8 @@ export interface PreviewServer {
   close(): Promise<void>;
 }
 
-export const DEFAULT_PORT = 3002;
-export const DEFAULT_HOST = "127.0.0.1";
+import { DEFAULT_PORT, DEFAULT_HOST } from "./defaults.js";
+export { DEFAULT_PORT, DEFAULT_HOST };
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 

@@ -2,7 +2,8 @@
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
 import { createOutput } from "../output.js";
-import { startPreview, DEFAULT_PREVIEW_HOST as DEFAULT_HOST, DEFAULT_PREVIEW_PORT as DEFAULT_PORT } from "../../preview/index.js";
+// the preview (and Vite) load only when `dev` runs: every other command starts faster
+import { DEFAULT_HOST, DEFAULT_PORT } from "../../preview/defaults.js";
 
 export function register(program: Command): void {
   program
@@ -28,6 +29,7 @@ Examples:
       const port = Number(opts.port);
       if (!/^\d+$/.test(String(opts.port)) || port > 65535)
         throw new UsageError("preview_bad_port", `--port ${opts.port} is not a valid port`, { hint: "use a number between 1 and 65535" });
+      const { startPreview } = await import("../../preview/index.js");
       const server = await startPreview({
         project: dir,
         port,
