@@ -33,7 +33,8 @@ async function expectCloudError(p: Promise<unknown>): Promise<CloudError> {
 }
 
 beforeAll(async () => {
-  emu = await new Emulator({ renderProject: fastRenderer, queueMs: 20 }).start();
+  // long enough that the first poll still sees "queued" on a loaded machine (20 ms was not)
+  emu = await new Emulator({ renderProject: fastRenderer, queueMs: 400 }).start();
   const dir = await makeProject();
   zip = (await packProject(dir, { compose: stubCompose() })).zip;
 });
