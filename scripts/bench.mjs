@@ -128,12 +128,16 @@ async function psnr(caseDir, file) {
   return { pass: r.code === 0, minPsnr: m ? Number(m[1]) : null };
 }
 
+/** A BENCH_PEER_* command with its {dir}, {out} and {quality} filled in (paths quoted for bash). */
+function fillCommand(tpl, dir, out, quality = "") {
+  return tpl.replaceAll("{dir}", JSON.stringify(dir)).replaceAll("{out}", JSON.stringify(out)).replaceAll("{quality}", quality);
+}
+
 async function peer(dir, quality, label) {
   const tpl = process.env.BENCH_PEER_CMD;
   if (!tpl) return undefined;
   const out = path.join(work, `${label}-${quality}-peer.mp4`);
-  const cmd = tpl.replaceAll("{dir}", JSON.stringify(dir)).replaceAll("{out}", JSON.stringify(out)).replaceAll("{quality}", quality);
-  const r = await run("bash", ["-c", cmd]);
+  const r = await run("bash", ["-c", fillCommand(tpl, dir, out, quality)]);
   if (r.code !== 0) {
     console.error(`bench: peer command failed (exit ${r.code}): ${r.err.slice(-500)}`);
     return undefined;
@@ -234,8 +238,7 @@ async function peerFidelity(dir, peerOut) {
   if (!tpl) return undefined;
   const spec = JSON.parse(readFileSync(path.join(dir, "case.json"), "utf8"));
   const out = path.join(work, "peer-lossless");
-  const cmd = tpl.replaceAll("{dir}", JSON.stringify(dir)).replaceAll("{out}", JSON.stringify(out));
-  const res = await run("bash", ["-c", cmd]);
+  const res = await run("bash", ["-c", fillCommand(tpl, dir, out)]);
   if (res.code !== 0) {
     console.error(`bench: peer lossless command failed (exit ${res.code}): ${res.err.slice(-500)}`);
     return undefined;

@@ -12,6 +12,7 @@ import path from "node:path";
 import { UsageError } from "../errors.js";
 import { hyperframesPreviewPlugin } from "./plugin.js";
 import { discoverCompositions, type CompositionEntry } from "./project.js";
+import { DEFAULT_PORT, DEFAULT_HOST } from "./defaults.js";
 
 export interface PreviewOptions {
   /** project folder (default: current directory) */
@@ -39,7 +40,6 @@ export interface PreviewServer {
   close(): Promise<void>;
 }
 
-import { DEFAULT_PORT, DEFAULT_HOST } from "./defaults.js";
 export { DEFAULT_PORT, DEFAULT_HOST };
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
