@@ -99,7 +99,8 @@ export function encoderArgs(o: EncoderOptions): string[] {
     if (o.transparent) args.push("-metadata:s:v:0", "alpha_mode=1");
     if (o.audio) args.push("-c:a", "libopus", "-b:a", "128k");
   } else {
-    args.push("-vf", `format=${o.transparent ? "yuva444p10le" : "yuv444p10le"}`, "-c:v", "prores_ks", "-profile:v", "4444", "-vendor", "apl0", "-qscale:v", String(o.crf ?? (o.quality === "draft" ? 11 : o.quality === "standard" ? 6 : 3)));
+    // BT.709 matrix, tagged, as for MP4 and WebM (a bare format= conversion would use BT.601)
+    args.push("-vf", `${toBt709(o)},format=${o.transparent ? "yuva444p10le" : "yuv444p10le"}`, "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-movflags", "+write_colr", "-c:v", "prores_ks", "-profile:v", "4444", "-vendor", "apl0", "-qscale:v", String(o.crf ?? (o.quality === "draft" ? 11 : o.quality === "standard" ? 6 : 3)));
     if (o.audio) args.push("-c:a", "aac", "-b:a", "192k");
   }
   // no -frames:v either: it stops the muxer at the last video frame and drops the audio still buffered; the
