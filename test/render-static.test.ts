@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { cleanupProjects, makeProject, page, cell, cellCentre } from "./helpers/project.js";
 import { renderProject } from "./helpers/render.js";
-import { decodeFrames, pixel, colourDistance } from "./helpers/media.js";
+import { decodeFrames, pixel, colourDistance, COLOUR_TOL } from "./helpers/media.js";
 
 afterAll(cleanupProjects);
 
@@ -54,7 +54,9 @@ describe("static frames", () => {
     const b = await renderProject(canvas, { workers: 1 });
     expect(b.reusedFrames).toBe(0);
     const d = await decodeFrames(b.output);
-    // the square keeps moving: its left edge differs between frames 2 and 8
-    expect(colourDistance(pixel(d, 8, 20, 20), [0, 0, 255])).toBeGreaterThan(100);
+    // the square keeps moving with the rAF timestamp (28 px per frame): at x 56-96 on frame 2, 224-264 on frame 8
+    expect(colourDistance(pixel(d, 2, 76, 20), [0, 0, 255])).toBeLessThanOrEqual(COLOUR_TOL);
+    expect(colourDistance(pixel(d, 8, 244, 20), [0, 0, 255])).toBeLessThanOrEqual(COLOUR_TOL);
+    expect(colourDistance(pixel(d, 8, 76, 20), [0, 0, 255])).toBeGreaterThan(100);
   });
 });
