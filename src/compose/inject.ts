@@ -9,6 +9,8 @@ export interface InjectOptions {
   variables?: Record<string, unknown>;
   fps?: number;
   transparent?: boolean;
+  /** draft render: let the runtime give moving plain boxes their own compositor layer */
+  draftLayers?: boolean;
   /** URL to load the runtime from instead of inlining it */
   runtimeSrc?: string;
   /** extra HTML placed right after the runtime (e.g. font fallbacks) */
@@ -31,6 +33,7 @@ export function runtimeTags(opts: InjectOptions): string {
     fps: opts.fps ?? 30,
     variables: opts.variables ?? {},
     transparent: !!opts.transparent,
+    ...(opts.draftLayers ? { draftLayers: true } : {}),
     timelineWaitMs: opts.timelineWaitMs,
   };
   const cfgTag = `<script data-hf-injected>window.__HF_CONFIG=${scriptJson(config)};window.__hfVariables=window.__HF_CONFIG.variables;</script>`;

@@ -207,7 +207,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     server = await startRenderServer({
       projectDir: project,
       entry: resolved.composition,
-      inject: { mode: "render", fps, variables: merged.values, transparent },
+      inject: { mode: "render", fps, variables: merged.values, transparent, draftLayers: quality === "draft" },
       onWarning: warn,
     });
     const wantBeginFrame = opts.capture !== "screenshot" && !transparent;

@@ -9,6 +9,7 @@
  */
 import { installVirtualTime, type VirtualTime } from "./virtual-time.js";
 import { createScope } from "./scope.js";
+import { promoteMovingBoxes } from "./draft-layers.js";
 
 type AnyObj = Record<string, any>;
 const W = window as any;
@@ -21,6 +22,8 @@ interface RuntimeConfig {
   timelineWaitMs?: number;
   /** transparent background (webm/mov with alpha) */
   transparent?: boolean;
+  /** draft render: plain boxes GSAP only moves get their own layer (see draft-layers.ts) */
+  draftLayers?: boolean;
 }
 
 const cfg: RuntimeConfig = Object.assign({ mode: "preview", fps: 30, timelineWaitMs: 3000 }, W.__HF_CONFIG || {});
@@ -828,6 +831,7 @@ async function init(): Promise<void> {
   ]);
   buildTiming(root);
   bindTimelines();
+  if (isRender && cfg.draftLayers) promoteMovingBoxes([state.rootTl, ...state.children.map((c) => c.tl)]);
   state.duration = computeDuration();
   state.initialized = true;
   seekSync(0, []);
