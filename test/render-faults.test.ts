@@ -237,6 +237,31 @@ describe("the browser killed mid-render", () => {
     await expectNoChildren();
   });
 
+  it("FFmpeg dying mid-render fails with encoder_failed (no hang), leaving no output, partial file or Chrome", async () => {
+    const output = path.join(tempDir("hf-render-out-"), "no-encoder.mp4");
+    let killed = 0;
+    const err = await rejection(
+      render({
+        project: longProject(),
+        output,
+        quality: "draft",
+        workers: 2,
+        onProgress: (p) => {
+          if (p.phase !== "capture" || p.frame < 5 || killed) return;
+          for (const f of listChildProcesses().filter(isFfmpegProcess)) {
+            process.kill(f.pid, "SIGKILL");
+            killed++;
+          }
+        },
+      }),
+    );
+    expect(killed, "an FFmpeg process was found and killed").toBeGreaterThan(0);
+    expect(err).toBeInstanceOf(RenderError);
+    expect(err.code).toBe("encoder_failed");
+    expectNoOutput(output);
+    await expectNoChildren();
+  });
+
   it("a browser killed once is replaced, the render completes with a warning", async () => {
     let killedOnce = false;
     const r = await renderProject(longProject(), {

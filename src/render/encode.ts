@@ -159,7 +159,8 @@ export function startEncoder(o: EncoderOptions): Encoder {
       if (exitErr) return exited.then(() => undefined);
       return new Promise<void>((resolve, reject) => {
         const ok = proc.stdin!.write(img, (err) => {
-          if (err && !ok) reject(err);
+          // a broken pipe means FFmpeg is gone: report why it exited (encoder_failed), not the EPIPE
+          if (err) exited.then(() => reject(err), reject);
         });
         if (ok) resolve();
         else proc.stdin!.once("drain", () => resolve());

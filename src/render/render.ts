@@ -374,6 +374,12 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
         while (waiters.length) waiters.shift()!();
       }
     })();
+    // FFmpeg gone (it failed, or a cancel killed it mid-write: EPIPE): stop the capture pages, which may be
+    // waiting for the writer, and keep the rejection handled; `await writer` below still reports it
+    writer.catch((e: unknown) => {
+      failure ??= e;
+      while (waiters.length) waiters.shift()!();
+    });
 
     let crashRetries = 0;
     /** A crashed page or browser is replaced once (fresh browser + page), then the render fails. */
