@@ -94,6 +94,18 @@ describe("--json", () => {
   });
 });
 
+describe("--quiet", () => {
+  it("prints no progress, only the result line", () => {
+    const out = path.join(tempDir("hf-cli-out-"), "q.mp4");
+    const loud = cli(["render", project, "-o", out, "--quality", "draft", "--frames", "0:3"]);
+    expect(loud.stderr).toMatch(/frames \(/);
+    const r = cli(["render", project, "-o", out, "--quality", "draft", "--frames", "0:3", "--quiet"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.trim()).toBe("");
+    expect(r.stdout).toMatch(/^rendered .*q\.mp4.*3 frames/);
+  });
+});
+
 function alive(pid: number): boolean {
   const p = spawnSync("ps", ["-o", "stat=", "-p", String(pid)], { encoding: "utf8" });
   const stat = p.stdout.trim();

@@ -31,9 +31,10 @@ function parseConcurrency(v: string | undefined): number | undefined {
 }
 
 /** Terminal progress: an overall bar plus one bar per row being rendered (TTY), or sparse lines. */
-function batchReporter(json: boolean) {
+function batchReporter(json: boolean, quiet: boolean) {
   const out = createOutput(json);
-  const tty = !json && !!process.stderr.isTTY;
+  // --quiet: no bars, only the per-row result lines
+  const tty = !json && !quiet && !!process.stderr.isTTY;
   let multi: cliProgress.MultiBar | undefined;
   let overall: cliProgress.SingleBar | undefined;
   const rowBars = new Map<number, cliProgress.SingleBar>();
@@ -112,7 +113,7 @@ export async function runBatchCommand(dir: string, o: RenderCliOptions, ctx: { d
   const ext = o.outputPattern ? analyzePattern(o.outputPattern).extension : undefined;
   if (flags.format === "mp4" && (ext === "webm" || ext === "mov")) delete flags.format;
 
-  const reporter = batchReporter(json);
+  const reporter = batchReporter(json, !!o.quiet);
   const sig = abortOnSignals(() => {
     reporter.stop();
     out.info("stopping… the rows being rendered are cancelled; run the same command again to resume (Ctrl-C again to force)");

@@ -14,6 +14,7 @@ import { runBatchCommand } from "../batch-command.js";
 export interface RenderCliOptions {
   output?: string;
   json?: boolean;
+  quiet?: boolean;
   verify?: boolean;
   capture?: string;
   timeout?: string;
@@ -52,8 +53,8 @@ function fmtSeconds(s: number): string {
   return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
 }
 
-/** Progress reporting: a bar on a TTY, JSON events with --json, sparse lines otherwise. */
-export function progressReporter(json: boolean, label = "render") {
+/** Progress reporting: a bar on a TTY, JSON events with --json, sparse lines otherwise, nothing with --quiet. */
+export function progressReporter(json: boolean, label = "render", quiet = false) {
   const out = createOutput(json);
   const tty = !json && !!process.stderr.isTTY;
   let bar: cliProgress.SingleBar | undefined;
@@ -61,6 +62,7 @@ export function progressReporter(json: boolean, label = "render") {
   let lastPct = -1;
   return {
     onProgress(p: RenderProgress) {
+      if (quiet && !json) return;
       if (json) {
         const now = Date.now();
         if (p.phase !== "capture" || now - lastLine > 250 || p.frame === p.total) {
@@ -112,6 +114,7 @@ export function register(program: Command): void {
     .description("render a composition to a video file (mp4, webm or mov)")
     .option("-o, --output <file>", "output file (default: <dir>/renders/<id>_<timestamp>.<format>)")
     .option("--json", "machine-readable progress and result (JSON lines on stdout)")
+    .option("--quiet", "no progress output: only warnings, errors and the result line")
     .option("--no-verify", "skip the output check (frame count, duration, audio, not all black)")
     .addOption(new Option("--capture <method>", "frame capture method").choices(["auto", "beginframe", "screenshot"]).default("auto"))
     .option("--timeout <seconds>", "how long the page may take to become ready", "60")
@@ -141,7 +144,7 @@ Examples:
     const timeout = Number(o.timeout);
     if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError("invalid_option", `--timeout must be a positive number of seconds, got "${o.timeout}"`);
     const flags = readRenderFlags(o, "local");
-    const reporter = progressReporter(json);
+    const reporter = progressReporter(json, "render", !!o.quiet);
     const sig = abortOnSignals(() => {
       reporter.stop();
       out.info("stopping… (press Ctrl-C again to force)");
