@@ -1,10 +1,11 @@
 /** Lint: every broken project under test/fixtures/bad produces exactly the codes its expected.json lists. */
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatFinding, lintProject, LINT_CODES, stripJsComments } from "../src/compose/lint.js";
+import type { LintFinding } from "../src/compose/types.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const badDir = path.join(root, "test", "fixtures", "bad");
@@ -98,4 +99,273 @@ describe("script rules", () => {
     expect(await lintScript("const tl = 1; const d = new Date(2024, 0, 1); const f = new DateFormatter(); // Math.random()\n/* Date.now() */ const r = mulberry32(7)();")).toEqual([]);
     expect(await lintScript("const tl = gsap.timeline({ repeat: 3 });")).toEqual([]);
   });
+});
+
+/** Write a throw-away project (path → content), lint it, and return the findings. */
+async function lintFiles(files: Record<string, string>): Promise<LintFinding[]> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "hf-lint-rules-"));
+  try {
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      writeFileSync(path.join(dir, rel), text);
+    }
+    return (await lintProject(dir)).findings;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** index.html with `body` inside the root (from line 3) and `js` in a script after it (from line 3 + body lines + 3). */
+function page(body: string, js = "", rootAttrs = ""): string {
+  return [
+    `<!doctype html><html><body>`,
+    `<div id="stage" data-composition-id="m" data-width="320" data-height="180" data-duration="2"${rootAttrs}>`,
+    body,
+    `</div>`,
+    `<script>`,
+    `const tl = gsap.timeline({ paused: true });`,
+    js,
+    `window.__timelines = window.__timelines || {}; window.__timelines["m"] = tl;`,
+    `</script></body></html>`,
+  ].join("\n");
+}
+
+const only = (findings: LintFinding[], code: string): LintFinding[] => findings.filter((f) => f.code === code);
+const at = (findings: LintFinding[], code: string): (number | undefined)[] => only(findings, code).map((f) => f.line);
+
+describe("gsap_animates_clip_element", () => {
+  const body = [
+    `<div id="s1" class="clip scene" data-start="0" data-duration="1"><div id="inner" class="wrap"></div></div>`,
+    `<div id="s2" class="clip scene" data-start="1" data-duration="1"></div>`,
+    `<div id="plain" class="scene-free"></div>`,
+  ].join("\n");
+
+  it("flags display/visibility tweens whose target resolves to a .clip element", async () => {
+    const js = [
+      `tl.set("#s1", { visibility: "hidden" }, 1);`, // line 9
+      `tl.to(".scene", { opacity: 0, display: "none", duration: 0.2 }, 1.8);`, // 10: class selector, two clips
+      `const second = document.querySelector("#s2");`,
+      `gsap.set(second, { "visibility": "visible" });`, // 12: variable from a lookup, quoted key
+      `tl.fromTo(["#plain", "#s2"], { x: 0 }, { x: 10, display: "block" }, 1);`, // 13: array target, toVars
+      `tl.to("div.clip#s1", { css: { display: "none" } }, 1);`, // 14: compound selector, css wrapper
+    ].join("\n");
+    const f = await lintFiles({ "index.html": page(body, js) });
+    const hits = only(f, "gsap_animates_clip_element");
+    expect(hits.map((x) => x.line)).toEqual([9, 10, 12, 13, 14]);
+    expect(hits.every((x) => x.severity === "error" && x.file === "index.html")).toBe(true);
+    expect(hits[0]!.message).toContain('animates visibility on the clip <div id="s1">');
+    expect(hits[1]!.message).toMatch(/display on the clip <div id="s1"> \(and 1 more \.clip element\)/);
+    expect(hits[0]!.hint).toMatch(/child wrapper/);
+  });
+
+  it("does not flag autoAlpha, other properties, or display/visibility on non-clip elements", async () => {
+    const js = [
+      `tl.to("#s1", { autoAlpha: 0, duration: 0.3 }, 0.7);`,
+      `tl.set("#s2", { opacity: 0, x: 10 }, 1);`,
+      `tl.set("#inner", { visibility: "hidden" }, 0.9);`, // a wrapper inside the clip is fine
+      `tl.to(".wrap, #plain", { display: "none" }, 1);`,
+      `tl.set(".scene-free", { visibility: "hidden" }, 1);`,
+      `tl.set("#missing", { display: "none" }, 1);`,
+      `const order = Array.from(".scene", { display: 1 });`,
+      `const m = new Map(); m.set("display", { visibility: 1 });`,
+      `// tl.set("#s1", { display: "none" });`,
+    ].join("\n");
+    const f = await lintFiles({ "index.html": page(body, js) });
+    expect(only(f, "gsap_animates_clip_element")).toEqual([]);
+  });
+
+  it("resolves selectors in a sub-composition against that file's own elements", async () => {
+    const sub = [
+      `<template id="card-template">`,
+      `<div data-composition-id="card" data-width="100" data-height="50">`,
+      `<div id="face" class="clip" data-start="0" data-duration="1"></div>`,
+      `<script>`,
+      `const tl = gsap.timeline({ paused: true });`,
+      `tl.set("#face", { display: "none" }, 0.5);`,
+      `tl.set("#s1", { display: "none" }, 0.5);`,
+      `window.__timelines = window.__timelines || {}; window.__timelines["card"] = tl;`,
+      `</script></div></template>`,
+    ].join("\n");
+    const host = `<div id="s1" class="wrap" data-composition-id="card" data-composition-src="compositions/card.html" data-start="0" data-duration="1"></div>`;
+    const f = await lintFiles({ "index.html": page(host), "compositions/card.html": sub });
+    expect(only(f, "gsap_animates_clip_element").map((x) => [x.file, x.line])).toEqual([["compositions/card.html", 6]]);
+  });
+});
+
+describe("timed_element_missing_clip_class", () => {
+  it("warns on a timed scene or image without class clip", async () => {
+    const body = [
+      `<div id="title" class="big" data-start="0" data-duration="1"></div>`,
+      `<img id="pic" src="a.png" data-start="1" data-duration="1">`,
+    ].join("\n");
+    const f = await lintFiles({ "index.html": page(body), "a.png": "" });
+    const hits = only(f, "timed_element_missing_clip_class");
+    expect(hits.map((x) => [x.line, x.severity, x.element])).toEqual([
+      [3, "warning", '<div id="title">'],
+      [4, "warning", '<img id="pic">'],
+    ]);
+    expect(hits[0]!.hint).toContain('class="clip big"');
+    expect(hits[1]!.hint).toContain('class="clip"');
+  });
+
+  it("skips the root, composition hosts, inline compositions, media, clips and untimed elements", async () => {
+    const body = [
+      `<div id="ok" class="scene clip" data-start="0" data-duration="1"></div>`,
+      `<div id="untimed" class="scene"></div>`,
+      `<video id="v" src="a.mp4" muted playsinline data-start="0" data-duration="1"></video>`,
+      `<audio id="a" src="a.wav" data-start="0" data-duration="1"></audio>`,
+      `<div id="host" data-composition-id="card" data-composition-src="card.html" data-start="0" data-duration="1"></div>`,
+      `<div id="inline" data-composition-id="inl" data-start="1" data-duration="1"><div class="x"></div></div>`,
+    ].join("\n");
+    const card = `<template id="card-template"><div data-composition-id="card" data-start="0" data-width="10" data-height="10" data-no-timeline></div></template>`;
+    const f = await lintFiles({ "index.html": page(body, "", ` data-start="0"`), "card.html": card, "a.mp4": "", "a.wav": "" });
+    expect(only(f, "timed_element_missing_clip_class")).toEqual([]);
+  });
+});
+
+describe("imperative_media_control", () => {
+  const body = [
+    `<video id="vid" class="clip" src="a.mp4" muted playsinline data-start="0" data-duration="1"></video>`,
+    `<audio id="snd" class="clip" src="a.wav" data-start="0" data-duration="1"></audio>`,
+    `<div id="box"></div>`,
+  ].join("\n");
+  const files = (js: string) => ({ "index.html": page(body, js), "a.mp4": "", "a.wav": "" });
+
+  it("flags play(), pause() and currentTime writes on <video>/<audio> elements", async () => {
+    const js = [
+      `const v = document.getElementById("vid");`, // line 9
+      `v.play();`, // 10
+      `document.querySelector("#snd").pause();`, // 11
+      `v.currentTime = 1.5;`, // 12
+      `document.querySelectorAll("video, audio").forEach((m) => m.pause());`, // 13
+      `for (const a of document.querySelectorAll("audio")) a.currentTime += 1;`, // 14
+      `const all = document.querySelectorAll("video"); all[0]?.play();`, // 15
+    ].join("\n");
+    const f = await lintFiles(files(js));
+    const hits = only(f, "imperative_media_control");
+    expect(hits.map((x) => x.line)).toEqual([10, 11, 12, 13, 14, 15]);
+    expect(hits.every((x) => x.severity === "error")).toBe(true);
+    expect(hits[0]!.message).toContain('<video id="vid"> with .play()');
+    expect(hits[1]!.message).toContain('<audio id="snd"> with .pause()');
+    expect(hits[2]!.message).toContain("a .currentTime assignment");
+    expect(hits[0]!.hint).toMatch(/data-media-start/);
+  });
+
+  it("does not flag timelines, the player, animations or non-media elements", async () => {
+    const js = [
+      `tl.pause(); tl.play(); tl.pause(0).play();`,
+      `const intro = gsap.timeline({ paused: true }); intro.play(); intro.pause();`,
+      `gsap.globalTimeline.pause(); window.__player.play();`,
+      `const box = document.getElementById("box"); box.pause && box.pause();`,
+      `const anim = box.animate([{ opacity: 0 }, { opacity: 1 }], 1000); anim.pause(); anim.currentTime = 500;`,
+      `let clip = document.getElementById("vid"); clip = gsap.timeline(); clip.pause();`,
+      `const player = document.getElementById("vid"); [tl].forEach((player) => player.pause());`, // shadowed by a parameter
+      `document.querySelectorAll("video").forEach((x) => x.muted); Object.values(window.__timelines).forEach((x) => x.pause());`,
+      `const state = { currentTime: 0 }; state.currentTime = 2;`,
+      `if (v.currentTime === 0) tl.play();`,
+      `// document.getElementById("vid").play();`,
+    ].join("\n");
+    const f = await lintFiles(files(js));
+    expect(only(f, "imperative_media_control")).toEqual([]);
+  });
+});
+
+describe("subcomposition_root_styled_by_class", () => {
+  const sub = (root: string, css: string) =>
+    [
+      `<template id="card-template">`,
+      `${root}`,
+      `<style>`,
+      css,
+      `</style>`,
+      `<div class="title">t</div>`,
+      `</div></template>`,
+    ].join("\n");
+  const host = `<div id="h" class="clip" data-composition-id="card" data-composition-src="compositions/card.html" data-start="0" data-duration="1"></div>`;
+
+  it("warns when a sub-composition's CSS targets its root by class", async () => {
+    const css = [
+      `.card { width: 100px; }`, // line 4
+      `.title { color: red; }`,
+      `@media (min-width: 10px) { body .card.dark::before { content: ""; } }`, // 6
+      `.card .title,`, // 7
+      `div.card { height: 50px; }`, // 8
+    ].join("\n");
+    const f = await lintFiles({
+      "index.html": page(host),
+      "compositions/card.html": sub(`<div class="card dark" data-composition-id="card" data-width="100" data-height="50" data-no-timeline>`, css),
+    });
+    const hits = only(f, "subcomposition_root_styled_by_class");
+    expect(hits.map((x) => [x.file, x.line])).toEqual([
+      ["compositions/card.html", 4],
+      ["compositions/card.html", 6],
+      ["compositions/card.html", 7],
+      ["compositions/card.html", 8],
+    ]);
+    expect(hits[0]!.severity).toBe("warning");
+    expect(hits[0]!.message).toContain('[data-composition-id="card"] .card');
+    expect(hits[0]!.hint).toContain("#root");
+  });
+
+  it("does not flag #id, child classes, hand-scoped selectors or the top-level root", async () => {
+    const css = [
+      `#root { width: 100px; }`,
+      `#root.card { height: 50px; }`,
+      `.title, .card-title, .cardx { color: red; }`,
+      `[data-composition-id="card"].card { color: blue; }`,
+      `@keyframes card { from { opacity: 0; } }`,
+      `/* .card { width: 1px; } */`,
+    ].join("\n");
+    const f = await lintFiles({
+      "index.html": page(host).replace("<body>", "<head><style>.stage { background: #000; }</style></head><body>").replace(`id="stage"`, `id="stage" class="stage"`),
+      "compositions/card.html": sub(`<div id="root" class="card" data-composition-id="card" data-width="100" data-height="50" data-no-timeline>`, css),
+    });
+    expect(only(f, "subcomposition_root_styled_by_class")).toEqual([]);
+  });
+});
+
+describe("gsap_repeat_ceil_overshoot", () => {
+  it("warns when a repeat count is computed with Math.ceil", async () => {
+    const js = [
+      `tl.to("#stage", { x: 5, duration: 0.5, repeat: Math.ceil(2 / 0.5) - 1 }, 0);`, // 7
+      `const reps = Math.ceil(2 / 0.3) - 1;`,
+      `tl.to("#stage", {`,
+      `  y: 5, duration: 0.3, repeat: reps, yoyo: true }, 0);`, // 10
+      `tl.to("#stage", { rotation: 5, repeat: Math.max(0, Math.ceil(2 / 0.7) - 1) }, 0);`, // 11
+    ].join("\n");
+    const f = await lintFiles({ "index.html": page("", js) });
+    const hits = only(f, "gsap_repeat_ceil_overshoot");
+    expect(hits.map((x) => [x.line, x.severity])).toEqual([
+      [7, "warning"],
+      [10, "warning"],
+      [11, "warning"],
+    ]);
+    expect(hits[1]!.message).toContain("uses reps, which is computed with Math.ceil");
+    expect(hits[0]!.hint).toContain("Math.floor");
+  });
+
+  it("does not flag floor-based repeats or unrelated Math.ceil", async () => {
+    const js = [
+      `tl.to("#stage", { x: 5, repeat: Math.max(0, Math.floor(2 / 0.5) - 1) }, 0);`,
+      `const cols = Math.ceil(7 / 2);`,
+      `tl.to("#stage", { y: 5, repeat: 3, repeatDelay: Math.ceil(0.2) }, 0);`,
+      `const bar = "-".repeat(Math.ceil(cols));`,
+      `// tl.to("#stage", { repeat: Math.ceil(2) });`,
+    ].join("\n");
+    const f = await lintFiles({ "index.html": page("", js) });
+    expect(only(f, "gsap_repeat_ceil_overshoot")).toEqual([]);
+  });
+});
+
+describe("new rules stay quiet on the shipped examples and templates", () => {
+  const dirs = [
+    ...readdirSync(path.join(root, "examples")).map((d) => path.join(root, "examples", d)),
+    ...readdirSync(path.join(root, "templates")).map((d) => path.join(root, "templates", d)),
+  ].filter((d) => existsSync(path.join(d, "index.html")));
+  const codes = ["gsap_animates_clip_element", "timed_element_missing_clip_class", "imperative_media_control", "subcomposition_root_styled_by_class", "gsap_repeat_ceil_overshoot"];
+  for (const d of dirs)
+    it(path.relative(root, d), async () => {
+      const r = await lintProject(d);
+      expect(r.findings.filter((f) => codes.includes(f.code))).toEqual([]);
+    });
 });

@@ -5,7 +5,8 @@
  */
 import type { LintFinding, LintResult } from "./types.js";
 import { analyzeProject, type ProjectAnalysis, type ScriptInfo, type VNode } from "./model.js";
-import { attr, describeElement, hasAttr } from "./html.js";
+import { is as cssIs } from "css-select";
+import { allElements, attr, describeElement, hasAttr, ownText, type Element } from "./html.js";
 import { parseTimingNumber } from "./timing.js";
 import { readTextFile } from "./files.js";
 
@@ -60,6 +61,11 @@ export const LINT_CODES: Record<string, "error" | "warning" | "error|warning"> =
   non_deterministic_code: "warning",
   requestanimationframe_in_composition: "warning",
   gsap_infinite_repeat: "warning",
+  gsap_repeat_ceil_overshoot: "warning",
+  gsap_animates_clip_element: "error",
+  timed_element_missing_clip_class: "warning",
+  imperative_media_control: "error",
+  subcomposition_root_styled_by_class: "warning",
 };
 
 /** Replace JS comments with spaces (newlines kept), leaving string and template literal contents intact. */
@@ -151,8 +157,502 @@ function scriptFindings(s: ScriptInfo): LintFinding[] {
     if (line !== undefined) f.line = line;
     out.push(f);
   }
+  out.push(...repeatCeilFindings(s, code));
   return out;
 }
+
+// --- small JS scanning helpers (comments already stripped; regex literals are not understood) ---
+
+/** Index just past the string or template literal that opens at `i`. */
+function skipQuoted(src: string, i: number): number {
+  const q = src[i];
+  let j = i + 1;
+  while (j < src.length) {
+    const c = src[j];
+    if (c === "\\") j += 2;
+    else if (c === q) return j + 1;
+    else if (q === "`" && c === "$" && src[j + 1] === "{") j = matchClose(src, j + 1) + 1;
+    else if (q !== "`" && c === "\n") return j;
+    else j++;
+  }
+  return j;
+}
+
+/** `src[open]` is `(`, `[` or `{`: the index of its matching closer (src.length when unbalanced). */
+function matchClose(src: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < src.length; i++) {
+    const c = src[i];
+    if (c === '"' || c === "'" || c === "`") i = skipQuoted(src, i) - 1;
+    else if (c === "(" || c === "[" || c === "{") depth++;
+    else if (c === ")" || c === "]" || c === "}") {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return src.length;
+}
+
+/** Split `src[from, to)` at top-level commas (a trailing empty piece is dropped). */
+function splitTopLevel(src: string, from: number, to: number): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = from;
+  for (let i = from; i < to; i++) {
+    const c = src[i];
+    if (c === '"' || c === "'" || c === "`") i = skipQuoted(src, i) - 1;
+    else if (c === "(" || c === "[" || c === "{") depth++;
+    else if (c === ")" || c === "]" || c === "}") depth--;
+    else if (c === "," && depth === 0) {
+      out.push(src.slice(start, i));
+      start = i + 1;
+    }
+  }
+  const last = src.slice(start, to);
+  if (last.trim() || out.length === 0) out.push(last);
+  return out;
+}
+
+/** `text` cut to `max` characters for a message. */
+function short(text: string, max = 40): string {
+  const t = text.replace(/\s+/g, " ").trim();
+  return t.length > max ? `${t.slice(0, max - 3)}...` : t;
+}
+
+/** Arguments of the call whose `(` is at `open`. */
+function callArgs(src: string, open: number): string[] {
+  const close = matchClose(src, open);
+  return splitTopLevel(src, open + 1, close).map((x) => x.trim());
+}
+
+/** End of the expression starting at `i`: the first top-level `,` `;` or unmatched closer. */
+function exprEnd(src: string, i: number): number {
+  let depth = 0;
+  for (; i < src.length; i++) {
+    const c = src[i];
+    if (c === '"' || c === "'" || c === "`") i = skipQuoted(src, i) - 1;
+    else if (c === "(" || c === "[" || c === "{") depth++;
+    else if (c === ")" || c === "]" || c === "}") {
+      if (depth === 0) return i;
+      depth--;
+    } else if ((c === "," || c === ";") && depth === 0) return i;
+  }
+  return src.length;
+}
+
+/** The value of a plain string literal ('x', "x", or `x` without ${}), else undefined. */
+function stringLiteral(text: string): string | undefined {
+  const m = /^(["'`])([\s\S]*)\1$/.exec(text.trim());
+  if (!m || m[2]!.includes(m[1]!) || (m[1] === "`" && m[2]!.includes("${"))) return undefined;
+  return m[2]!.replace(/\\(.)/g, "$1");
+}
+
+/** Top-level keys of an object literal `{ ... }` (shorthand properties included), else undefined. */
+function objectKeys(text: string): Map<string, string> | undefined {
+  const t = text.trim();
+  if (!t.startsWith("{") || matchClose(t, 0) !== t.length - 1) return undefined;
+  const keys = new Map<string, string>();
+  for (const entry of splitTopLevel(t, 1, t.length - 1)) {
+    const m = /^\s*(?:([A-Za-z_$][\w$]*)|"([^"]*)"|'([^']*)')\s*(:|$)/.exec(entry);
+    if (!m) continue;
+    keys.set(m[1] ?? m[2] ?? m[3]!, m[4] === ":" ? entry.slice(m[0].length).trim() : "");
+  }
+  return keys;
+}
+
+const IDENT = "[A-Za-z_$][\\w$]*";
+/** `document.getElementById("x")`, `document.querySelector(".x")`, `document.querySelectorAll(...)`, `gsap.utils.toArray(...)` */
+const LOOKUP = `(?:(?:window\\s*\\.\\s*)?document\\s*\\.\\s*(getElementById|querySelector|querySelectorAll)|gsap\\s*\\.\\s*utils\\s*\\.\\s*(toArray))\\s*\\(\\s*("[^"\\n]*"|'[^'\\n]*'|\`[^\`$]*\`)\\s*\\)`;
+
+interface Lookup {
+  /** what the lookup can return, in document order */
+  nodes: VNode[];
+  /** getElementById / querySelector: one element (the first match) */
+  single: boolean;
+}
+
+/** Resolve a DOM lookup (`fn` is getElementById, querySelector, querySelectorAll or toArray) against `scope`. */
+function resolveLookup(scope: VNode[], fn: string, arg: string): Lookup {
+  if (fn === "getElementById") return { nodes: scope.filter((n) => n.attr("id") === arg).slice(0, 1), single: true };
+  const hits = matchSelector(scope, arg);
+  return fn === "querySelector" ? { nodes: hits.slice(0, 1), single: true } : { nodes: hits, single: false };
+}
+
+/** Elements of `scope` matching a CSS selector (none when the selector is invalid or unsupported). */
+function matchSelector(scope: VNode[], selector: string): VNode[] {
+  if (!selector.trim()) return [];
+  try {
+    return scope.filter((n) => cssIs(n.el, selector));
+  } catch {
+    return [];
+  }
+}
+
+/** The elements a script's inline lookups can reach: the mounted elements written in the script's own file. */
+function scriptElements(a: ProjectAnalysis, file: string): VNode[] {
+  const seen = new Set<Element>();
+  return a.nodes.filter((n) => {
+    if (n.doc.rel !== file || seen.has(n.el)) return false;
+    seen.add(n.el);
+    return true;
+  });
+}
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** How often `name` is assigned (`name =`, `name +=` …) anywhere in `code`. */
+function assignmentCount(code: string, name: string): number {
+  return code.match(new RegExp(`(?<![\\w$.])${escapeRe(name)}\\s*[-+*/]?=(?![=>])`, "g"))?.length ?? 0;
+}
+
+/** How often `name` is bound: declared (`const name`), or a parameter of an arrow function, function or catch. */
+function bindingCount(code: string, name: string): number {
+  const n = escapeRe(name);
+  let count = code.match(new RegExp(`\\b(?:const|let|var)\\s+${n}(?![\\w$])|(?<![\\w$.])${n}\\s*=>|\\bcatch\\s*\\(\\s*${n}\\s*\\)`, "g"))?.length ?? 0;
+  for (const m of code.matchAll(/\(([^()]*)\)\s*=>|\bfunction\b\s*\*?\s*[\w$]*\s*\(([^()]*)\)/g))
+    for (const p of (m[1] ?? m[2]!).split(",")) if (p.trim().replace(/^\.\.\./, "").split(/[\s=]/)[0] === name) count++;
+  return count;
+}
+
+/**
+ * Names that are only ever assigned a DOM lookup (and bound nowhere else, e.g. as a callback parameter), with
+ * what they resolve to. A name with any other assignment or binding is dropped, so a timeline never qualifies.
+ */
+function lookupVariables(code: string, scope: VNode[]): Map<string, Lookup> {
+  const re = new RegExp(`(?<![\\w$.])((?:const|let|var)\\s+)?(${IDENT})\\s*=\\s*(?:Array\\s*\\.\\s*from\\s*\\(\\s*|\\[\\s*\\.\\.\\.\\s*)?${LOOKUP}`, "g");
+  const found = new Map<string, { lookup: Lookup; count: number; decls: number }>();
+  const ambiguous = new Set<string>();
+  const same = (x: Lookup, y: Lookup): boolean => x.single === y.single && x.nodes.length === y.nodes.length && x.nodes.every((n, k) => n.el === y.nodes[k]!.el);
+  for (let m = re.exec(code); m; m = re.exec(code)) {
+    const name = m[2]!;
+    const lookup = resolveLookup(scope, m[3] ?? m[4]!, stringLiteral(m[5]!) ?? "");
+    const prev = found.get(name);
+    if (prev && !same(prev.lookup, lookup)) ambiguous.add(name);
+    found.set(name, { lookup, count: (prev?.count ?? 0) + 1, decls: (prev?.decls ?? 0) + (m[1] ? 1 : 0) });
+  }
+  const out = new Map<string, Lookup>();
+  for (const [name, { lookup, count, decls }] of found)
+    if (!ambiguous.has(name) && assignmentCount(code, name) === count && bindingCount(code, name) === decls) out.set(name, lookup);
+  return out;
+}
+
+const isMediaNode = (n: VNode): boolean => n.el.name === "video" || n.el.name === "audio";
+const classList = (el: Element): string[] => (attr(el, "class") ?? "").split(/\s+/).filter(Boolean);
+
+/**
+ * gsap_animates_clip_element: a GSAP `.to/.from/.fromTo/.set` whose target (a selector string, a variable
+ * holding a DOM lookup, or an array of those) resolves to a `.clip` element of the script's file and whose
+ * vars object sets `display` or `visibility`.
+ */
+function gsapClipFindings(s: ScriptInfo, code: string, scope: VNode[]): LintFinding[] {
+  const out: LintFinding[] = [];
+  const clips = new Set(scope.filter((n) => classList(n.el).includes("clip")).map((n) => n.el));
+  if (clips.size === 0 || !/\b(display|visibility)\b/.test(code)) return out;
+  const vars = lookupVariables(code, scope);
+  const targets = (text: string): VNode[] => {
+    const t = text.trim();
+    const lit = stringLiteral(t);
+    if (lit !== undefined) return matchSelector(scope, lit);
+    if (vars.has(t)) return vars.get(t)!.nodes;
+    const lm = new RegExp(`^${LOOKUP}$`).exec(t);
+    if (lm) return resolveLookup(scope, lm[1] ?? lm[2]!, stringLiteral(lm[3]!) ?? "").nodes;
+    if (t.startsWith("[") && matchClose(t, 0) === t.length - 1) return splitTopLevel(t, 1, t.length - 1).flatMap(targets);
+    return [];
+  };
+  const callRe = /\.\s*(to|from|fromTo|set)\s*\(/g;
+  for (let m = callRe.exec(code); m; m = callRe.exec(code)) {
+    if (m[1] === "from" && /\b\w*Array\s*$/.test(code.slice(Math.max(0, m.index - 30), m.index))) continue;
+    const args = callArgs(code, m.index + m[0].length - 1);
+    const varArgs = m[1] === "fromTo" ? args.slice(1, 3) : args.slice(1, 2);
+    const props = new Set<string>();
+    for (const v of varArgs) {
+      const keys = objectKeys(v);
+      if (!keys) continue;
+      const css = keys.has("css") ? objectKeys(keys.get("css")!) : undefined;
+      for (const k of ["display", "visibility"]) if (keys.has(k) || css?.has(k)) props.add(k);
+    }
+    if (props.size === 0 || args.length < 2) continue;
+    const hit = targets(args[0]!).filter((n) => clips.has(n.el));
+    if (hit.length === 0) continue;
+    const el = describeElement(hit[0]!.el);
+    const what = [...props].join(" and ");
+    const line = lineIn(code, m.index, s.textLine) ?? s.line;
+    const f: LintFinding = {
+      code: "gsap_animates_clip_element",
+      severity: "error",
+      message: `GSAP .${m[1]}(${short(args[0]!)}, …) animates ${what} on the clip ${el}${hit.length > 1 ? ` (and ${hit.length - 1} more .clip element${hit.length > 2 ? "s" : ""})` : ""}; the runtime owns a clip's visibility (it shows and hides it from data-start/data-duration) and the tween fights it`,
+      hint: `remove ${what} from the tween; to hide or reveal content, animate opacity/autoAlpha on a child wrapper inside the clip instead`,
+      file: s.file,
+      element: s.element,
+    };
+    if (line !== undefined) f.line = line;
+    out.push(f);
+  }
+  return out;
+}
+
+/**
+ * imperative_media_control: `.play()`, `.pause()` or a `.currentTime` assignment on a receiver that is clearly
+ * a <video>/<audio> of the script's file: an inline `document.getElementById/querySelector(...)` lookup, a
+ * variable only ever assigned such a lookup, an indexed media collection, or the loop variable of a
+ * `forEach`/`for…of` over one. Other receivers (GSAP timelines, Web Animations, custom objects) are never flagged.
+ */
+function mediaControlFindings(s: ScriptInfo, code: string, scope: VNode[]): LintFinding[] {
+  const out: LintFinding[] = [];
+  if (!scope.some(isMediaNode) || !/\b(play|pause|currentTime)\b/.test(code)) return out;
+  const isMediaLookup = (l: Lookup | undefined): l is Lookup => !!l && l.nodes.length > 0 && l.nodes.every(isMediaNode);
+  const vars = lookupVariables(code, scope);
+  const media = new Map<string, VNode>();
+  const collections = new Map<string, VNode>();
+  for (const [name, l] of vars) if (isMediaLookup(l)) (l.single ? media : collections).set(name, l.nodes[0]!);
+  // loop variables over a media collection
+  const collExpr = `(${LOOKUP}|${IDENT})`;
+  const loopRes = [
+    new RegExp(`(?<![\\w$.])${collExpr}\\s*\\.\\s*forEach\\s*\\(\\s*(?:function\\s*${IDENT}?\\s*)?\\(?\\s*(${IDENT})`, "g"),
+    new RegExp(`\\bfor\\s*\\(\\s*(?:const|let|var)\\s+(${IDENT})\\s+of\\s+(?:Array\\s*\\.\\s*from\\s*\\(\\s*)?${collExpr}`, "g"),
+  ];
+  const loops = new Map<string, { first: VNode; count: number }>();
+  const tainted = new Set<string>();
+  for (const [k, re] of loopRes.entries()) {
+    for (let m = re.exec(code); m; m = re.exec(code)) {
+      const [expr, fn, alt, arg, param] = k === 0 ? [m[1]!, m[2], m[3], m[4], m[5]!] : [m[2]!, m[3], m[4], m[5], m[1]!];
+      const l = fn || alt ? resolveLookup(scope, (fn ?? alt)!, stringLiteral(arg!) ?? "") : undefined;
+      const first = collections.get(expr) ?? (isMediaLookup(l) && !l.single ? l.nodes[0] : undefined);
+      if (!first) tainted.add(param);
+      else loops.set(param, { first, count: (loops.get(param)?.count ?? 0) + 1 });
+    }
+  }
+  // a loop variable counts only when every binding of that name is a loop over media and it is never reassigned
+  for (const [param, { first, count }] of loops)
+    if (!tainted.has(param) && !vars.has(param) && assignmentCount(code, param) === 0 && bindingCount(code, param) === count) media.set(param, first);
+  const receiver = (before: string): VNode | undefined => {
+    const lm = new RegExp(`${LOOKUP}\\s*(?:\\[\\s*\\d+\\s*\\]\\s*)?$`).exec(before);
+    if (lm) {
+      const l = resolveLookup(scope, lm[1] ?? lm[2]!, stringLiteral(lm[3]!) ?? "");
+      const indexed = /\]\s*$/.test(lm[0]);
+      return isMediaLookup(l) && l.single !== indexed ? l.nodes[0] : undefined;
+    }
+    const im = new RegExp(`(?<![\\w$.])(${IDENT})\\s*(\\[\\s*\\d+\\s*\\])?\\s*$`).exec(before);
+    if (!im) return undefined;
+    return im[2] ? collections.get(im[1]!) : media.get(im[1]!);
+  };
+  const useRe = /(\?\.|\.)\s*(?:(play|pause)\s*(?:\?\.\s*)?\(|(currentTime)\s*(?:[-+*/]?=)(?![=>]))/g;
+  for (let m = useRe.exec(code); m; m = useRe.exec(code)) {
+    const n = receiver(code.slice(Math.max(0, m.index - 300), m.index));
+    if (!n) continue;
+    const what = m[2] ? `.${m[2]}()` : "a .currentTime assignment";
+    const line = lineIn(code, m.index, s.textLine) ?? s.line;
+    const f: LintFinding = {
+      code: "imperative_media_control",
+      severity: "error",
+      message: `inline script controls ${describeElement(n.el)} with ${what}; the runtime plays, pauses and seeks media itself (and the renderer extracts video frames and mixes audio from the element's attributes), so scripted control is ignored at render and fights the preview`,
+      hint: "remove it and express timing declaratively: data-start/data-duration for the window, data-media-start for the source offset, data-playback-rate for speed",
+      file: s.file,
+      element: s.element,
+    };
+    if (line !== undefined) f.line = line;
+    out.push(f);
+  }
+  return out;
+}
+
+/**
+ * gsap_repeat_ceil_overshoot: a `repeat:` value computed with Math.ceil, directly or through a variable
+ * declared (once) from a Math.ceil expression.
+ */
+function repeatCeilFindings(s: ScriptInfo, code: string): LintFinding[] {
+  const out: LintFinding[] = [];
+  const ceil = /\bMath\s*\.\s*ceil\s*\(/;
+  if (!ceil.test(code)) return out;
+  const declared = (name: string): string | undefined => {
+    const re = new RegExp(`(?<![\\w$.])(?:const|let|var)\\s+${escapeRe(name)}\\s*=\\s*`, "g");
+    const hits = [...code.matchAll(re)];
+    if (hits.length !== 1) return undefined;
+    const start = hits[0]!.index! + hits[0]![0].length;
+    return code.slice(start, exprEnd(code, start));
+  };
+  const re = /(?<![\w$.])(?:repeat|"repeat"|'repeat')\s*:\s*/g;
+  for (let m = re.exec(code); m; m = re.exec(code)) {
+    const start = m.index + m[0].length;
+    const value = code.slice(start, exprEnd(code, start)).trim();
+    if (!value) continue;
+    let via: string | undefined;
+    if (!ceil.test(value)) {
+      via = [...value.matchAll(new RegExp(`(?<![\\w$.])${IDENT}(?!\\s*\\()`, "g"))].map((x) => x[0]).find((name) => ceil.test(declared(name) ?? ""));
+      if (!via) continue;
+    }
+    const line = lineIn(code, m.index, s.textLine) ?? s.line;
+    const shown = short(value, 60);
+    const f: LintFinding = {
+      code: "gsap_repeat_ceil_overshoot",
+      severity: "warning",
+      message: `repeat: ${shown} ${via ? `uses ${via}, which is computed with Math.ceil` : "is computed with Math.ceil"}; rounding the cycle count up makes the repeats run past the time they should fill (ceil(10.5 / 2) - 1 = 5 repeats = 6 cycles of 2 s = 12 s for a 10.5 s window)`,
+      hint: "round down so the cycles fit: repeat: Math.max(0, Math.floor(duration / cycle) - 1)",
+      file: s.file,
+      element: s.element,
+    };
+    if (line !== undefined) f.line = line;
+    out.push(f);
+  }
+  return out;
+}
+
+// --- CSS ---
+
+/** Every selector of a style sheet with its offset (comments blanked; @media/@supports/@layer/@container recursed; other at-rules skipped). */
+function cssSelectors(css: string): { selector: string; index: number }[] {
+  const src = css.replace(/\/\*[\s\S]*?(\*\/|$)/g, (c) => c.replace(/[^\n]/g, " "));
+  const out: { selector: string; index: number }[] = [];
+  const walk = (from: number, to: number): void => {
+    let i = from;
+    while (i < to) {
+      const brace = src.indexOf("{", i);
+      if (brace === -1 || brace >= to) return;
+      const semi = src.indexOf(";", i);
+      if (semi !== -1 && semi < brace && src.slice(i, semi).trim().startsWith("@")) {
+        i = semi + 1; // @import / @charset
+        continue;
+      }
+      const close = Math.min(matchCssBrace(src, brace), to);
+      const prelude = src.slice(i, brace);
+      const p = prelude.trim();
+      if (p.startsWith("@")) {
+        if (/^@(media|supports|layer|container|document)\b/i.test(p)) walk(brace + 1, close);
+      } else {
+        let at = i;
+        for (const part of splitCssTopLevel(prelude, (c) => c === ",")) {
+          const lead = part.length - part.trimStart().length;
+          if (part.trim()) out.push({ selector: part.trim(), index: at + lead });
+          at += part.length + 1;
+        }
+      }
+      i = close + 1;
+    }
+  };
+  walk(0, src.length);
+  return out;
+}
+
+/** Split CSS text where `isSep` holds outside (), [] and quotes; separators are dropped (one character each). */
+function splitCssTopLevel(text: string, isSep: (c: string) => boolean): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quote = "";
+  let cur = "";
+  for (const c of text) {
+    if (quote) {
+      if (c === quote) quote = "";
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === "(" || c === "[") depth++;
+    else if (c === ")" || c === "]") depth--;
+    else if (depth === 0 && isSep(c)) {
+      out.push(cur);
+      cur = "";
+      continue;
+    }
+    cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+function matchCssBrace(s: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    const c = s[i];
+    if (c === '"' || c === "'") {
+      const e = s.indexOf(c, i + 1);
+      i = e === -1 ? s.length : e;
+    } else if (c === "{") depth++;
+    else if (c === "}" && --depth === 0) return i;
+  }
+  return s.length;
+}
+
+/**
+ * The compound selector a sub-composition's scoping puts directly under `[data-composition-id="<id>"]`:
+ * the first compound, or the second when the first is html/body/:root (which the scoper replaces).
+ */
+function scopedLeadCompound(selector: string): string | undefined {
+  const compounds = splitCssTopLevel(selector, (c) => /[\s>+~]/.test(c)).filter(Boolean);
+  if (compounds[0] && /^(html|body|:root)$/i.test(compounds[0])) compounds.shift();
+  return compounds[0];
+}
+
+/** Does a compound selector (tag, #id, .class parts; attributes and pseudo-classes ignored) select `el` by one of its classes? */
+function compoundTargetsByClass(compound: string, el: Element): string | undefined {
+  if (/\[\s*data-composition-id/i.test(compound)) return undefined; // already scoped by hand
+  const tag = /^([A-Za-z][\w-]*|\*)/.exec(compound)?.[1];
+  if (tag && tag !== "*" && tag.toLowerCase() !== el.name) return undefined;
+  const bare = compound.replace(/\[[^\]]*\]|\((?:[^()]|\([^()]*\))*\)/g, "");
+  const classes = [...bare.matchAll(/\.(-?[_a-zA-Z][\w-]*)/g)].map((m) => m[1]!);
+  const ids = [...bare.matchAll(/#(-?[_a-zA-Z][\w-]*)/g)].map((m) => m[1]!);
+  const own = classList(el);
+  if (classes.length === 0 || !classes.every((c) => own.includes(c))) return undefined;
+  if (ids.some((id) => id !== attr(el, "id"))) return undefined;
+  return `.${classes.join(".")}`;
+}
+
+/**
+ * subcomposition_root_styled_by_class: in mounted sub-composition content, a style rule whose scoped lead
+ * compound selects the inner root by class. The contract's scoping turns `.card` into
+ * `[data-composition-id="<id>"] .card`, a descendant selector that cannot match the root itself; only a
+ * selector starting with `#<rootId>` is mapped onto the root.
+ */
+function rootClassStyleFindings(a: ProjectAnalysis): LintFinding[] {
+  const out: LintFinding[] = [];
+  const seen = new Set<string>();
+  for (const host of a.nodes) {
+    const m = host.mount;
+    const inner = m?.innerRoot;
+    if (!host.isHost || !m?.doc || !inner) continue;
+    const d = m.doc;
+    const key = `${d.rel}\0${m.src.startsWith("#") ? m.src : ""}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const rootEl = inner.el;
+    if (classList(rootEl).length === 0) continue;
+    const rootId = attr(rootEl, "id");
+    const container = m.src.startsWith("#")
+      ? allElements(d.html.doc).find((e) => e.name === "template" && `#${attr(e, "id")}` === m.src)
+      : d.templated
+        ? d.container
+        : d.html.doc;
+    if (!container) continue;
+    for (const style of allElements(container)) {
+      if (style.name !== "style") continue;
+      const { text, offset } = ownText(style);
+      for (const { selector, index } of cssSelectors(text)) {
+        if (rootId && new RegExp(`^#${escapeRe(rootId)}(?![\\w-])`).test(selector)) continue;
+        const lead = scopedLeadCompound(selector);
+        const cls = lead ? compoundTargetsByClass(lead, rootEl) : undefined;
+        if (!cls) continue;
+        const compId = attr(rootEl, "data-composition-id") ?? host.attr("data-composition-id") ?? "";
+        const sel = short(selector, 80);
+        const f: LintFinding = {
+          code: "subcomposition_root_styled_by_class",
+          severity: "warning",
+          message: `selector "${sel}" styles the sub-composition root ${describeElement(rootEl)} by its class ${cls}; sub-composition CSS is scoped as [data-composition-id="${compId}"] ${sel}, a descendant selector that does not match the root itself, so the style can silently miss the root in HyperFrames renders`,
+          hint: rootId
+            ? `style the root with #${rootId} (the scoper maps #${rootId} onto the root) and keep class selectors for its children`
+            : `give the root an id (e.g. id="root") and style it with #root (the scoper maps the root's id onto the root); keep class selectors for its children`,
+          file: d.rel,
+          element: describeElement(style),
+        };
+        const line = offset !== undefined ? d.html.lineAt(offset + index) : undefined;
+        if (line !== undefined) f.line = line;
+        out.push(f);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Timed elements that need no class="clip": media (found by tag, timed by their own attributes), elements that
+ * render nothing, and (checked separately) composition roots and hosts, which are found by data-composition-id.
+ */
+const NO_CLIP_CLASS_TAGS = new Set(["video", "audio", "source", "track", "script", "style", "template", "link", "meta", "noscript"]);
 
 function nodeFinding(n: VNode, code: string, severity: "error" | "warning", message: string, hint: string): LintFinding {
   const f: LintFinding = { code, severity, message, hint, file: n.doc.rel, element: describeElement(n.el) };
@@ -250,7 +750,13 @@ function projectRules(a: ProjectAnalysis): LintFinding[] {
         ...(s.line !== undefined ? { line: s.line } : {}),
       });
     out.push(...scriptFindings(s));
+    if (s.isJs && s.text.trim()) {
+      const code = stripJsComments(s.text);
+      const scope = scriptElements(a, s.file);
+      out.push(...gsapClipFindings(s, code, scope), ...mediaControlFindings(s, code, scope));
+    }
   }
+  out.push(...rootClassStyleFindings(a));
 
   // --- elements ---
   const timed = (n: VNode): boolean => hasAttr(n.el, "data-start");
@@ -279,6 +785,18 @@ function projectRules(a: ProjectAnalysis): LintFinding[] {
             `put the file on the element itself: <${tag} src="assets/file">`,
           ),
         );
+    }
+    if (timed(n) && !n.isRoot && !n.isComposition && !NO_CLIP_CLASS_TAGS.has(tag) && !classList(n.el).includes("clip")) {
+      const cls = n.attr("class")?.trim();
+      out.push(
+        nodeFinding(
+          n,
+          "timed_element_missing_clip_class",
+          "warning",
+          `timed ${describeElement(n.el)} has data-start but no class="clip"; the runtime still shows and hides it by time, but Studio and the GSAP clip rules (gsap_animates_clip_element) only recognise clips by that class`,
+          `add clip to its classes: class="clip${cls ? ` ${cls}` : ""}"`,
+        ),
+      );
     }
     if (tag === "video" && timed(n)) {
       if (!hasAttr(n.el, "muted"))
