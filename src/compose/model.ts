@@ -800,27 +800,48 @@ export function analyzeProject(dir: string, opts: { entry?: string } = {}): Proj
       const iw = parseTimingNumber(inner.attr("data-width") ?? host.attr("data-width"));
       const ih = parseTimingNumber(inner.attr("data-height") ?? host.attr("data-height"));
       const idur = parseTimingNumber(inner.attr("data-duration"));
-      const docs = docsUnder(host, [host, ...nodes]);
-      const { files, externalUrls } = filesOf(docs, m.file ?? sd.rel);
-      info.model = {
-        dir: projectDir,
+      info.model = modelOf({
         entry: m.file ?? sd.rel,
         id: inner.attr("data-composition-id") ?? info.id,
         width: iw != null && iw > 0 ? iw : width,
         height: ih != null && ih > 0 ? ih : height,
         duration: idur != null && idur > 0 ? idur : (info.duration ?? 0),
-        ...(fps !== undefined ? { fps } : {}),
         noTimeline: hasAttr(inner.el, "data-no-timeline") || hasAttr(host.el, "data-no-timeline"),
         variables: subVars,
-        clips: nodes.filter(isClip).map(clipInfo),
-        media: nodes.filter((n) => MEDIA_TAGS.has(n.el.name)).map(mediaInfo),
-        subCompositions: directHosts(host).map(subInfo),
-        files,
-        externalUrls,
-      };
+        scope: host,
+        nodes,
+        docs: docsUnder(host, [host, ...nodes]),
+      });
     }
     return info;
   };
+  /** The model of one composition: the entry's, or a mounted sub-composition's (`scope` = its host). */
+  const modelOf = (o: {
+    entry: string;
+    id: string;
+    width: number;
+    height: number;
+    duration: number;
+    noTimeline: boolean;
+    variables: CompositionModel["variables"];
+    scope: VNode;
+    nodes: VNode[];
+    docs: LoadedDoc[];
+  }): CompositionModel => ({
+    dir: projectDir,
+    entry: o.entry,
+    id: o.id,
+    width: o.width,
+    height: o.height,
+    duration: o.duration,
+    ...(fps !== undefined ? { fps } : {}),
+    noTimeline: o.noTimeline,
+    variables: o.variables,
+    clips: o.nodes.filter(isClip).map(clipInfo),
+    media: o.nodes.filter((n) => MEDIA_TAGS.has(n.el.name)).map(mediaInfo),
+    subCompositions: directHosts(o.scope).map(subInfo),
+    ...filesOf(o.docs, o.entry),
+  });
   const directHosts = (scope: VNode): VNode[] => {
     const out: VNode[] = [];
     const walk = (n: VNode): void => {
@@ -832,24 +853,7 @@ export function analyzeProject(dir: string, opts: { entry?: string } = {}): Proj
     walk(scope);
     return out;
   };
-  const all = a.nodes.slice(1);
-  const { files, externalUrls } = filesOf(a.docs, entryRel);
-  a.model = {
-    dir: projectDir,
-    entry: entryRel,
-    id: rootId,
-    width,
-    height,
-    duration,
-    ...(fps !== undefined ? { fps } : {}),
-    noTimeline,
-    variables,
-    clips: all.filter(isClip).map(clipInfo),
-    media: all.filter((n) => MEDIA_TAGS.has(n.el.name)).map(mediaInfo),
-    subCompositions: directHosts(root).map(subInfo),
-    files,
-    externalUrls,
-  };
+  a.model = modelOf({ entry: entryRel, id: rootId, width, height, duration, noTimeline, variables, scope: root, nodes: a.nodes.slice(1), docs: a.docs });
   return a;
 }
 
