@@ -5,7 +5,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { cleanupProjects, makeProject, page, cell, cellCentre } from "./helpers/project.js";
 import { renderProject } from "./helpers/render.js";
-import { decodeFrames, pixel, colourDistance, COLOUR_TOL } from "./helpers/media.js";
+import path from "node:path";
+import { decodeFrames, pixel, colourDistance, COLOUR_TOL, makeTone, probeFile } from "./helpers/media.js";
 
 afterAll(cleanupProjects);
 
@@ -26,6 +27,30 @@ describe("static frames", () => {
     const [, y] = cellCentre(0, 0);
     for (const i of [8, 15, 29]) expect(colourDistance(pixel(d, i, 220, y), [255, 0, 0])).toBeLessThan(60);
     expect(colourDistance(pixel(d, 29, 20, y), [0, 0, 0])).toBeLessThan(60);
+  });
+
+  it("left-out repeats keep every frame in place: a jump after a still stretch, a still ending, audio, exact count", async () => {
+    // frames 0-14 black, the box appears at exactly frame 15 (0.5 s) and then nothing changes until the end;
+    // the repeated frames are not sent to FFmpeg at all, which must still fill each slot with the right picture
+    const dir = makeProject({
+      "index.html": page({
+        duration: 1.5,
+        fps: 30,
+        body: `${cell("box", 0, 0, "#ff0000")}<audio id="a" src="tone.wav" data-start="0" data-duration="1.5"></audio>`,
+        script: `const tl = gsap.timeline({ paused: true }); tl.set("#box", { autoAlpha: 0 }, 0).set("#box", { autoAlpha: 1 }, 0.5); window.__timelines = { main: tl };`,
+      }),
+    });
+    makeTone(path.join(dir, "tone.wav"), 2);
+    const r = await renderProject(dir, { workers: 2 });
+    expect(r.frames).toBe(45);
+    expect(r.reusedFrames).toBeGreaterThanOrEqual(35);
+    const p = probeFile(r.output);
+    expect(p.frames).toBe(45);
+    expect(p.audio, "the audio stream is kept").toBeTruthy();
+    const d = await decodeFrames(r.output);
+    const [x, y] = cellCentre(0, 0);
+    expect(colourDistance(pixel(d, 14, x, y), [0, 0, 0])).toBeLessThanOrEqual(COLOUR_TOL);
+    for (const i of [15, 16, 30, 44]) expect(colourDistance(pixel(d, i, x, y), [255, 0, 0]), `frame ${i}`).toBeLessThanOrEqual(COLOUR_TOL);
   });
 
   it("never reuses while a CSS animation runs, nor on a canvas page", async () => {

@@ -1,9 +1,13 @@
 /**
- * The encoder: one FFmpeg process reading captured images from stdin (image2pipe), optionally muxing a
- * pre-mixed audio track, writing the output container. Spawned directly (no per-frame files on disk).
+ * The encoder: one FFmpeg process reading captured images from stdin, optionally muxing a pre-mixed audio
+ * track, writing the output container. Spawned directly (no per-frame files on disk). JPEG frames go in as a
+ * timestamped Matroska stream, which lets a frame identical to the previous one be left out: FFmpeg's
+ * constant-frame-rate output repeats the previous picture without decoding it again. PNG frames (high quality,
+ * transparency) go in as a plain image sequence.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { resolveFfmpeg } from "./ffmpeg.js";
+import { mkvFramePrefix, mkvHeader } from "./mkv-stream.js";
 import { RenderError } from "../errors.js";
 import type { Format, Quality } from "./options.js";
 import type { ImageFormat } from "./capture.js";
@@ -38,7 +42,7 @@ export interface EncoderOptions {
   inputFormat: ImageFormat;
   /** pre-mixed audio file (wav) to mux, if any */
   audio?: string;
-  /** total frames, for -frames:v */
+  /** total frames (the last few are always sent, even when they repeat) */
   frames: number;
   transparent: boolean;
   threads?: number;
@@ -46,15 +50,19 @@ export interface EncoderOptions {
 }
 
 /**
- * The conversion of captured frames to limited-range BT.709 YUV. Chrome's JPEGs are full-range BT.601 YCbCr
+ * The first filters for the captured frames: the frame rate (timestamped input), then the conversion to
+ * limited-range BT.709 YUV. Chrome's JPEGs are full-range BT.601 YCbCr
  * 4:2:0: the colorspace filter re-matrixes them in place (same primaries and transfer, so no
  * linearisation), 6x cheaper than swscale's path through RGB and closer to the exact result than its
  * default flags (52 vs 47 dB against bicubic+accurate_rnd+full_chroma_int on the 1080p bench). PNG
  * (RGB) input goes through swscale with accurate rounding.
  */
-function toBt709(o: EncoderOptions): string {
-  if (o.inputFormat === "jpeg")
-    return "colorspace=ispace=bt470bg:iprimaries=bt709:itrc=bt709:irange=pc:space=bt709:primaries=bt709:trc=bt709:range=tv:fast=1";
+function inputFilters(o: EncoderOptions): string {
+  // a timestamped input leaves repeats out: the fps filter fills each frame slot with the latest picture (FFmpeg's
+  // own constant-frame-rate sync would put the picture after a gap one frame early); after the conversion, so
+  // a repeated picture is converted once
+  if (timestampedInput(o))
+    return `colorspace=ispace=bt470bg:iprimaries=bt709:itrc=bt709:irange=pc:space=bt709:primaries=bt709:trc=bt709:range=tv:fast=1,fps=${o.fps}`;
   return "scale=in_range=pc:out_range=tv:out_color_matrix=bt709:flags=bicubic+accurate_rnd+full_chroma_int";
 }
 
@@ -67,13 +75,24 @@ function x264Threads(o: EncoderOptions): number | undefined {
   return o.quality === "draft" && o.width * o.height <= 1920 * 1088 ? 1 : undefined;
 }
 
+/** JPEG frames travel in Matroska with timestamps (repeats left out); PNG as a plain image sequence. */
+const timestampedInput = (o: EncoderOptions): boolean => o.inputFormat === "jpeg";
+
+/**
+ * The last frames are always sent, repeats or not: the last one marks where the video ends (left out, the video
+ * would come out short), and a run of consecutive frames at the end keeps FFmpeg builds that size the last
+ * picture from the gap before it from padding extra frames.
+ */
+const ALWAYS_SENT_TAIL = 3;
+
 export function encoderArgs(o: EncoderOptions): string[] {
   const p = QUALITY_PRESETS[o.quality];
   const args = ["-hide_banner", "-loglevel", o.debug ? "info" : "error", "-y"];
   // no probing: the default 5 MB probe holds back ~40 1080p frames, then FFmpeg encodes them in one burst
   // while every capture page waits on the full pipe (a ~1.5 s stall with one core idle)
   args.push("-probesize", "32", "-analyzeduration", "0");
-  args.push("-f", "image2pipe", "-framerate", String(o.fps), "-c:v", o.inputFormat === "png" ? "png" : "mjpeg", "-i", "pipe:0");
+  if (timestampedInput(o)) args.push("-f", "matroska", "-i", "pipe:0");
+  else args.push("-f", "image2pipe", "-framerate", String(o.fps), "-c:v", o.inputFormat === "png" ? "png" : "mjpeg", "-i", "pipe:0");
   if (o.audio) args.push("-i", o.audio);
   args.push("-map", "0:v:0");
   if (o.audio) args.push("-map", "1:a:0");
@@ -82,7 +101,7 @@ export function encoderArgs(o: EncoderOptions): string[] {
   const pad = evenW !== o.width || evenH !== o.height ? `,pad=${evenW}:${evenH}` : "";
   if (o.format === "mp4") {
     args.push(
-      "-vf", `${toBt709(o)}${pad},format=yuv420p`,
+      "-vf", `${inputFilters(o)}${pad},format=yuv420p`,
       "-c:v", "libx264", "-preset", p.x264Preset, "-crf", String(o.crf ?? p.crf), "-bf", "0",
       // trellis=0 is x264's own ultrafast; FFmpeg's wrapper turns trellis on, which doubles the encoder's CPU
       // at 1080p for 0.2 dB (measured on the bench scene)
@@ -96,7 +115,7 @@ export function encoderArgs(o: EncoderOptions): string[] {
   } else if (o.format === "webm") {
     args.push(
       // BT.709 matrix to match the tags below (a bare format= conversion would use BT.601)
-      "-vf", `${toBt709(o)}${pad},format=${o.transparent ? "yuva420p" : "yuv420p"}`,
+      "-vf", `${inputFilters(o)}${pad},format=${o.transparent ? "yuva420p" : "yuv420p"}`,
       "-c:v", "libvpx-vp9", "-crf", String(o.crf ?? p.vp9Crf), "-b:v", "0", "-row-mt", "1",
       "-deadline", p.vp9Deadline, "-cpu-used", String(p.vp9CpuUsed), "-auto-alt-ref", "0",
       "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
@@ -105,7 +124,7 @@ export function encoderArgs(o: EncoderOptions): string[] {
     if (o.audio) args.push("-c:a", "libopus", "-b:a", "128k");
   } else {
     // BT.709 matrix, tagged, as for MP4 and WebM (a bare format= conversion would use BT.601)
-    args.push("-vf", `${toBt709(o)},format=${o.transparent ? "yuva444p10le" : "yuv444p10le"}`, "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-movflags", "+write_colr", "-c:v", "prores_ks", "-profile:v", "4444", "-vendor", "apl0", "-qscale:v", String(o.crf ?? (o.quality === "draft" ? 11 : o.quality === "standard" ? 6 : 3)));
+    args.push("-vf", `${inputFilters(o)},format=${o.transparent ? "yuva444p10le" : "yuv444p10le"}`, "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-movflags", "+write_colr", "-c:v", "prores_ks", "-profile:v", "4444", "-vendor", "apl0", "-qscale:v", String(o.crf ?? (o.quality === "draft" ? 11 : o.quality === "standard" ? 6 : 3)));
     if (o.audio) args.push("-c:a", "aac", "-b:a", "192k");
   }
   // no -frames:v either: it stops the muxer at the last video frame and drops the audio still buffered; the
@@ -153,10 +172,21 @@ export function startEncoder(o: EncoderOptions): Encoder {
   });
   exited.catch(() => undefined);
   proc.stdin!.on("error", () => undefined);
+  const timestamped = timestampedInput(o);
+  if (timestamped) proc.stdin!.write(mkvHeader(o));
+  let index = 0;
+  let previous: Buffer | undefined;
   return {
     process: proc,
     write(img) {
       if (exitErr) return exited.then(() => undefined);
+      const i = index++;
+      if (timestamped) {
+        const repeat = previous !== undefined && (img === previous || img.equals(previous));
+        previous = img;
+        if (repeat && i < o.frames - ALWAYS_SENT_TAIL) return Promise.resolve();
+        proc.stdin!.write(mkvFramePrefix(img.length, Math.round((i * 1e6) / o.fps)));
+      }
       return new Promise<void>((resolve, reject) => {
         const ok = proc.stdin!.write(img, (err) => {
           // a broken pipe means FFmpeg is gone: report why it exited (encoder_failed), not the EPIPE
