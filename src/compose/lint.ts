@@ -139,6 +139,14 @@ function lineIn(text: string, index: number, firstLine: number | undefined): num
   return l;
 }
 
+/** A finding in inline script `s`, located at `index` of its comment-stripped `code`. */
+function scriptFindingAt(s: ScriptInfo, code: string, index: number, f: Pick<LintFinding, "code" | "severity" | "message" | "hint">): LintFinding {
+  const out: LintFinding = { ...f, file: s.file, element: s.element };
+  const line = lineIn(code, index, s.textLine) ?? s.line;
+  if (line !== undefined) out.line = line;
+  return out;
+}
+
 function scriptFindings(s: ScriptInfo): LintFinding[] {
   const out: LintFinding[] = [];
   if (!s.isJs || !s.text.trim()) return out;
@@ -146,16 +154,13 @@ function scriptFindings(s: ScriptInfo): LintFinding[] {
   for (const p of SCRIPT_PATTERNS) {
     const m = p.re.exec(code);
     if (!m) continue;
-    const line = lineIn(code, m.index, s.textLine) ?? s.line;
     const message =
       p.code === "gsap_infinite_repeat"
         ? `inline script uses ${p.what}; the render length is fixed, so an infinite timeline never ends cleanly`
         : p.code === "requestanimationframe_in_composition"
           ? `inline script uses ${p.what}; frames are captured by seeking, so rAF-driven drawing is only deterministic under the renderer's virtual clock`
           : `inline script uses ${p.what}, which differs between renders and between frames`;
-    const f: LintFinding = { code: p.code, severity: "warning", message, hint: p.hint, file: s.file, element: s.element };
-    if (line !== undefined) f.line = line;
-    out.push(f);
+    out.push(scriptFindingAt(s, code, m.index, { code: p.code, severity: "warning", message, hint: p.hint }));
   }
   out.push(...repeatCeilFindings(s, code));
   return out;
@@ -376,17 +381,14 @@ function gsapClipFindings(s: ScriptInfo, code: string, scope: VNode[]): LintFind
     if (hit.length === 0) continue;
     const el = describeElement(hit[0]!.el);
     const what = [...props].join(" and ");
-    const line = lineIn(code, m.index, s.textLine) ?? s.line;
-    const f: LintFinding = {
-      code: "gsap_animates_clip_element",
-      severity: "error",
-      message: `GSAP .${m[1]}(${short(args[0]!)}, …) animates ${what} on the clip ${el}${hit.length > 1 ? ` (and ${hit.length - 1} more .clip element${hit.length > 2 ? "s" : ""})` : ""}; the runtime owns a clip's visibility (it shows and hides it from data-start/data-duration) and the tween fights it`,
-      hint: `remove ${what} from the tween; to hide or reveal content, animate opacity/autoAlpha on a child wrapper inside the clip instead`,
-      file: s.file,
-      element: s.element,
-    };
-    if (line !== undefined) f.line = line;
-    out.push(f);
+    out.push(
+      scriptFindingAt(s, code, m.index, {
+        code: "gsap_animates_clip_element",
+        severity: "error",
+        message: `GSAP .${m[1]}(${short(args[0]!)}, …) animates ${what} on the clip ${el}${hit.length > 1 ? ` (and ${hit.length - 1} more .clip element${hit.length > 2 ? "s" : ""})` : ""}; the runtime owns a clip's visibility (it shows and hides it from data-start/data-duration) and the tween fights it`,
+        hint: `remove ${what} from the tween; to hide or reveal content, animate opacity/autoAlpha on a child wrapper inside the clip instead`,
+      }),
+    );
   }
   return out;
 }
@@ -441,17 +443,14 @@ function mediaControlFindings(s: ScriptInfo, code: string, scope: VNode[]): Lint
     const n = receiver(code.slice(Math.max(0, m.index - 300), m.index));
     if (!n) continue;
     const what = m[2] ? `.${m[2]}()` : "a .currentTime assignment";
-    const line = lineIn(code, m.index, s.textLine) ?? s.line;
-    const f: LintFinding = {
-      code: "imperative_media_control",
-      severity: "error",
-      message: `inline script controls ${describeElement(n.el)} with ${what}; the runtime plays, pauses and seeks media itself (and the renderer extracts video frames and mixes audio from the element's attributes), so scripted control is ignored at render and fights the preview`,
-      hint: "remove it and express timing declaratively: data-start/data-duration for the window, data-media-start for the source offset, data-playback-rate for speed",
-      file: s.file,
-      element: s.element,
-    };
-    if (line !== undefined) f.line = line;
-    out.push(f);
+    out.push(
+      scriptFindingAt(s, code, m.index, {
+        code: "imperative_media_control",
+        severity: "error",
+        message: `inline script controls ${describeElement(n.el)} with ${what}; the runtime plays, pauses and seeks media itself (and the renderer extracts video frames and mixes audio from the element's attributes), so scripted control is ignored at render and fights the preview`,
+        hint: "remove it and express timing declaratively: data-start/data-duration for the window, data-media-start for the source offset, data-playback-rate for speed",
+      }),
+    );
   }
   return out;
 }
@@ -481,18 +480,15 @@ function repeatCeilFindings(s: ScriptInfo, code: string): LintFinding[] {
       via = [...value.matchAll(new RegExp(`(?<![\\w$.])${IDENT}(?!\\s*\\()`, "g"))].map((x) => x[0]).find((name) => ceil.test(declared(name) ?? ""));
       if (!via) continue;
     }
-    const line = lineIn(code, m.index, s.textLine) ?? s.line;
     const shown = short(value, 60);
-    const f: LintFinding = {
-      code: "gsap_repeat_ceil_overshoot",
-      severity: "warning",
-      message: `repeat: ${shown} ${via ? `uses ${via}, which is computed with Math.ceil` : "is computed with Math.ceil"}; rounding the cycle count up makes the repeats run past the time they should fill (ceil(10.5 / 2) - 1 = 5 repeats = 6 cycles of 2 s = 12 s for a 10.5 s window)`,
-      hint: "round down so the cycles fit: repeat: Math.max(0, Math.floor(duration / cycle) - 1)",
-      file: s.file,
-      element: s.element,
-    };
-    if (line !== undefined) f.line = line;
-    out.push(f);
+    out.push(
+      scriptFindingAt(s, code, m.index, {
+        code: "gsap_repeat_ceil_overshoot",
+        severity: "warning",
+        message: `repeat: ${shown} ${via ? `uses ${via}, which is computed with Math.ceil` : "is computed with Math.ceil"}; rounding the cycle count up makes the repeats run past the time they should fill (ceil(10.5 / 2) - 1 = 5 repeats = 6 cycles of 2 s = 12 s for a 10.5 s window)`,
+        hint: "round down so the cycles fit: repeat: Math.max(0, Math.floor(duration / cycle) - 1)",
+      }),
+    );
   }
   return out;
 }
