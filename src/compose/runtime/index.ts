@@ -3,13 +3,15 @@
  * plugin (never authored). Implements the composition contract (shared/spec/composition-contract.md):
  * root resolution and normalisation, clip timing (relative starts, host offsets) and half-open
  * visibility windows gated by timed ancestors, binding of window.__timelines (child compositions'
- * timelines seeked at their host's start), frame-quantised seeking, CSS-animation and WAAPI adapters,
+ * timelines seeked at their host's start), frame-quantised seeking, CSS-animation and WAAPI adapters
+ * (anime.js and Lottie ones in adapters.ts),
  * variables (getVariables, data-var-* bindings, --<id> custom properties), scoped sub-composition
  * scripts, a virtual clock (render mode), readiness and the `window.__hf` bridge.
  */
 import { installVirtualTime, type VirtualTime } from "./virtual-time.js";
 import { createScope } from "./scope.js";
 import { promoteMovingBoxes } from "./draft-layers.js";
+import { createAdapters } from "./adapters.js";
 
 type AnyObj = Record<string, any>;
 const W = window as any;
@@ -133,6 +135,9 @@ Element.prototype.animate = function (this: Element, ...args: any[]) {
 };
 
 W.__timelines = W.__timelines || {};
+
+// anime.js and Lottie instances (window.__hfAnime, window.__hfLottie, v3 anime.running, lottie's registry)
+const adapters = createAdapters((m) => warnings.push(m));
 
 // Scoped sub-composition scripts call this (see compile.ts).
 W.__hfScope = (scopeId: string) => createScope(scopeId, getVariables);
@@ -458,7 +463,8 @@ function computeDuration(): number {
   }
   for (const c of state.children) d = Math.max(d, c.start + tlDuration(c.tl) / c.rate);
   if (d === 0) {
-    // CSS / WAAPI inferred ends
+    // Lottie lengths (totalFrames / frameRate), then CSS / WAAPI inferred ends
+    d = Math.max(d, adapters.inferredDuration());
     for (const a of document.getAnimations()) {
       const end = (a.effect?.getComputedTiming().endTime as number) ?? 0;
       if (Number.isFinite(end)) d = Math.max(d, end / 1000 + startOfAnimationTarget(a));
@@ -627,6 +633,7 @@ function seekSync(tRaw: number, pending: Promise<unknown>[]): number {
   }
   applyVisibility(t);
   seekAnimations(t);
+  adapters.seek(t);
   if (isRender) showVideoFrames(t, pending);
   else syncMedia(t);
   if (lastSeekEvent !== t) {
@@ -766,8 +773,8 @@ const loaded = new Promise<void>((r) => {
   else window.addEventListener("load", () => r(), { once: true });
 });
 // Readiness stages, in order: dom → load (window "load": images, scripts, styles, iframes) → timeline →
-// fonts/images/media (in parallel). A host reporting a timeout names the first stage still pending.
-const pendingReady: Record<string, boolean> = { dom: true, load: true, timeline: true, fonts: true, images: true, media: true };
+// fonts/images/media/adapters (in parallel; adapters = Lottie data). A host reporting a timeout names the first stage still pending.
+const pendingReady: Record<string, boolean> = { dom: true, load: true, timeline: true, fonts: true, images: true, media: true, adapters: true };
 
 async function waitForTimeline(): Promise<void> {
   const root = state.root!;
@@ -820,6 +827,8 @@ async function init(): Promise<void> {
   root.setAttribute("data-hf-root", "");
   normalise(root);
   applyBindings(root);
+  // early, so autoplaying anime.js/Lottie instances are paused before they run far on the wall clock (preview)
+  adapters.discover();
   await loaded;
   pendingReady.load = false;
   await waitForTimeline();
@@ -828,6 +837,7 @@ async function init(): Promise<void> {
     (document as any).fonts?.ready.then(() => (pendingReady.fonts = false)),
     waitForImages().then(() => (pendingReady.images = false)),
     (isRender ? Promise.resolve() : waitForMediaMetadata()).then(() => (pendingReady.media = false)),
+    adapters.ready().then(() => (pendingReady.adapters = false)),
   ]);
   buildTiming(root);
   bindTimelines();
