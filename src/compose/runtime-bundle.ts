@@ -2,7 +2,7 @@
  * The in-page runtime as a string. Built by scripts/build.mjs into dist/runtime/hyperframes-runtime.js;
  * when running from source without a build (tests), it is bundled on the fly with esbuild.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { findPackageRoot } from "../package-root.js";
@@ -15,8 +15,11 @@ export function getRuntimeScript(): string {
   const built = path.join(root, "dist", "runtime", "hyperframes-runtime.js");
   const srcDir = path.join(root, "src", "compose", "runtime");
   let source: string;
+  // any runtime module edited since the build (not only index.ts) means the built bundle is stale
   const srcNewer =
-    existsSync(srcDir) && existsSync(built) && statSync(path.join(srcDir, "index.ts")).mtimeMs > statSync(built).mtimeMs;
+    existsSync(srcDir) &&
+    existsSync(built) &&
+    Math.max(...readdirSync(srcDir).map((f) => statSync(path.join(srcDir, f)).mtimeMs)) > statSync(built).mtimeMs;
   if (existsSync(built) && !srcNewer) source = readFileSync(built, "utf8");
   else {
     // esbuild is a dependency (used by the build); bundle synchronously from source

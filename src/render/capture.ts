@@ -181,7 +181,7 @@ export class CaptureSession {
           })
           .catch(() => null)) as { pending: Record<string, boolean>; errors: string[]; warnings: string[]; images: string[]; fonts: string[] } | null;
         // stages run in order (dom → load → timeline → fonts/images/media): name the first one still pending
-        const stages = [["dom"], ["load"], ["timeline"], ["fonts", "images", "media"]];
+        const stages = [["dom"], ["load"], ["timeline"], ["fonts", "images", "media", "adapters"]];
         const pending = st
           ? (stages.map((g) => g.filter((k) => st.pending[k])).find((g) => g.length > 0) ?? Object.keys(st.pending).filter((k) => st.pending[k]))
           : ["runtime (window.__hf missing)"];
@@ -195,6 +195,7 @@ export class CaptureSession {
           fonts: `web fonts never finished loading (document.fonts.ready)${fonts}`,
           images: `an image never finished loading/decoding${imgs}`,
           media: "a <video>/<audio> never loaded its metadata",
+          adapters: "a Lottie animation never finished loading its data",
         };
         throw new RenderTimeoutError(
           "page_not_ready",
