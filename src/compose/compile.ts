@@ -15,6 +15,7 @@ import type { Element, AnyNode, Document } from "domhandler";
 import { isTag } from "domhandler";
 import render from "dom-serializer";
 import { CompositionError } from "../errors.js";
+import { NESTING_AT_RULE, matchCssBrace, splitCssTopLevel } from "./css.js";
 
 export interface CompileResult {
   html: string;
@@ -70,22 +71,6 @@ function escapeAttr(v: string): string {
 // ---------------------------------------------------------------------------------------------
 // CSS scoping
 
-function splitSelectors(sel: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = "";
-  for (const ch of sel) {
-    if (ch === "(" || ch === "[") depth++;
-    else if (ch === ")" || ch === "]") depth--;
-    if (ch === "," && depth === 0) {
-      out.push(cur);
-      cur = "";
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}
-
 function scopeSelector(sel: string, scopeAttr: string, innerRootId: string | undefined): string {
   const s = sel.trim();
   if (!s) return s;
@@ -125,15 +110,15 @@ export function scopeCss(css: string, scopeAttr: string, innerRootId?: string): 
       continue;
     }
     const prelude = css.slice(i, brace);
-    const close = matchBrace(css, brace);
+    const close = matchCssBrace(css, brace);
     const body = css.slice(brace + 1, close);
     const p = prelude.trim();
     if (p.startsWith("@")) {
-      if (/^@(media|supports|layer|container|document)\b/i.test(p)) out += `${prelude}{${scopeCss(body, scopeAttr, innerRootId)}}`;
+      if (NESTING_AT_RULE.test(p)) out += `${prelude}{${scopeCss(body, scopeAttr, innerRootId)}}`;
       else out += `${prelude}{${body}}`;
     } else {
       const lead = prelude.match(/^\s*/)![0];
-      out += `${lead}${splitSelectors(prelude).map((s) => scopeSelector(s, scopeAttr, innerRootId)).join(", ")} {${body}}`;
+      out += `${lead}${splitCssTopLevel(prelude, (c) => c === ",").map((s) => scopeSelector(s, scopeAttr, innerRootId)).join(", ")} {${body}}`;
     }
     i = close + 1;
   }
@@ -155,24 +140,6 @@ function findNext(s: string, from: number, ch: string): number {
     } else if (c === ch) return i;
   }
   return -1;
-}
-
-function matchBrace(s: string, open: number): number {
-  let depth = 0;
-  let quote: string | null = null;
-  for (let i = open; i < s.length; i++) {
-    const c = s[i]!;
-    if (quote) {
-      if (c === "\\") i++;
-      else if (c === quote) quote = null;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === "{") depth++;
-    else if (c === "}") {
-      depth--;
-      if (depth === 0) return i;
-    }
-  }
-  return s.length;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { is as cssIs } from "css-select";
 import { allElements, attr, describeElement, hasAttr, ownText, type Element } from "./html.js";
 import { parseTimingNumber } from "./timing.js";
 import { readTextFile } from "./files.js";
+import { NESTING_AT_RULE, matchCssBrace, splitCssTopLevel } from "./css.js";
 
 export interface LintOptions {
   entry?: string;
@@ -513,7 +514,7 @@ function cssSelectors(css: string): { selector: string; index: number }[] {
       const prelude = src.slice(i, brace);
       const p = prelude.trim();
       if (p.startsWith("@")) {
-        if (/^@(media|supports|layer|container|document)\b/i.test(p)) walk(brace + 1, close);
+        if (NESTING_AT_RULE.test(p)) walk(brace + 1, close);
       } else {
         let at = i;
         for (const part of splitCssTopLevel(prelude, (c) => c === ",")) {
@@ -527,42 +528,6 @@ function cssSelectors(css: string): { selector: string; index: number }[] {
   };
   walk(0, src.length);
   return out;
-}
-
-/** Split CSS text where `isSep` holds outside (), [] and quotes; separators are dropped (one character each). */
-function splitCssTopLevel(text: string, isSep: (c: string) => boolean): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let quote = "";
-  let cur = "";
-  for (const c of text) {
-    if (quote) {
-      if (c === quote) quote = "";
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === "(" || c === "[") depth++;
-    else if (c === ")" || c === "]") depth--;
-    else if (depth === 0 && isSep(c)) {
-      out.push(cur);
-      cur = "";
-      continue;
-    }
-    cur += c;
-  }
-  out.push(cur);
-  return out;
-}
-
-function matchCssBrace(s: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < s.length; i++) {
-    const c = s[i];
-    if (c === '"' || c === "'") {
-      const e = s.indexOf(c, i + 1);
-      i = e === -1 ? s.length : e;
-    } else if (c === "{") depth++;
-    else if (c === "}" && --depth === 0) return i;
-  }
-  return s.length;
 }
 
 /**
