@@ -33,7 +33,7 @@ export function runtimeTags(opts: InjectOptions): string {
     fps: opts.fps ?? 30,
     variables: opts.variables ?? {},
     transparent: !!opts.transparent,
-    ...(opts.draftLayers ? { draftLayers: true } : {}),
+    draftLayers: !!opts.draftLayers,
     timelineWaitMs: opts.timelineWaitMs,
   };
   const cfgTag = `<script data-hf-injected>window.__HF_CONFIG=${scriptJson(config)};window.__hfVariables=window.__HF_CONFIG.variables;</script>`;

@@ -1,8 +1,8 @@
 /**
  * The encoder: one FFmpeg process reading captured images from stdin, optionally muxing a pre-mixed audio
  * track, writing the output container. Spawned directly (no per-frame files on disk). JPEG frames go in as a
- * timestamped Matroska stream, which lets a frame identical to the previous one be left out: FFmpeg's
- * constant-frame-rate output repeats the previous picture without decoding it again. PNG frames (high quality,
+ * timestamped Matroska stream, which lets a frame identical to the previous one be left out: the fps filter
+ * repeats the previous picture in its slot without it being sent or decoded again. PNG frames (high quality,
  * transparency) go in as a plain image sequence.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -75,6 +75,9 @@ function x264Threads(o: EncoderOptions): number | undefined {
   return o.quality === "draft" && o.width * o.height <= 1920 * 1088 ? 1 : undefined;
 }
 
+/** The colour tags every output carries: what inputFilters() converts to. */
+const BT709_TAGS = ["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709"];
+
 /** JPEG frames travel in Matroska with timestamps (repeats left out); PNG as a plain image sequence. */
 const timestampedInput = (o: EncoderOptions): boolean => o.inputFormat === "jpeg";
 
@@ -106,7 +109,7 @@ export function encoderArgs(o: EncoderOptions): string[] {
       // trellis=0 is x264's own ultrafast; FFmpeg's wrapper turns trellis on, which doubles the encoder's CPU
       // at 1080p for 0.2 dB (measured on the bench scene)
       "-x264-params", o.quality === "draft" ? "aq-mode=3:trellis=0" : "aq-mode=3:aq-strength=0.8:deblock=1,1",
-      "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv",
+      ...BT709_TAGS, "-color_range", "tv",
       "-movflags", "+faststart",
     );
     const threads = o.threads ?? x264Threads(o);
@@ -118,13 +121,13 @@ export function encoderArgs(o: EncoderOptions): string[] {
       "-vf", `${inputFilters(o)}${pad},format=${o.transparent ? "yuva420p" : "yuv420p"}`,
       "-c:v", "libvpx-vp9", "-crf", String(o.crf ?? p.vp9Crf), "-b:v", "0", "-row-mt", "1",
       "-deadline", p.vp9Deadline, "-cpu-used", String(p.vp9CpuUsed), "-auto-alt-ref", "0",
-      "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
+      ...BT709_TAGS,
     );
     if (o.transparent) args.push("-metadata:s:v:0", "alpha_mode=1");
     if (o.audio) args.push("-c:a", "libopus", "-b:a", "128k");
   } else {
     // BT.709 matrix, tagged, as for MP4 and WebM (a bare format= conversion would use BT.601)
-    args.push("-vf", `${inputFilters(o)},format=${o.transparent ? "yuva444p10le" : "yuv444p10le"}`, "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-movflags", "+write_colr", "-c:v", "prores_ks", "-profile:v", "4444", "-vendor", "apl0", "-qscale:v", String(o.crf ?? (o.quality === "draft" ? 11 : o.quality === "standard" ? 6 : 3)));
+    args.push("-vf", `${inputFilters(o)},format=${o.transparent ? "yuva444p10le" : "yuv444p10le"}`, ...BT709_TAGS, "-movflags", "+write_colr", "-c:v", "prores_ks", "-profile:v", "4444", "-vendor", "apl0", "-qscale:v", String(o.crf ?? (o.quality === "draft" ? 11 : o.quality === "standard" ? 6 : 3)));
     if (o.audio) args.push("-c:a", "aac", "-b:a", "192k");
   }
   // no -frames:v either: it stops the muxer at the last video frame and drops the audio still buffered; the

@@ -1,10 +1,10 @@
 /**
  * A minimal streaming Matroska writer for one MJPEG video track: the container that lets the renderer give
  * FFmpeg timestamped frames, so a frame identical to the previous one is not sent (nor decoded) at all and
- * FFmpeg's constant-frame-rate output repeats the previous picture instead.
+ * the encoder's fps filter repeats the previous picture instead.
  *
  * Layout: EBML header, a Segment of unknown size (a stream), Info (timestamps in microseconds), one video
- * track (V_MJPEG, default duration one frame), then one Cluster holding one SimpleBlock per frame.
+ * track (V_MJPEG, default duration one frame), then one Cluster per frame, each holding one SimpleBlock.
  */
 
 const idBytes = (id: number): Buffer => Buffer.from(id.toString(16).padStart(id > 0xffffff ? 8 : id > 0xffff ? 6 : id > 0xff ? 4 : 2, "0"), "hex");
