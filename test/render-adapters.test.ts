@@ -157,25 +157,22 @@ describe("render: anime.js and Lottie instances follow the frame's time", () => 
   });
 });
 
+/** A project whose only animation is one Lottie box (#lot) set up by `script`, with no data-duration. */
+function lottieOnlyProject(script: string): string {
+  return makeProject(
+    {
+      ...LIBS,
+      "index.html": withoutDuration(page({ rootAttrs: "data-no-timeline", gsap: false, head: HEAD, body: lottieBox("lot"), script })),
+    },
+    { gsap: false },
+  );
+}
+
 describe("render: Lottie duration and readiness", () => {
   it("a Lottie-only composition without data-duration lasts totalFrames / frameRate (30 frames at 20 fps = 1.5 s)", async () => {
-    const project = makeProject(
-      {
-        ...LIBS,
-        "index.html": withoutDuration(
-          page({
-            rootAttrs: "data-no-timeline",
-            gsap: false,
-            head: HEAD,
-            body: lottieBox("lot"),
-            // not registered in __hfLottie: found through lottie.getRegisteredAnimations()
-            script: `lottie.loadAnimation({ container: document.getElementById("lot"), renderer: "svg", loop: false, autoplay: false,
-              animationData: ${JSON.stringify(lottieData(20, 30))} });`,
-          }),
-        ),
-      },
-      { gsap: false },
-    );
+    // not registered in __hfLottie: found through lottie.getRegisteredAnimations()
+    const project = lottieOnlyProject(`lottie.loadAnimation({ container: document.getElementById("lot"), renderer: "svg", loop: false, autoplay: false,
+      animationData: ${JSON.stringify(lottieData(20, 30))} });`);
     const r = await renderProject(project);
     expect(r.frames).toBe(45);
     expect(probeFile(r.output).frames).toBe(45);
@@ -187,26 +184,12 @@ describe("render: Lottie duration and readiness", () => {
   });
 
   it("__hf.ready waits for a Lottie animation whose data arrives late (and its length then sets the duration)", async () => {
-    const project = makeProject(
-      {
-        ...LIBS,
-        "index.html": withoutDuration(
-          page({
-            rootAttrs: "data-no-timeline",
-            gsap: false,
-            head: HEAD,
-            body: lottieBox("lot"),
-            // created without data (isLoaded === false); the data arrives 400 ms after the page's load
-            // event, standing in for a slow download. Single-object form of __hfLottie.
-            script: `
-              const anim = lottie.loadAnimation({ container: document.getElementById("lot"), renderer: "svg", loop: false, autoplay: false });
-              window.__hfLottie = anim;
-              window.addEventListener("load", () => setTimeout(() => anim.setupAnimation(${JSON.stringify(lottieData(20, 30))}), 400));`,
-          }),
-        ),
-      },
-      { gsap: false },
-    );
+    // created without data (isLoaded === false); the data arrives 400 ms after the page's load event,
+    // standing in for a slow download. Single-object form of __hfLottie.
+    const project = lottieOnlyProject(`
+      const anim = lottie.loadAnimation({ container: document.getElementById("lot"), renderer: "svg", loop: false, autoplay: false });
+      window.__hfLottie = anim;
+      window.addEventListener("load", () => setTimeout(() => anim.setupAnimation(${JSON.stringify(lottieData(20, 30))}), 400));`);
     // without the wait the duration would still be 0 at load ("the composition's duration is 0")
     const r = await renderProject(project);
     expect(r.frames).toBe(45);
