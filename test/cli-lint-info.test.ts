@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { makeProject } from "./helpers/project.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = path.join(root, "bin", "hyperframes.js");
@@ -95,6 +96,20 @@ describe("hyperframes info", () => {
     expect(j.files.bytes).toBeGreaterThan(1000);
     expect(j.media).toHaveLength(4);
     expect(j.externalUrls).toHaveLength(2);
+  });
+
+  it("lists the font each family resolves to: bundled (deterministic) or left to the system", () => {
+    const dir = makeProject(
+      {
+        "index.html": `<html><head><style>h1 { font-family: Arial, sans-serif } p { font-family: "Space Grotesk", serif }</style></head><body>
+<div data-composition-id="m" data-width="320" data-height="180" data-duration="1"><h1>a</h1><p>b</p></div></body></html>`,
+      },
+      { gsap: false },
+    );
+    const text = cli(["info", dir]);
+    expect(text.stdout).toMatch(/Fonts:\n\s+Arial\s+→ bundled Inter\n\s+Space Grotesk\s+→ system font/);
+    const j = JSON.parse(cli(["info", dir, "--json"]).stdout) as Record<string, any>;
+    expect(j.fonts).toEqual({ bundled: { Arial: "Inter" }, system: ["Space Grotesk"] });
   });
 
   it("a broken project is a one-line error with exit 1 and no stack trace", () => {

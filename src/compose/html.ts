@@ -132,3 +132,12 @@ export function describeElement(el: Element): string {
   else if (el.attribs.href) parts.push(`href="${escAttr(el.attribs.href)}"`);
   return `<${parts.join(" ")}>`;
 }
+
+/** Insert `snippet` right after the opening <head> tag (or a new <head> after <html>, or at the very start). */
+export function insertAtHeadTop(html: string, snippet: string): string {
+  const head = /<head(\s[^>]*)?>/i.exec(html);
+  if (head) return html.slice(0, head.index + head[0].length) + snippet + html.slice(head.index + head[0].length);
+  const root = /<html(\s[^>]*)?>/i.exec(html);
+  if (root) return html.slice(0, root.index + root[0].length) + `<head>${snippet}</head>` + html.slice(root.index + root[0].length);
+  return `<head>${snippet}</head>` + html;
+}

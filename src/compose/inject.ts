@@ -3,6 +3,7 @@
  * runtime itself, at the very top of <head>, so they run before any page script.
  */
 import { getRuntimeScript } from "./runtime-bundle.js";
+import { insertAtHeadTop } from "./html.js";
 
 export interface InjectOptions {
   mode: "preview" | "render";
@@ -46,10 +47,5 @@ export function runtimeTags(opts: InjectOptions): string {
 /** Insert the runtime at the top of <head> (creating one if needed); strips previously injected copies. */
 export function injectRuntime(html: string, opts: InjectOptions): string {
   const cleaned = html.replace(/<script data-hf-injected[^>]*>[\s\S]*?<\/script>/g, "");
-  const tags = runtimeTags(opts);
-  const head = /<head(\s[^>]*)?>/i.exec(cleaned);
-  if (head) return cleaned.slice(0, head.index + head[0].length) + tags + cleaned.slice(head.index + head[0].length);
-  const htmlTag = /<html(\s[^>]*)?>/i.exec(cleaned);
-  if (htmlTag) return cleaned.slice(0, htmlTag.index + htmlTag[0].length) + `<head>${tags}</head>` + cleaned.slice(htmlTag.index + htmlTag[0].length);
-  return `<head>${tags}</head>` + cleaned;
+  return insertAtHeadTop(cleaned, runtimeTags(opts));
 }

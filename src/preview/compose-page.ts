@@ -4,7 +4,8 @@
  * script/style loads to the player before any composition script runs. Sub-compositions are inlined the
  * same way the renderer does it (src/compose/compile.ts), so the preview shows what a render shows.
  */
-import { injectRuntime } from "../compose/inject.js";
+import { assemblePage } from "../compose/page.js";
+import { insertAtHeadTop } from "../compose/html.js";
 import { fontFaceCss } from "../render/fonts.js";
 import { compileComposition } from "../compose/compile.js";
 
@@ -31,15 +32,6 @@ window.addEventListener("unhandledrejection", function(ev){
   post({ kind: "rejection", message: "unhandled promise rejection: " + (r && r.message ? r.message : String(r)), stack: r && r.stack ? String(r.stack) : undefined });
 });
 })();`;
-
-/** Insert `snippet` right after the opening <head> tag (or <html>, or at the very start). */
-export function insertAtHeadTop(html: string, snippet: string): string {
-  const head = /<head(\s[^>]*)?>/i.exec(html);
-  if (head) return html.slice(0, head.index + head[0].length) + snippet + html.slice(head.index + head[0].length);
-  const root = /<html(\s[^>]*)?>/i.exec(html);
-  if (root) return html.slice(0, root.index + root[0].length) + `<head>${snippet}</head>` + html.slice(root.index + root[0].length);
-  return snippet + html;
-}
 
 /** Parse the `hf-vars` query value; invalid JSON or a non-object yields undefined (the page uses its defaults). */
 export function parseVarsParam(raw: string | null): Record<string, unknown> | undefined {
@@ -83,13 +75,11 @@ export function buildCompositionPage(html: string, opts: CompositionPageOptions 
       compileError = e;
     }
   }
-  const withRuntime = injectRuntime(source, {
-    mode: "preview",
-    variables: opts.variables,
-    fps: opts.fps,
-    runtimeSrc: RUNTIME_URL,
-    // same font files as the render, whatever the author's machine has installed
-    extraHead: `<style data-hf-injected-fonts>${fontFaceCss(FONTS_URL)}</style>`,
+  const { html: withRuntime } = assemblePage(source, {
+    inject: { mode: "preview", variables: opts.variables, fps: opts.fps, runtimeSrc: RUNTIME_URL },
+    fontUrlPrefix: FONTS_URL,
+    // the Liberation faces the render gets from fontconfig, for families the page does not map to a bundled font
+    extraHead: (fonts) => `<style data-hf-injected-fonts>${fontFaceCss(FONTS_URL, fonts.mapped.keys())}</style>`,
   });
   const bridge = `<script data-hf-preview-bridge>${BRIDGE}</script>${compileError ? reportScript(compileError) : ""}`;
   return insertAtHeadTop(withRuntime, bridge);

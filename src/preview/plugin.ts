@@ -114,7 +114,7 @@ export function hyperframesPreviewPlugin(opts: PreviewPluginOptions): Plugin & {
     if (p.startsWith(FONTS_URL)) {
       const file = bundledFontFile(p.slice(FONTS_URL.length));
       if (!file) return send(res, 404, "text/plain", "not found");
-      return send(res, 200, "font/ttf", readFileSync(file));
+      return send(res, 200, file.endsWith(".woff2") ? "font/woff2" : "font/ttf", readFileSync(file));
     }
     if (p === "/__hyperframes/runtime.js") {
       return send(res, 200, "text/javascript; charset=utf-8", getRuntimeScript());

@@ -11,6 +11,7 @@ import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { findPackageRoot } from "../package-root.js";
 import { createHash } from "node:crypto";
+import { isBundledFaceFile } from "../compose/fonts/catalog.js";
 
 const conf = (bundled: string) => `<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
@@ -68,23 +69,29 @@ const VARIANTS = [
 /**
  * @font-face rules that map Arial/Helvetica, Times New Roman/Times and Courier New/Courier to the bundled
  * Liberation files (served under `urlPrefix`). The preview injects them so the author's browser shows the
- * same glyphs as the render, whatever fonts the author's machine has.
+ * same glyphs as the render, whatever fonts the author's machine has. Families in `skip` (those the page
+ * maps onto a bundled family, see compose/fonts) get no Liberation face.
  */
-export function fontFaceCss(urlPrefix: string): string {
+export function fontFaceCss(urlPrefix: string, skip: Iterable<string> = []): string {
+  const skipped = new Set([...skip].map((f) => f.toLowerCase()));
   const rules: string[] = [];
   for (const [kind, families] of Object.entries(FACE_FILES)) {
     for (const v of VARIANTS) {
       const file = `Liberation${kind}-${v.suffix}.ttf`;
-      for (const fam of families)
+      for (const fam of families.filter((f) => !skipped.has(f.toLowerCase())))
         rules.push(`@font-face{font-family:"${fam}";src:url("${urlPrefix}${file}") format("truetype");font-weight:${v.weight === 700 ? "600 900" : "100 500"};font-style:${v.style};font-display:block}`);
     }
   }
   return rules.join("\n");
 }
 
-/** Path of a bundled font file by name (no directories), or undefined. */
+/** URL prefix the render server serves bundled fonts under. */
+export const RENDER_FONTS_URL = "/__hf/fonts/";
+
+/** Path of a bundled font file by name (no directories): a Liberation face or a mapped face (fonts/mapped), or undefined. */
 export function bundledFontFile(name: string): string | undefined {
-  if (!/^Liberation(Sans|Serif|Mono)-(Regular|Bold|Italic|BoldItalic)\.ttf$/.test(name)) return undefined;
-  const p = path.join(bundledFontsDir(), name);
-  return existsSync(p) ? p : undefined;
+  let p: string | undefined;
+  if (/^Liberation(Sans|Serif|Mono)-(Regular|Bold|Italic|BoldItalic)\.ttf$/.test(name)) p = path.join(bundledFontsDir(), name);
+  else if (isBundledFaceFile(name)) p = path.join(findPackageRoot(), "fonts", "mapped", name);
+  return p && existsSync(p) ? p : undefined;
 }

@@ -10,7 +10,9 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { compileComposition } from "../compose/compile.js";
-import { injectRuntime, type InjectOptions } from "../compose/inject.js";
+import type { InjectOptions } from "../compose/inject.js";
+import { assemblePage } from "../compose/page.js";
+import { RENDER_FONTS_URL, bundledFontFile } from "./fonts.js";
 
 const require = createRequire(import.meta.url);
 
@@ -118,7 +120,7 @@ export async function startRenderServer(opts: RenderServerOptions): Promise<Rend
         opts.onWarning?.(`${opts.entry} loads GSAP from ${u}; rendering with the installed gsap package instead (no network needed)`);
       }
     }
-    compiled = injectRuntime(loc.html, opts.inject);
+    compiled = assemblePage(loc.html, { inject: opts.inject, fontUrlPrefix: RENDER_FONTS_URL }).html;
     return compiled;
   };
 
@@ -140,6 +142,12 @@ export async function startRenderServer(opts: RenderServerOptions): Promise<Rend
           return send(404, "not found");
         }
         return send(200, readFileSync(file), MIME[".js"]);
+      }
+      if (urlPath.startsWith(RENDER_FONTS_URL)) {
+        const file = bundledFontFile(urlPath.slice(RENDER_FONTS_URL.length));
+        if (!file) return send(404, "not found");
+        res.writeHead(200, { "content-type": MIME[path.extname(file)] ?? "application/octet-stream", "cache-control": "max-age=3600" });
+        return createReadStream(file).pipe(res);
       }
       if (urlPath.startsWith("/__hf/frames/")) {
         const [, , , key, fileName] = urlPath.split("/");

@@ -6,6 +6,8 @@ import { loadComposition, DEFAULT_FPS } from "../../compose/model.js";
 import { frameCount } from "../../compose/timing.js";
 import { fileSize } from "../../compose/files.js";
 import type { ClipInfo, CompositionModel, SubCompositionInfo } from "../../compose/types.js";
+import { pageFonts } from "../../compose/page.js";
+import type { FontResolution } from "../../compose/fonts/deterministic.js";
 
 interface InfoFlags {
   json?: boolean;
@@ -54,7 +56,16 @@ function subJson(s: SubCompositionInfo): Record<string, unknown> {
   };
 }
 
-export function describeModel(model: CompositionModel): Record<string, unknown> {
+/** The fonts the page resolves to, or undefined when it does not compile (lint says why). */
+function fontsOf(model: CompositionModel): FontResolution | undefined {
+  try {
+    return pageFonts(model.dir, model.entry);
+  } catch {
+    return undefined;
+  }
+}
+
+export function describeModel(model: CompositionModel, fonts = fontsOf(model)): Record<string, unknown> {
   const fps = model.fps ?? DEFAULT_FPS;
   const files = model.files.map((f) => ({ path: f, bytes: fileSize(path.join(model.dir, f)) }));
   return {
@@ -87,6 +98,7 @@ export function describeModel(model: CompositionModel): Record<string, unknown> 
     media: model.media,
     files: { count: files.length, bytes: files.reduce((s, f) => s + f.bytes, 0), list: files },
     externalUrls: model.externalUrls,
+    fonts: fonts && { bundled: Object.fromEntries(fonts.mapped), system: fonts.unresolved },
   };
 }
 
@@ -116,7 +128,8 @@ Examples:
     .action(async (dir: string | undefined, flags: InfoFlags) => {
       const out = createOutput(Boolean(flags.json));
       const model = await loadComposition(path.resolve(dir ?? "."), { entry: flags.entry });
-      const d = describeModel(model);
+      const fonts = fontsOf(model);
+      const d = describeModel(model, fonts);
       const lines: string[] = [];
       lines.push(`${model.id}  (${model.entry} in ${model.dir})`);
       lines.push(`  size        ${model.width}x${model.height}`);
@@ -150,6 +163,11 @@ Examples:
           if (m.loop) bits.push("loop");
           lines.push(`  ${bits.join("  ")}`);
         }
+      }
+      if (fonts && (fonts.mapped.size || fonts.unresolved.length)) {
+        lines.push("", "Fonts:");
+        for (const [name, to] of fonts.mapped) lines.push(`  ${name}  → bundled ${to}`);
+        for (const name of fonts.unresolved) lines.push(`  ${name}  → system font (not bundled: ship it with @font-face for the same result everywhere)`);
       }
       const files = d.files as { count: number; bytes: number };
       lines.push("", `Files: ${files.count} referenced, ${humanBytes(files.bytes)}`);

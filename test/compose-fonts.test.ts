@@ -1,0 +1,82 @@
+/**
+ * Deterministic fonts (compose/fonts): which families a page gets bundled faces for, and which it does not,
+ * as the official renderer decides it. Pure string-in, string-out: no browser.
+ */
+import { describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
+import { applyDeterministicFonts, parseFontFamilyList } from "../src/compose/fonts/deterministic.js";
+import { BUNDLED_FAMILIES, bundledFaceFile } from "../src/compose/fonts/catalog.js";
+import { bundledFontFile } from "../src/render/fonts.js";
+
+const url = (f: string) => `/f/${f}`;
+const page = (css: string, body = "<p>x</p>") => `<!doctype html>\n<html>\n<head>\n<style>\n${css}\n</style>\n</head>\n<body>\n${body}\n</body>\n</html>\n`;
+/** family → files of the injected @font-face rules */
+function faces(html: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const m of html.matchAll(/@font-face\{font-family:"([^"]+)";src:url\("\/f\/([^"]+)"\)/g)) (out[m[1]!] ??= []).push(m[2]!);
+  return out;
+}
+
+describe("deterministic fonts", () => {
+  it("maps system sans, mono and serif families onto the bundled Inter, JetBrains Mono and EB Garamond, under the name as written", () => {
+    const r = applyDeterministicFonts(page(`h1 { font-family: Arial, sans-serif } code { font-family: "Courier New", monospace } p { font-family: 'Times New Roman' } i { font-family: Segoe UI }`), url);
+    expect(faces(r.html)).toEqual({
+      Arial: ["inter-latin-400-normal.woff2", "inter-latin-700-normal.woff2", "inter-latin-900-normal.woff2"],
+      "Courier New": ["jetbrains-mono-latin-400-normal.woff2", "jetbrains-mono-latin-700-normal.woff2"],
+      "Times New Roman": ["eb-garamond-latin-400-normal.woff2", "eb-garamond-latin-700-normal.woff2"],
+      "Segoe UI": ["roboto-latin-400-normal.woff2", "roboto-latin-700-normal.woff2", "roboto-latin-900-normal.woff2"],
+    });
+    expect(Object.fromEntries(r.mapped)).toEqual({ Arial: "Inter", "Courier New": "JetBrains Mono", "Times New Roman": "EB Garamond", "Segoe UI": "Roboto" });
+  });
+
+  it("bundled families map to themselves; unknown families are left to the system and reported", () => {
+    const r = applyDeterministicFonts(page(`a { font-family: Montserrat } b { font-family: "Playfair Display", serif } c { font-family: "Space Grotesk", Inter }`), url);
+    expect(Object.fromEntries(r.mapped)).toEqual({ Montserrat: "Montserrat", "Playfair Display": "Playfair Display", Inter: "Inter" });
+    expect(r.unresolved).toEqual(["Space Grotesk"]);
+  });
+
+  it("a stack that starts with a generic family gets Inter first, in declarations and custom properties alike", () => {
+    const r = applyDeterministicFonts(page(`:root { --mono: monospace; --color: red } p { font-family: system-ui, sans-serif } q { font-family: var(--mono) }`), url);
+    expect(r.html).toContain("font-family: Inter, system-ui, sans-serif");
+    expect(r.html).toContain("--mono: Inter, monospace");
+    expect(r.html).toContain("--color: red");
+    expect(Object.keys(faces(r.html))).toEqual(["Inter"]);
+  });
+
+  it("-apple-system stacks and style/data-font-family attributes are rewritten too", () => {
+    const r = applyDeterministicFonts(page("", `<p style="color: red; font-family: -apple-system, Helvetica">a</p><div data-font-family='monospace'>b</div>`), url);
+    expect(r.html).toMatch(/style="color: red; font-family: Inter, -apple-system, Helvetica;?"/);
+    expect(r.html).toContain(`data-font-family='Inter, monospace'`);
+    expect(Object.keys(faces(r.html)).sort()).toEqual(["Helvetica", "Inter"]);
+  });
+
+  it("font-family: var(--x) resolves the family through the page's custom properties", () => {
+    const r = applyDeterministicFonts(page(`:root { --display: "Courier New", monospace } h1 { font-family: var(--display) }`), url);
+    expect(Object.keys(faces(r.html))).toEqual(["Courier New"]);
+  });
+
+  it("leaves alone: the font shorthand, @font-face declarations, and families the page declares itself", () => {
+    const shorthand = page(`h1 { font: bold 40px Arial, sans-serif }`);
+    expect(applyDeterministicFonts(shorthand, url).html).toBe(shorthand);
+    const own = page(`@font-face { font-family: "Inter"; src: url(inter.woff2) } h1 { font-family: Inter, Georgia }`);
+    expect(Object.keys(faces(applyDeterministicFonts(own, url).html))).toEqual(["Georgia"]);
+  });
+
+  it("keeps the page's line numbers (injected rules on the <head> line, edits inside the declarations)", () => {
+    const src = page(`p {\n  font-family: sans-serif;\n}\nh1 { font-family: Arial }`, `<p style="font-family: monospace">a</p>`);
+    const out = applyDeterministicFonts(src, url).html;
+    expect(out).not.toBe(src);
+    expect(out.split("\n").length).toBe(src.split("\n").length);
+    expect(out.split("\n").findIndex((l) => l.includes("<body>"))).toBe(src.split("\n").findIndex((l) => l.includes("<body>")));
+  });
+
+  it("parses family lists with quotes, escapes and var() fallbacks", () => {
+    expect(parseFontFamilyList(`"A, B", 'C' , var(--x, Arial), serif`)).toEqual(["A, B", "C", "var(--x, Arial)", "serif"]);
+  });
+
+  it("every bundled face file ships with the package", () => {
+    for (const fam of BUNDLED_FAMILIES) for (const w of fam.weights) expect(existsSync(bundledFontFile(bundledFaceFile(fam.slug, w)) ?? "")).toBe(true);
+    expect(bundledFontFile("inter-latin-500-normal.woff2")).toBeUndefined();
+    expect(bundledFontFile("../inter-latin-400-normal.woff2")).toBeUndefined();
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * Deterministic fonts on real renders: a `font-family: Arial` page draws the bundled Inter (byte for byte
+ * the glyphs of a page that loads Inter's file itself), while a page that names Arial only in the `font:`
+ * shorthand keeps the system/Liberation face, as the official renderer does.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { cleanupProjects, makeProject } from "./helpers/project.js";
+import { renderProject } from "./helpers/render.js";
+import { decodeFrames, maxFrameDifference } from "./helpers/media.js";
+import { bundledFontFile } from "../src/render/fonts.js";
+import { buildCompositionPage } from "../src/preview/compose-page.js";
+
+afterAll(() => cleanupProjects());
+
+const doc = (css: string) => `<!doctype html><html><head><style>
+  body { margin: 0 } #root { position: relative; width: 320px; height: 90px; background: #fff; color: #000; overflow: hidden }
+  h1 { position: absolute; left: 8px; top: 10px; margin: 0; font-size: 40px; font-weight: 700 }
+  ${css}
+</style></head><body>
+<div id="root" data-composition-id="main" data-width="320" data-height="90" data-duration="0.1" data-fps="10"><h1>Hamburg 1920</h1></div>
+</body></html>`;
+
+async function firstFrame(files: Record<string, string | Buffer>) {
+  const r = await renderProject(makeProject(files, { gsap: false }), { quality: "high" });
+  return decodeFrames(r.output);
+}
+
+describe("deterministic fonts in renders", () => {
+  it("font-family: Arial draws Inter Bold; the font shorthand alone keeps Liberation Sans", async () => {
+    const inter = readFileSync(bundledFontFile("inter-latin-700-normal.woff2")!);
+    const mapped = await firstFrame({ "index.html": doc(`h1 { font-family: Arial, sans-serif }`) });
+    const reference = await firstFrame({
+      "index.html": doc(`@font-face { font-family: "Ref"; src: url(ref.woff2) format("woff2"); font-weight: 700; font-display: block } h1 { font-family: Ref }`),
+      "ref.woff2": inter,
+    });
+    const shorthand = await firstFrame({ "index.html": doc(`h1 { font: bold 40px Arial, sans-serif }`) });
+    expect(maxFrameDifference(mapped, reference, 0), "Arial should draw exactly the bundled Inter").toBeLessThanOrEqual(8);
+    expect(maxFrameDifference(shorthand, mapped, 0), "the shorthand should keep Liberation Sans").toBeGreaterThan(100);
+  });
+
+  it("the preview page gets the same faces, and no Liberation face for a mapped family", () => {
+    const html = buildCompositionPage(doc(`h1 { font-family: Arial }`));
+    expect(html).toContain(`@font-face{font-family:"Arial";src:url("/__hyperframes/fonts/inter-latin-700-normal.woff2")`);
+    expect(html).not.toMatch(/font-family:"Arial";src:url\("[^"]*Liberation/);
+    expect(html).toMatch(/font-family:"Times New Roman";src:url\("\/__hyperframes\/fonts\/LiberationSerif/);
+  });
+});
