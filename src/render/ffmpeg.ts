@@ -1,14 +1,13 @@
 /**
- * FFmpeg/ffprobe: where the binaries are, and the one place fluent-ffmpeg is used.
+ * FFmpeg/ffprobe: where the binaries are, probing (ffprobe's JSON) and running FFmpeg to completion.
  * Lookup: HYPERFRAMES_FFMPEG_PATH / HYPERFRAMES_FFPROBE_PATH, then `ffmpeg`/`ffprobe` on PATH, then the
  * binaries shipped in @ffmpeg-installer/ffmpeg and @ffprobe-installer/ffprobe.
- * The render hot path spawns FFmpeg directly (see encode.ts); fluent-ffmpeg is used for probing only.
+ * The render hot path's streaming encoder (encode.ts) spawns the binary resolved here.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { execFile, spawn, spawnSync } from "node:child_process";
 import { accessSync, chmodSync, constants, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import ffmpegFluent from "fluent-ffmpeg";
 import { EnvironmentError } from "../errors.js";
 
 const require = createRequire(import.meta.url);
@@ -111,13 +110,18 @@ export interface ProbeResult {
   format: { duration?: string; format_name?: string; size?: string };
 }
 
-/** ffprobe a media file (via fluent-ffmpeg). `countPackets` makes nb_read_packets exact for video. */
+/** ffprobe a media file (streams and format as JSON). `countPackets` makes nb_read_packets exact for video. */
 export function probe(file: string, countPackets = false): Promise<ProbeResult> {
-  ffmpegFluent.setFfprobePath(resolveFfprobe().path);
+  const args = ["-v", "error", "-print_format", "json", "-show_streams", "-show_format", ...(countPackets ? ["-count_packets"] : []), file];
   return new Promise((resolve, reject) => {
-    ffmpegFluent.ffprobe(file, countPackets ? ["-count_packets"] : [], (err, data) => {
-      if (err) reject(err);
-      else resolve(data as unknown as ProbeResult);
+    execFile(resolveFfprobe().path, args, { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`ffprobe could not read ${file}: ${String(stderr).trim() || err.message}`));
+      try {
+        const data = JSON.parse(stdout) as Partial<ProbeResult>;
+        resolve({ streams: data.streams ?? [], format: data.format ?? {} });
+      } catch (e) {
+        reject(new Error(`ffprobe gave unreadable output for ${file}: ${(e as Error).message}`));
+      }
     });
   });
 }
