@@ -118,7 +118,7 @@ describe("player in headless Chrome", () => {
     expect(near(await compositionPixel(page, 180, 140), WHITE)).toBe(true);
     expect(near(await compositionPixel(page, 290, 30), BLUE)).toBe(true); // the accent swatch, default #0000ff
     const txt = await page.$eval("#frameno", (e) => e.textContent);
-    expect(txt).toBe("frame 24 / 29");
+    expect(txt).toBe("frame 24 · 30 frames");
     await page.screenshot({ path: path.join(ARTIFACTS, "preview-player.png") });
   }, 60_000);
 

@@ -10,6 +10,7 @@ import path from "node:path";
 import { loadComposition } from "../compose/model.js";
 import { readVariableOverrides, mergeVariables } from "../compose/variables.js";
 import type { CompositionModel } from "../compose/types.js";
+import { frameCount } from "../compose/timing.js";
 import { RenderCancelledError, RenderError, UsageError, HyperframesError, CompositionError, OutputVerificationError } from "../errors.js";
 import { resolveOptions, parseFrameRange, FORMATS, type Format, type Quality } from "./options.js";
 import { startRenderServer, type RenderServer } from "./server.js";
@@ -114,12 +115,8 @@ function timestamp(): string {
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}_${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
 }
 
-/** Frame count rule from the contract: round when within 1e-3 of an integer, else round up. */
-export function frameCountFor(duration: number, fps: number): number {
-  const exact = duration * fps;
-  const r = Math.round(exact);
-  return Math.abs(exact - r) < 1e-3 ? r : Math.ceil(exact);
-}
+/** The contract's frame count rule (compose/timing.ts), under the name the public API has exported. */
+export const frameCountFor = frameCount;
 
 export function chooseWorkers(frames: number, pixels: number, requested?: number): number {
   if (requested) return requested;

@@ -10,16 +10,12 @@ import { Timeline } from "./timeline.js";
 import { ErrorOverlay } from "./overlay.js";
 import { RenderPanel } from "./render-panel.js";
 import { connectHmr } from "./hmr.js";
+import { frameCount } from "../../compose/timing.js";
 import type { Clip, CompositionDetails, CompositionWindow, PageError, ProjectInfo } from "./types.js";
 
 const READY_TIMEOUT_MS = 15000;
 const PLAY_ICON = '<svg viewBox="0 0 16 16"><path d="M4 2l10 6-10 6z"/></svg>';
 const PAUSE_ICON = '<svg viewBox="0 0 16 16"><path d="M3 2h4v12H3zM9 2h4v12H9z"/></svg>';
-
-function frameCount(duration: number, fps: number): number {
-  const exact = duration * fps;
-  return Math.abs(exact - Math.round(exact)) < 1e-3 ? Math.round(exact) : Math.ceil(exact);
-}
 
 class PreviewApp {
   info: ProjectInfo | null = null;
@@ -306,7 +302,8 @@ class PreviewApp {
     $("time").innerHTML = "";
     $("time").append(formatTime(this.time), " ", h("span", { class: "dur" }, `/ ${formatTime(this.duration)}`));
     const n = frameCount(this.duration, this.fps);
-    $("frameno").textContent = `frame ${Math.round(this.time * this.fps)} / ${Math.max(0, n - 1)}`;
+    // frames are numbered from 0; the count says how many there are (the last is n - 1)
+    $("frameno").textContent = `frame ${Math.round(this.time * this.fps)} · ${n} frames`;
     $("btn-play").innerHTML = this.playing ? PAUSE_ICON : PLAY_ICON;
     this.timeline.setTime(this.time);
   }
