@@ -12,7 +12,7 @@ import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { checkWebhookSecret, verifyWebhook, webhookBodyIdentity, type HyperframesWebhookEvent, type WebhookFailure } from "./webhooks.js";
 import { downloadFile } from "./download.js";
-import { slug } from "./fsutil.js";
+import { fileInside, slug, videoExtension } from "./fsutil.js";
 import type { HyperframesCloud } from "./client.js";
 
 export type ListenEvent =
@@ -78,8 +78,9 @@ export async function startWebhookListener(o: ListenOptions): Promise<WebhookLis
         let url = d.video_url ?? d.url ?? undefined;
         if (!url && o.client && d.render_id) url = (await o.client.getRender(d.render_id)).video_url ?? undefined;
         if (!url) throw new Error("the event has no video URL");
-        const ext = /\.(mp4|webm|mov)(\?|$)/.exec(url)?.[1] ?? "mp4";
-        const dest = path.join(outDir, `${slug(String(d.callback_id ?? renderId))}-${slug(renderId)}.${ext}`);
+        // local values only: sanitised ids and an allowlisted extension (never the event's strings as a path)
+        const ext = videoExtension({ render_id: renderId, video_url: url });
+        const dest = fileInside(outDir, `${slug(String(d.callback_id ?? renderId))}-${slug(String(renderId))}.${ext}`);
         if (!existsSync(dest)) await downloadFile(url, dest);
         emit({ type: "downloaded", render_id: renderId, path: dest });
       } catch (e) {
