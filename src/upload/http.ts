@@ -249,6 +249,7 @@ export class HttpClient {
         hint: "export HEYGEN_API_KEY=<your key> (from https://app.heygen.com/settings?nav=API)",
       });
     const where = `${spec.method} ${url.pathname}`;
+    if (spec.signal?.aborted) throw spec.signal.reason ?? new CloudError("cancelled", `${where} was cancelled before it was sent`);
     const mode = spec.retry ?? (spec.method === "POST" ? "create" : "idempotent");
     let backoffAttempt = 0;
     for (let attempt = 0; ; attempt++) {

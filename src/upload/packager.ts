@@ -52,6 +52,8 @@ export interface PackOptions {
   allowLintErrors?: boolean;
   /** the composition model API; default: src/compose/index.js */
   compose?: ComposeApi;
+  /** stop packing (the partial zip is removed) */
+  signal?: AbortSignal;
 }
 
 export interface PackedFile {
@@ -303,7 +305,8 @@ export async function packProjectToFile(dir: string, file: string, o: PackOption
   const tmp = path.join(path.dirname(dest), `.${path.basename(dest)}.${randomBytes(4).toString("hex")}.tmp`);
   const m = meter();
   try {
-    await pipeline(zipStream(plan), m.stream, createWriteStream(tmp));
+    o.signal?.throwIfAborted();
+    await pipeline(zipStream(plan), m.stream, createWriteStream(tmp), o.signal ? { signal: o.signal } : {});
     await rename(tmp, dest);
   } catch (e) {
     await rm(tmp, { force: true });
@@ -317,9 +320,15 @@ export async function packProject(dir: string, o: PackOptions = {}): Promise<Pac
   const plan = await planPack(dir, o);
   const chunks: Buffer[] = [];
   const m = meter();
-  await pipeline(zipStream(plan), m.stream, async function* (src: AsyncIterable<Buffer>) {
-    for await (const c of src) chunks.push(c);
-  });
+  o.signal?.throwIfAborted();
+  await pipeline(
+    zipStream(plan),
+    m.stream,
+    async function* (src: AsyncIterable<Buffer>) {
+      for await (const c of src) chunks.push(c);
+    },
+    o.signal ? { signal: o.signal } : {},
+  );
   const zip = Buffer.concat(chunks);
   return { ...info(plan, zip.length, m.sha256()), zip };
 }

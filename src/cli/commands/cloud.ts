@@ -254,7 +254,8 @@ Examples:
       // 1. pack (lint errors block), streamed into a temp file that is removed afterwards
       const tmpDir = await mkdtemp(path.join(os.tmpdir(), "hf-cloud-"));
       try {
-        const pack = await packProjectToFile(projectDir, path.join(tmpDir, `${slug(path.basename(projectDir))}.zip`), { entry: String(body.composition ?? "index.html") });
+        const pack = await packProjectToFile(projectDir, path.join(tmpDir, `${slug(path.basename(projectDir))}.zip`), { entry: String(body.composition ?? "index.html"), signal });
+        signal.throwIfAborted();
         for (const w of pack.warnings) out.warn(w);
         out.info(`packed ${pack.files.length} files (${fmtBytes(pack.bytes)})`);
         if (body.fps === undefined && pack.model.fps) body.fps = pack.model.fps;
