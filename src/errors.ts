@@ -81,6 +81,13 @@ export class CloudError extends HyperframesError {
     this.param = details.param;
   }
 }
+/** A cloud command was cancelled (Ctrl-C or an AbortSignal). Exit code 130. */
+export class CloudCancelledError extends CloudError {
+  override readonly exitCode = 130;
+  constructor(message = "cancelled (Ctrl-C)", details: ErrorDetails = {}) {
+    super("cancelled", message, details);
+  }
+}
 
 export function isHyperframesError(e: unknown): e is HyperframesError {
   return e instanceof HyperframesError;

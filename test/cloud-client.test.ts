@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, readdirSync } from "node:fs";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { openAsBlob } from "node:fs";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import net from "node:net";
 import path from "node:path";
@@ -226,6 +227,23 @@ describe("HyperframesCloud against the emulator", () => {
     } finally {
       await emu2.close();
     }
+  });
+
+  it("uploads a zip given as a file-backed Blob (multipart and direct) byte for byte", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "hf-blob-"));
+    const file = path.join(dir, "p.zip");
+    await writeFile(file, zip);
+    const blob = await openAsBlob(file, { type: "application/zip" });
+    const c = client();
+    const mp = await uploadProject(c, blob, { inlineMaxBytes: 0 });
+    expect(mp.method).toBe("multipart");
+    expect(emu.assets.get(mp.asset_id!)!.bytes!.equals(zip)).toBe(true);
+    const d = await uploadProject(c, blob, { inlineMaxBytes: 0, multipartMaxBytes: 10 });
+    expect(d.method).toBe("direct");
+    expect(emu.assets.get(d.asset_id!)!.bytes!.equals(zip)).toBe(true);
+    const inline = await uploadProject(c, blob);
+    expect(inline.method).toBe("base64");
+    expect(inline.project).toEqual({ type: "base64", base64: zip.toString("base64") });
   });
 
   it("falls back to direct upload when the multipart endpoint answers 413", async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHmac } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
@@ -9,6 +10,7 @@ import { HyperframesCloud } from "../src/upload/client.js";
 import { packProject } from "../src/upload/packager.js";
 import { probe } from "../src/render/ffmpeg.js";
 import { listenStopHooks } from "../src/cli/commands/cloud.js";
+import { UsageError } from "../src/errors.js";
 import { Emulator, fastRenderer } from "./emulator/server.js";
 import { makeProject } from "./emulator/fixtures.js";
 import { jsonLines, runCli } from "./emulator/cli.js";
@@ -45,6 +47,23 @@ describe("verifyWebhook", () => {
     const v = verifyWebhook(raw, headers, SECRET, { now, toleranceSeconds: 300 });
     expect(v.ok).toBe(false);
     if (!v.ok) expect(v.reason).toBe(reason);
+  });
+
+  it("refuses an empty or missing secret with a typed error (an empty secret would accept anyone's signature)", () => {
+    const forged = { "Heygen-Signature": createHmac("sha256", "").update(body).digest("hex"), "Heygen-Timestamp": ts };
+    for (const secret of ["", undefined, null, 42]) {
+      let err: unknown;
+      try {
+        verifyWebhook(body, forged, secret as unknown as string, { now });
+      } catch (e) {
+        err = e;
+      }
+      expect(err, String(secret)).toBeInstanceOf(UsageError);
+      expect((err as UsageError).code).toBe("missing_webhook_secret");
+      expect((err as UsageError).message).toMatch(/secret/);
+      expect((err as UsageError).hint).toMatch(/HEYGEN_WEBHOOK_SECRET/);
+    }
+    expect(() => signWebhook(body, "")).toThrow(UsageError);
   });
 
   it("the tolerance is configurable", () => {
@@ -100,6 +119,54 @@ describe("webhook listener against the emulator", () => {
       expect((await probe(path.join(out, files[0]!))).streams[0]?.codec_type).toBe("video");
     } finally {
       await l.close();
+    }
+  });
+
+  it("a captured body replayed with a fresh Heygen-Event-Id and timestamp is a duplicate, not a new event", async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), "hf-listen-"));
+    const events: ListenEvent[] = [];
+    const l = await startWebhookListener({ secret: emu.webhookSecret, outDir: out, download: false, onEvent: (e) => events.push(e) });
+    try {
+      const c = new HyperframesCloud({ apiKey: emu.apiKey, baseUrl: emu.url });
+      const { render_id } = await c.createRender({ project: { type: "base64", base64: zip.toString("base64") }, callback_url: `${l.url}/` });
+      await emu.renders.get(render_id)!.done;
+      const [first] = await emu.sendWebhook(render_id, "valid");
+      expect(first!.status).toBe(200);
+      // the attacker keeps the signed body, and sends it again with headers of their own
+      const replay = async (withBodyId: boolean) => {
+        const raw = withBodyId ? first!.body : JSON.stringify({ ...JSON.parse(first!.body), event_id: undefined });
+        const res = await fetch(`${l.url}/`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "heygen-signature": signWebhook(raw, emu.webhookSecret),
+            "heygen-timestamp": String(Math.floor(Date.now() / 1000)),
+            "heygen-event-id": "evt_fresh_" + Math.random().toString(36).slice(2),
+          },
+          body: raw,
+        });
+        return { status: res.status, body: (await res.json()) as { duplicate?: boolean } };
+      };
+      const r1 = await replay(true);
+      expect(r1.status).toBe(200);
+      expect(r1.body.duplicate).toBe(true);
+      // a body without event_id is identified by its hash: the second copy is a duplicate
+      const r2 = await replay(false);
+      expect(r2.body.duplicate).toBeUndefined();
+      const r3 = await replay(false);
+      expect(r3.body.duplicate).toBe(true);
+      expect(events.filter((e) => e.type === "webhook").length).toBe(2);
+      expect(events.filter((e) => e.type === "duplicate").length).toBe(2);
+    } finally {
+      await l.close();
+    }
+  });
+
+  it("the listener refuses to start without a secret", async () => {
+    for (const secret of ["", undefined]) {
+      const e = await startWebhookListener({ secret: secret as unknown as string }).catch((x) => x);
+      expect(e).toBeInstanceOf(UsageError);
+      expect(e.code).toBe("missing_webhook_secret");
     }
   });
 

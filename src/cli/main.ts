@@ -65,7 +65,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     }
     if (isHyperframesError(e)) {
       const json = argv.includes("--json");
-      if (json) process.stdout.write(JSON.stringify({ type: "error", error: e.toJSON() }) + "\n");
+      if (json) process.stdout.write(redactSecrets(JSON.stringify({ type: "error", error: e.toJSON() })) + "\n");
       process.stderr.write(redactSecrets(`error: ${e.format()}`) + "\n");
       if (debug && e.stack) process.stderr.write(redactSecrets(e.stack) + "\n");
       return e.exitCode;

@@ -1,12 +1,12 @@
 /** Terminal/JSON output helpers shared by all commands. */
+import { redactText } from "../upload/redact.js";
 
-/** Replace anything that looks like an API key with a redaction marker. */
+/**
+ * Replace the HeyGen API key, the webhook secret and anything shaped like an API key or bearer token with a
+ * redaction marker (rules in src/upload/redact.ts).
+ */
 export function redactSecrets(text: string): string {
-  let out = text;
-  const key = process.env.HEYGEN_API_KEY;
-  if (key && key.length >= 4) out = out.split(key).join("[redacted]");
-  out = out.replace(/(x-api-key["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, "$1[redacted]");
-  return out;
+  return redactText(text, [process.env.HEYGEN_API_KEY, process.env.HEYGEN_WEBHOOK_SECRET]);
 }
 
 export interface Output {

@@ -7,7 +7,7 @@
  * by `callback_id` and adopted if the service has it, so a crash between "sent" and "saved" never
  * produces a second render. Rows with a render_id are never submitted again.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -15,7 +15,7 @@ import { CloudError, UsageError } from "../errors.js";
 import type { CreateRenderRequest, HyperframesCloud, ProjectInput, RenderDetail } from "./client.js";
 import { downloadFile } from "./download.js";
 import { sleep } from "./http.js";
-import { slug, writeFileAtomic } from "./fsutil.js";
+import { fileInside, slug, videoExtension, writeFileAtomic } from "./fsutil.js";
 
 export type RowStatus = "pending" | "submitting" | "queued" | "rendering" | "completed" | "failed" | "downloaded";
 
@@ -110,7 +110,9 @@ export async function runCloudBatch(o: BatchOptions): Promise<BatchResult> {
         index,
         status: "pending",
         callback_id: `${o.base.callback_id ? `${o.base.callback_id}-` : `hfb-${job}-`}${index + 1}`,
-        idempotency_key: randomUUID(),
+        // derived from the job (zip, settings, rows) and the row: even without this state file, a re-run of
+        // the same batch re-sends the same keys, which the API answers with the renders it already made
+        idempotency_key: `hfb_${createHash("sha256").update(`${job}:${index}`).digest("hex").slice(0, 40)}`,
       })),
       updated_at: "",
     };
@@ -180,8 +182,9 @@ export async function runCloudBatch(o: BatchOptions): Promise<BatchResult> {
     await save();
     o.onEvent?.({ type: "status", index: row.index, render_id: row.render_id!, status: "completed" });
     if (o.download !== false && d.video_url) {
-      const ext = d.format ?? o.base.format ?? "mp4";
-      const dest = path.join(outDir, `${slug(title)}-${String(row.index + 1).padStart(String(o.rows.length).length, "0")}.${ext}`);
+      // the name comes from local values only; a server format outside mp4/webm/mov is an error
+      const ext = videoExtension(d, o.base.format);
+      const dest = fileInside(outDir, `${slug(title)}-${String(row.index + 1).padStart(String(o.rows.length).length, "0")}.${ext}`);
       await downloadFile(d.video_url, dest, { signal: o.signal });
       row.video = dest;
       row.status = "downloaded";

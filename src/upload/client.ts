@@ -5,11 +5,15 @@
  * Creating a render is the one non-idempotent call. It is sent with an `Idempotency-Key` and a
  * `callback_id`; after an ambiguous failure (timeout, reset connection, 5xx) the client first lists renders
  * looking for that `callback_id` and only re-sends when none exists, so a retry never produces a second
- * render (and never a second bill).
+ * render (and never a second bill). When that check fails too, the error (`render_may_exist`) says a render
+ * may already exist, how to look for it, and that re-sending with the same Idempotency-Key is safe: the API
+ * replays the original answer for 24 hours (HeyGen docs, "Errors": `request_in_progress`). The CLI derives
+ * the key from the zip's sha256 and the request settings (`renderIdempotencyKey`), so a plain re-run of
+ * the same command re-sends the same key.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { CloudError } from "../errors.js";
-import { HttpClient, sleep, type HttpOptions } from "./http.js";
+import { HttpClient, neverDelivered, sleep, type HttpOptions } from "./http.js";
 
 export type RenderStatus = "queued" | "rendering" | "completed" | "failed";
 
@@ -111,6 +115,45 @@ export interface WaitOptions {
 
 const TERMINAL: RenderStatus[] = ["completed", "failed"];
 
+/** JSON with object keys sorted (so equal settings always hash the same). */
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
+  if (v && typeof v === "object")
+    return `{${Object.keys(v)
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  return JSON.stringify(v) ?? "null";
+}
+
+/**
+ * The default Idempotency-Key of a render: a hash of the project zip's sha256 and every request setting
+ * (everything but `project`, whose asset_id changes with each upload). The same project and settings give
+ * the same key, so re-running a command after an ambiguous failure cannot create (and bill) a second render.
+ */
+export function renderIdempotencyKey(zipSha256: string, settings: Omit<CreateRenderRequest, "project"> | Record<string, unknown>): string {
+  const { project: _p, ...rest } = settings as Record<string, unknown>;
+  return `hfr_${createHash("sha256").update(stableJson(["hyperframes-render/1", zipSha256, rest])).digest("hex").slice(0, 40)}`;
+}
+
+/** A key as the API takes it in the `Idempotency-Key` header: 1–255 visible ASCII characters. */
+export function checkIdempotencyKey(k: string): string {
+  if (typeof k !== "string" || !/^[\x21-\x7e]{1,255}$/.test(k))
+    throw new CloudError("invalid_idempotency_key", `the idempotency key (--idempotency-key) must be 1-255 visible ASCII characters without spaces, got ${JSON.stringify(String(k).slice(0, 60))}`, {
+      hint: "e.g. --idempotency-key release-2024-06-01",
+    });
+  return k;
+}
+
+/** A failure after which the service may have created the render (the request may have arrived). */
+function ambiguous(e: unknown): boolean {
+  if (!(e instanceof CloudError)) return false;
+  if (e.code === "timeout") return true;
+  if (e.code === "network_error") return !neverDelivered(e.cause);
+  return e.status !== undefined && e.status >= 500;
+}
+
 const unwrap = <T>(r: { data?: T } | undefined, where: string): T => {
   if (!r || r.data === undefined || r.data === null) throw new CloudError("bad_response", `HeyGen API ${where} answered without "data"`);
   return r.data;
@@ -135,26 +178,51 @@ export class HyperframesCloud {
    * duplicate check by `callback_id` came back empty (the same Idempotency-Key is re-sent).
    */
   async createRender(req: CreateRenderRequest, opts: CreateOptions = {}): Promise<CreateResult> {
-    const idempotencyKey = opts.idempotencyKey ?? randomUUID();
+    const idempotencyKey = checkIdempotencyKey(opts.idempotencyKey ?? randomUUID());
     const callback_id = req.callback_id ?? `hf-${createHash("sha256").update(idempotencyKey).digest("hex").slice(0, 24)}`;
     const body: CreateRenderRequest = { ...req, callback_id };
+    const mayExist = (cause: unknown, lookup?: unknown) =>
+      new CloudError(
+        "render_may_exist",
+        `${(cause as Error)?.message ?? String(cause)}, after the request was sent: a render may already exist (and be billed)${
+          lookup ? `; looking for it failed too: ${(lookup as Error)?.message ?? String(lookup)}` : ""
+        }`,
+        {
+          hint: `check with \`hyperframes cloud list\` (look for callback_id ${callback_id}) before submitting again; re-sending with the same Idempotency-Key (${idempotencyKey}) — re-running the same \`hyperframes cloud render\` command does — gets that render back instead of creating a second one`,
+          data: { idempotency_key: idempotencyKey, callback_id },
+          status: (cause as CloudError)?.status,
+          cause: lookup ?? cause,
+        },
+      );
     let recovered = false;
-    const res = await this.http.request<{ data: RenderCreated } | RenderCreated>({
-      method: "POST",
-      path: "/v3/hyperframes/renders",
-      json: body,
-      headers: { "idempotency-key": idempotencyKey },
-      retry: "create",
-      signal: opts.signal,
-      onAmbiguous: async () => {
-        const found = await this.findByCallbackId(callback_id, opts.signal);
-        if (found) {
-          recovered = true;
-          return { render_id: found.render_id, status: found.status } satisfies RenderCreated;
-        }
-        return undefined;
-      },
-    });
+    let res: { data: RenderCreated } | RenderCreated;
+    try {
+      res = await this.http.request<{ data: RenderCreated } | RenderCreated>({
+        method: "POST",
+        path: "/v3/hyperframes/renders",
+        json: body,
+        headers: { "idempotency-key": idempotencyKey },
+        retry: "create",
+        signal: opts.signal,
+        onAmbiguous: async (cause) => {
+          let found: RenderDetail | undefined;
+          try {
+            found = await this.findByCallbackId(callback_id, opts.signal);
+          } catch (lookup) {
+            if (opts.signal?.aborted) throw lookup;
+            throw mayExist(cause, lookup);
+          }
+          if (found) {
+            recovered = true;
+            return { render_id: found.render_id, status: found.status } satisfies RenderCreated;
+          }
+          return undefined;
+        },
+      });
+    } catch (e) {
+      if (!opts.signal?.aborted && ambiguous(e)) throw this.http.redactError(mayExist(e));
+      throw e;
+    }
     const data = recovered ? (res as RenderCreated) : unwrap(res as { data: RenderCreated }, "POST /v3/hyperframes/renders");
     if (!data.render_id) throw new CloudError("bad_response", "HeyGen API POST /v3/hyperframes/renders answered without a render_id");
     return { render_id: data.render_id, status: data.status ?? "queued", callback_id, idempotency_key: idempotencyKey, ...(recovered ? { recovered } : {}) };
@@ -232,8 +300,8 @@ export class HyperframesCloud {
 
   // ---------------------------------------------------------------- assets
 
-  /** `POST /v3/assets` (multipart, up to 32 MB). */
-  async uploadAsset(bytes: Uint8Array, filename: string, contentType = "application/zip", signal?: AbortSignal): Promise<Asset> {
+  /** `POST /v3/assets` (multipart, up to 32 MB). `bytes` may be a file-backed Blob (`fs.openAsBlob`). */
+  async uploadAsset(bytes: Uint8Array | Blob, filename: string, contentType = "application/zip", signal?: AbortSignal): Promise<Asset> {
     // A multipart upload creates an asset; re-sending after an ambiguous failure only leaves an unused
     // orphan asset (no render, no charge), so it is treated as idempotent.
     const r = await this.http.request<{ data: Asset }>({
@@ -243,7 +311,7 @@ export class HyperframesCloud {
       signal,
       // fetch re-serialises a FormData with a Blob part on every attempt, so retries resend it whole.
       body: formDataFor(bytes, filename, contentType),
-      timeoutMs: uploadTimeout(this.http.timeoutMs, bytes.byteLength),
+      timeoutMs: uploadTimeout(this.http.timeoutMs, sizeOf(bytes)),
     });
     return unwrap(r, "POST /v3/assets");
   }
@@ -258,13 +326,14 @@ export class HyperframesCloud {
   }
 
   /** Step 2: PUT the bytes to the presigned URL with `upload_headers` exactly as given (no API key). */
-  async putDirectUpload(init: DirectUploadInit, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
+  async putDirectUpload(init: DirectUploadInit, bytes: Uint8Array | Blob, signal?: AbortSignal): Promise<void> {
     await this.http.request({
       method: "PUT",
       path: init.upload_url,
       headers: { ...init.upload_headers },
-      body: new Blob([bytes as Uint8Array<ArrayBuffer>]),
-      timeoutMs: uploadTimeout(this.http.timeoutMs, bytes.byteLength),
+      // a Blob (file-backed from fs.openAsBlob, or wrapping the bytes) is streamed, and re-read on a retry
+      body: bytes instanceof Uint8Array ? new Blob([bytes as Uint8Array<ArrayBuffer>]) : bytes,
+      timeoutMs: uploadTimeout(this.http.timeoutMs, sizeOf(bytes)),
       retry: "idempotent",
       auth: false,
       raw: true,
@@ -298,12 +367,13 @@ export class HyperframesCloud {
     }
   }
 
-  /** The three direct-upload steps. */
-  async directUpload(bytes: Uint8Array, filename: string, contentType = "application/zip", signal?: AbortSignal): Promise<Asset> {
-    const checksum_sha256 = createHash("sha256").update(bytes).digest("hex");
-    const init = await this.initDirectUpload({ filename, content_type: contentType, size_bytes: bytes.byteLength, checksum_sha256 }, signal);
-    if (init.max_bytes && bytes.byteLength > init.max_bytes)
-      throw new CloudError("hyperframes_project_too_large", `${filename} is ${bytes.byteLength} bytes; the direct upload limit is ${init.max_bytes}`, {
+  /** The three direct-upload steps (`sha256`: the hex checksum when already known, else computed). */
+  async directUpload(bytes: Uint8Array | Blob, filename: string, contentType = "application/zip", signal?: AbortSignal, sha256?: string): Promise<Asset> {
+    const checksum_sha256 = sha256 ?? (await sha256Of(bytes));
+    const size = sizeOf(bytes);
+    const init = await this.initDirectUpload({ filename, content_type: contentType, size_bytes: size, checksum_sha256 }, signal);
+    if (init.max_bytes && size > init.max_bytes)
+      throw new CloudError("hyperframes_project_too_large", `${filename} is ${size} bytes; the direct upload limit is ${init.max_bytes}`, {
         hint: "make the project smaller (compress media, drop unused files with --exclude)",
       });
     await this.putDirectUpload(init, bytes, signal);
@@ -317,10 +387,24 @@ function uploadTimeout(base: number, bytes: number): number {
   return base + Math.ceil(bytes / (256 * 1024)) * 1000;
 }
 
-function formDataFor(bytes: Uint8Array, filename: string, contentType: string): FormData {
+function formDataFor(bytes: Uint8Array | Blob, filename: string, contentType: string): FormData {
   const fd = new FormData();
-  fd.append("file", new Blob([bytes as Uint8Array<ArrayBuffer>], { type: contentType }), filename);
+  // slice() re-types a (file-backed) Blob without reading it
+  fd.append("file", bytes instanceof Uint8Array ? new Blob([bytes as Uint8Array<ArrayBuffer>], { type: contentType }) : bytes.slice(0, bytes.size, contentType), filename);
   return fd;
+}
+
+/** Size in bytes of a zip given as bytes or as a Blob. */
+export function sizeOf(z: Uint8Array | Blob): number {
+  return z instanceof Uint8Array ? z.byteLength : z.size;
+}
+
+/** Hex sha256 of bytes or of a Blob (streamed). */
+export async function sha256Of(z: Uint8Array | Blob): Promise<string> {
+  const h = createHash("sha256");
+  if (z instanceof Uint8Array) h.update(z);
+  else for await (const c of z.stream() as unknown as AsyncIterable<Uint8Array>) h.update(c);
+  return h.digest("hex");
 }
 
 function checkId(id: string): void {

@@ -3,8 +3,15 @@
  * backoff + jitter, `Retry-After` on 429, and typed `CloudError`s carrying the API's code/message/param.
  * The API key only ever goes into the `x-api-key` header of requests to the API origin; it is never part
  * of an error message, a log line or a URL.
+ * Redirects are followed by hand: within the API origin they are followed (at most 5, with the key); a
+ * redirect of a keyed request to any other origin is refused with `cross_origin_redirect` before anything
+ * is sent there (fetch's own "follow" would forward `x-api-key`: the Fetch standard strips only
+ * `Authorization` on a cross-origin hop). Every error and log line leaving this client goes through
+ * `redactError`/`redactText` (src/upload/redact.ts), so an API answer that echoes the key never carries it
+ * further.
  */
 import { CloudError } from "../errors.js";
+import { redactError, redactText } from "./redact.js";
 
 export const DEFAULT_API_BASE = "https://api.heygen.com";
 
@@ -118,7 +125,7 @@ const HINTS: Record<string, string> = {
   asset_not_found: "upload the project again",
 };
 
-/** Build a CloudError from an API error response. */
+/** Build a CloudError from an API error response (the caller redacts it: see HttpClient.request). */
 export function apiError(status: number, body: unknown, where: string): CloudError {
   const err = (body as { error?: { code?: string; message?: string; param?: string; doc_url?: string } } | undefined)?.error;
   const code = err?.code ?? (status === 401 ? "unauthorized" : status === 404 ? "not_found" : status >= 500 ? "server_error" : `http_${status}`);
@@ -163,10 +170,14 @@ export class HttpClient {
     return !!this.#apiKey;
   }
 
-  /** Remove the key from any text (defence in depth for messages built from server answers). */
+  /** Remove the key (and any key-shaped token) from any text. */
   redact(text: string): string {
-    const k = this.#apiKey;
-    return k && k.length >= 4 ? text.split(k).join("[redacted]") : text;
+    return redactText(text, [this.#apiKey]);
+  }
+
+  /** Redact an error in place (message, hint, data, stack, causes) and return it. */
+  redactError<E>(e: E): E {
+    return redactError(e, [this.#apiKey]);
   }
 
   log(line: string): void {
@@ -184,8 +195,52 @@ export class HttpClient {
     return u;
   }
 
-  /** Perform a request and return the parsed JSON (or the Response with `raw`). */
+  /** Perform a request and return the parsed JSON (or the Response with `raw`). Errors are redacted. */
   async request<T = unknown>(spec: RequestSpec): Promise<T> {
+    try {
+      return await this.#request<T>(spec);
+    } catch (e) {
+      throw this.redactError(e);
+    }
+  }
+
+  /**
+   * One fetch, following redirects by hand: same origin → followed (303, and 301/302 after a POST, become a
+   * GET without body, as browsers do); another origin → refused when the request carries the key.
+   */
+  async #fetchFollowing(url: URL, init: { method: string; headers: Record<string, string>; body?: BodyInit; signal: AbortSignal }, where: string, keyed: boolean): Promise<Response> {
+    let target = url;
+    let { method, body } = init;
+    const headers = { ...init.headers };
+    for (let hops = 0; ; hops++) {
+      const res = await this.#fetch(target, { method, headers, body, signal: init.signal, redirect: "manual" });
+      const location = res.headers.get("location");
+      if (![301, 302, 303, 307, 308].includes(res.status) || !location) return res;
+      await res.body?.cancel().catch(() => {});
+      let next: URL;
+      try {
+        next = new URL(location, target);
+      } catch {
+        throw new CloudError("bad_response", `HeyGen API ${where} answered ${res.status} with an unusable Location header`, { status: res.status });
+      }
+      if (next.origin !== target.origin && keyed)
+        throw new CloudError(
+          "cross_origin_redirect",
+          `HeyGen API ${where} answered ${res.status} redirecting to another origin (${next.origin}); not followed, so the API key is not sent there`,
+          { status: res.status, hint: `check --api-base / HEYGEN_API_BASE_URL: it must be the API's own origin (e.g. ${DEFAULT_API_BASE}), not ${target.origin}` },
+        );
+      if (hops >= 5) throw new CloudError("too_many_redirects", `HeyGen API ${where} redirected more than 5 times`, { status: res.status, hint: "check --api-base / HEYGEN_API_BASE_URL" });
+      if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === "POST")) {
+        method = "GET";
+        body = undefined;
+        delete headers["content-type"];
+      }
+      this.log(`[hyperframes cloud] ${where} → ${res.status}, following to ${next.origin === target.origin ? next.pathname : next.origin + next.pathname}`);
+      target = next;
+    }
+  }
+
+  async #request<T = unknown>(spec: RequestSpec): Promise<T> {
     const url = this.urlFor(spec);
     const apiOrigin = new URL(this.baseUrl).origin;
     const auth = spec.auth ?? url.origin === apiOrigin;
@@ -194,6 +249,7 @@ export class HttpClient {
         hint: "export HEYGEN_API_KEY=<your key> (from https://app.heygen.com/settings?nav=API)",
       });
     const where = `${spec.method} ${url.pathname}`;
+    if (spec.signal?.aborted) throw spec.signal.reason ?? new CloudError("cancelled", `${where} was cancelled before it was sent`);
     const mode = spec.retry ?? (spec.method === "POST" ? "create" : "idempotent");
     let backoffAttempt = 0;
     for (let attempt = 0; ; attempt++) {
@@ -210,7 +266,7 @@ export class HttpClient {
       const t0 = Date.now();
       let failure: { kind: "status"; status: number; code?: string; err: CloudError; retryAfterMs?: number } | { kind: "network"; err: unknown };
       try {
-        const res = await this.#fetch(url, { method: spec.method, headers, body, signal, redirect: "follow" });
+        const res = await this.#fetchFollowing(url, { method: spec.method, headers, body, signal }, where, auth);
         const text = await res.text();
         this.log(`[hyperframes cloud] ${where} → ${res.status} (${Date.now() - t0} ms, attempt ${attempt + 1})`);
         let parsed: unknown = undefined;

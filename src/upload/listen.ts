@@ -1,15 +1,18 @@
 /**
  * A small webhook receiver for `hyperframes cloud listen`: verifies each delivery (HMAC of the raw body,
- * timestamp window), de-duplicates on `Heygen-Event-Id`, answers 2xx at once (HeyGen wants an answer
- * within 10 s), and downloads finished videos in the background.
+ * timestamp window), de-duplicates, answers 2xx at once (HeyGen wants an answer within 10 s), and downloads
+ * finished videos in the background.
+ * De-duplication is on the header `Heygen-Event-Id` AND on the signed body's identity (its `event_id` and a
+ * sha256 of the raw bytes): the signature covers only the body, so a captured delivery replayed with a fresh
+ * event-id header and timestamp is still recognised as the same event.
  */
 import http from "node:http";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
-import { verifyWebhook, type HyperframesWebhookEvent, type WebhookFailure } from "./webhooks.js";
+import { checkWebhookSecret, verifyWebhook, webhookBodyIdentity, type HyperframesWebhookEvent, type WebhookFailure } from "./webhooks.js";
 import { downloadFile } from "./download.js";
-import { slug } from "./fsutil.js";
+import { fileInside, slug, videoExtension } from "./fsutil.js";
 import type { HyperframesCloud } from "./client.js";
 
 export type ListenEvent =
@@ -44,6 +47,7 @@ export interface WebhookListener {
 }
 
 export async function startWebhookListener(o: ListenOptions): Promise<WebhookListener> {
+  checkWebhookSecret(o?.secret);
   const seen = new Set<string>();
   const seenOrder: string[] = [];
   const downloading = new Set<string>();
@@ -53,9 +57,10 @@ export async function startWebhookListener(o: ListenOptions): Promise<WebhookLis
   const emit = (e: ListenEvent) => o.onEvent?.(e);
 
   const remember = (id: string) => {
+    if (seen.has(id)) return;
     seen.add(id);
     seenOrder.push(id);
-    if (seenOrder.length > 10_000) seen.delete(seenOrder.shift()!);
+    if (seenOrder.length > 30_000) seen.delete(seenOrder.shift()!);
   };
 
   const background = (ev: HyperframesWebhookEvent) => {
@@ -73,8 +78,9 @@ export async function startWebhookListener(o: ListenOptions): Promise<WebhookLis
         let url = d.video_url ?? d.url ?? undefined;
         if (!url && o.client && d.render_id) url = (await o.client.getRender(d.render_id)).video_url ?? undefined;
         if (!url) throw new Error("the event has no video URL");
-        const ext = /\.(mp4|webm|mov)(\?|$)/.exec(url)?.[1] ?? "mp4";
-        const dest = path.join(outDir, `${slug(String(d.callback_id ?? renderId))}-${slug(renderId)}.${ext}`);
+        // local values only: sanitised ids and an allowlisted extension (never the event's strings as a path)
+        const ext = videoExtension({ render_id: renderId, video_url: url });
+        const dest = fileInside(outDir, `${slug(String(d.callback_id ?? renderId))}-${slug(String(renderId))}.${ext}`);
         if (!existsSync(dest)) await downloadFile(url, dest);
         emit({ type: "downloaded", render_id: renderId, path: dest });
       } catch (e) {
@@ -115,11 +121,13 @@ export async function startWebhookListener(o: ListenOptions): Promise<WebhookLis
         return answer(v.reason === "bad_signature" ? 401 : 400, { error: v.reason });
       }
       const id = v.eventId;
-      if (id && seen.has(id)) {
-        emit({ type: "duplicate", event_id: id });
+      const keys = [...(id ? [`header:${id}`] : []), ...webhookBodyIdentity(raw, v.event)];
+      const dup = keys.some((k) => seen.has(k));
+      keys.forEach(remember);
+      if (dup) {
+        emit({ type: "duplicate", event_id: id ?? keys[0]! });
         return answer(200, { ok: true, duplicate: true });
       }
-      if (id) remember(id);
       answer(200, { ok: true });
       emit({ type: "webhook", event_id: id, event_type: v.event.event_type, render_id: v.event.event_data?.render_id, callback_id: v.event.event_data?.callback_id });
       background(v.event);

@@ -4,8 +4,11 @@
  * signed) with the endpoint secret; `Heygen-Timestamp` is unix seconds (reject deliveries more than ~5
  * minutes off); `Heygen-Event-Id` identifies the delivery (deduplicate on it: the signature does not cover
  * the timestamp, so event-id dedup is the primary replay defence).
+ * An empty or missing secret is refused with a typed error: an HMAC with an empty key is something anyone
+ * can compute, so "verifying" with it would accept forged deliveries.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { UsageError } from "../errors.js";
 
 export type WebhookFailure = "missing_signature" | "missing_timestamp" | "bad_signature" | "stale_timestamp" | "bad_timestamp" | "bad_body";
 
@@ -46,12 +49,36 @@ function header(h: HeaderBag, name: string): string | undefined {
   return undefined;
 }
 
+/** Throw a typed error unless `secret` is a non-empty string (or non-empty bytes). */
+export function checkWebhookSecret(secret: unknown): asserts secret is string | Uint8Array {
+  const ok = (typeof secret === "string" && secret.length > 0) || (secret instanceof Uint8Array && secret.byteLength > 0);
+  if (!ok)
+    throw new UsageError(
+      "missing_webhook_secret",
+      `the webhook signing secret is ${secret === undefined ? "missing (undefined)" : secret === null ? "null" : typeof secret === "string" ? "empty" : `a ${typeof secret}, not a string`}; deliveries cannot be verified without it`,
+      { hint: "pass the endpoint's secret (from POST /v3/webhooks/endpoints), e.g. process.env.HEYGEN_WEBHOOK_SECRET, and make sure that variable is set" },
+    );
+}
+
 /** Hex HMAC-SHA256 of the raw body: what HeyGen sends in `Heygen-Signature`. */
-export function signWebhook(rawBody: string | Uint8Array, secret: string): string {
+export function signWebhook(rawBody: string | Uint8Array, secret: string | Uint8Array): string {
+  checkWebhookSecret(secret);
   return createHmac("sha256", secret).update(rawBody).digest("hex");
 }
 
-export function verifyWebhook(rawBody: string | Uint8Array, headers: HeaderBag, secret: string, o: VerifyOptions = {}): WebhookVerification {
+/**
+ * The identity of a delivery's content for de-duplication: the body's own `event_id` when it has one (it is
+ * covered by the signature, unlike the `Heygen-Event-Id` header), plus the sha256 of the raw body. A
+ * captured body replayed with fresh headers has the same identity.
+ */
+export function webhookBodyIdentity(rawBody: string | Uint8Array, event?: { event_id?: unknown }): string[] {
+  const ids = [`sha256:${createHash("sha256").update(rawBody).digest("hex")}`];
+  if (typeof event?.event_id === "string" && event.event_id) ids.push(`event:${event.event_id}`);
+  return ids;
+}
+
+export function verifyWebhook(rawBody: string | Uint8Array, headers: HeaderBag, secret: string | Uint8Array, o: VerifyOptions = {}): WebhookVerification {
+  checkWebhookSecret(secret);
   const sig = header(headers, "heygen-signature")?.trim();
   const ts = header(headers, "heygen-timestamp")?.trim();
   if (!sig) return { ok: false, reason: "missing_signature", message: "no Heygen-Signature header" };

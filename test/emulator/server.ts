@@ -45,6 +45,8 @@ export interface Fault {
   delayMs?: number;
   /** for file downloads: send the headers and only this many bytes, then cut the connection */
   truncate?: number;
+  /** answer with a redirect (`status`, default 307) to this absolute URL */
+  redirect?: string;
 }
 
 export interface RecordedRequest {
@@ -200,6 +202,8 @@ export class Emulator {
   readonly webhooks: WebhookDelivery[] = [];
   /** highest number of simultaneously active (queued+rendering) jobs seen */
   maxActiveSeen = 0;
+  /** rewrite what GET/list answer for a render (e.g. a hostile `format`); the stored render is unchanged */
+  viewOverride?: (view: Record<string, unknown>) => Record<string, unknown>;
   readonly opts: Required<Omit<EmulatorOptions, "apiKey" | "webhookSecret" | "renderProject">> & { renderProject: RenderProjectFn };
   #server?: http.Server;
   #faults: (Fault & { left: number })[] = [];
@@ -306,7 +310,9 @@ export class Emulator {
       return;
     }
     let reply: Reply;
-    if (fault?.status) {
+    if (fault?.redirect) {
+      reply = { status: fault.status ?? 307, headers: { location: fault.redirect } };
+    } else if (fault?.status) {
       reply = apiErr(fault.status, fault.code ?? defaultCode(fault.status), fault.message ?? "scripted failure", undefined, fault.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter) } : {});
     } else {
       try {
@@ -363,7 +369,7 @@ export class Emulator {
 
   #view(r: EmulatedRender): Record<string, unknown> {
     const { done: _d, deleted: _x, projectBytes: _b, projectType: _t, ...rest } = r;
-    return rest;
+    return this.viewOverride ? this.viewOverride({ ...rest }) : rest;
   }
 
   async #create(req: http.IncomingMessage, body: Buffer): Promise<Reply> {

@@ -7,23 +7,27 @@
  *   download <id>    fetch a finished render's video (and --thumbnail)
  *   listen           receive webhooks, verify them, download finished videos
  * The API key comes from HEYGEN_API_KEY only (never a flag: flags show up in `ps`), and is never printed.
+ * Ctrl-C (SIGINT) during any of them aborts what is in flight and exits 130 (`CloudCancelledError`).
+ * Downloaded files are named from local values only (sanitised ids, the mp4/webm/mov allowlist).
  */
 import path from "node:path";
-import { readFile } from "node:fs/promises";
+import os from "node:os";
+import { openAsBlob } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createInterface } from "node:readline/promises";
 import { Command, Option } from "commander";
-import { CloudError, UsageError } from "../../errors.js";
+import { CloudCancelledError, CloudError, UsageError } from "../../errors.js";
 import { resolveOptions, toCloudBody } from "../../render/options.js";
 import { addRenderFlags, readRenderFlags } from "../render-flags.js";
 import { createOutput, redactSecrets, type Output } from "../output.js";
-import { HyperframesCloud, type CreateRenderRequest, type RenderDetail } from "../../upload/client.js";
-import { packProject } from "../../upload/packager.js";
+import { HyperframesCloud, checkIdempotencyKey, renderIdempotencyKey, type CreateRenderRequest, type RenderDetail } from "../../upload/client.js";
+import { packProjectToFile } from "../../upload/packager.js";
 import { DEFAULT_INLINE_MAX, MB, createRenderFromZip, fmtBytes, uploadProject } from "../../upload/upload.js";
 import { downloadFile } from "../../upload/download.js";
 import { estimateCost, formatCost } from "../../upload/pricing.js";
 import { readRows, coerceRow, runCloudBatch } from "../../upload/batch.js";
 import { startWebhookListener } from "../../upload/listen.js";
-import { slug } from "../../upload/fsutil.js";
+import { fileInside, slug, videoExtension } from "../../upload/fsutil.js";
 
 interface CommonOpts {
   apiBase?: string;
@@ -72,11 +76,17 @@ function validateRequest(body: Record<string, unknown>): void {
   if (comp.includes("..") || path.isAbsolute(comp)) throw new UsageError("invalid_option", `--composition must be a path inside the project, got "${comp}"`);
 }
 
-async function confirm(question: string): Promise<boolean> {
+async function confirm(question: string, signal: AbortSignal): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  // On a terminal readline takes Ctrl-C itself (raw mode): turn it into the same cancellation.
+  const cancelled = new Promise<never>((_, reject) => rl.once("SIGINT", () => reject(new CloudCancelledError("cancelled (Ctrl-C); nothing was submitted"))));
+  cancelled.catch(() => {});
   try {
-    const a = await rl.question(question);
+    const a = await Promise.race([rl.question(question, { signal }), cancelled]);
     return /^y(es)?$/i.test(a.trim());
+  } catch (e) {
+    if (signal.aborted) throw signal.reason;
+    throw e;
   } finally {
     rl.close();
   }
@@ -100,11 +110,17 @@ function progressPrinter(out: Output) {
   };
 }
 
-async function downloadOutputs(r: RenderDetail, dir: string, o: { output?: string; thumbnail?: boolean; title?: string; signal?: AbortSignal }, out: Output) {
-  if (!r.video_url) throw new CloudError("no_video_url", `render ${r.render_id} is completed but has no video_url`, { hint: "retry `hyperframes cloud download` later" });
-  const ext = r.format ?? /\.(mp4|webm|mov)(\?|$)/.exec(r.video_url)?.[1] ?? "mp4";
-  const base = `${slug(o.title ?? r.title ?? "render")}-${slug(r.render_id)}`;
-  const video = path.resolve(o.output ?? path.join(dir, "renders", `${base}.${ext}`));
+async function downloadOutputs(
+  r: RenderDetail,
+  dir: string,
+  o: { id: string; output?: string; thumbnail?: boolean; title?: string; format?: unknown; signal?: AbortSignal },
+  out: Output,
+) {
+  if (!r.video_url) throw new CloudError("no_video_url", `render ${o.id} is completed but has no video_url`, { hint: "retry `hyperframes cloud download` later" });
+  // Name and extension from local values only: the id we asked for (sanitised), our title, the allowlist.
+  const ext = videoExtension(r, o.format);
+  const base = `${slug(o.title ?? "render")}-${slug(o.id)}`;
+  const video = o.output ? path.resolve(o.output) : fileInside(path.join(dir, "renders"), `${base}.${ext}`);
   out.info(`downloading ${path.relative(process.cwd(), video) || video}`);
   const v = await downloadFile(r.video_url, video, { signal: o.signal });
   let thumbnail: string | undefined;
@@ -115,12 +131,38 @@ async function downloadOutputs(r: RenderDetail, dir: string, o: { output?: strin
   return { video: v.path, bytes: v.bytes, thumbnail };
 }
 
-function withSignal(): { signal: AbortSignal; dispose: () => void } {
-  const ac = new AbortController();
-  const onSig = () => ac.abort(new CloudError("cancelled", "cancelled (Ctrl-C)", { hint: "submitted renders keep running; see `hyperframes cloud list`" }));
-  process.once("SIGINT", onSig);
-  return { signal: ac.signal, dispose: () => process.removeListener("SIGINT", onSig) };
+/**
+ * Run a command action with Ctrl-C turned into a `CloudCancelledError` (exit 130): SIGINT aborts the
+ * signal the action passes to every request, poll and download, and the action stops waiting at once even
+ * for a step that takes no signal (packing). A second Ctrl-C falls through to Node's default (immediate exit).
+ */
+function cancellable<A extends unknown[]>(
+  hint: string | undefined,
+  action: (signal: AbortSignal, ...args: A) => Promise<void>,
+): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    const ac = new AbortController();
+    let stop!: (e: unknown) => void;
+    const stopped = new Promise<never>((_, reject) => (stop = reject));
+    stopped.catch(() => {});
+    const onSig = () => {
+      process.removeListener("SIGINT", onSig);
+      const e = new CloudCancelledError("cancelled (Ctrl-C)", { hint });
+      ac.abort(e);
+      stop(e);
+    };
+    process.on("SIGINT", onSig);
+    try {
+      await Promise.race([action(ac.signal, ...args), stopped]);
+    } catch (e) {
+      throw ac.signal.aborted ? ac.signal.reason : e;
+    } finally {
+      process.removeListener("SIGINT", onSig);
+    }
+  };
 }
+
+const SUBMITTED_HINT = "anything already submitted keeps running (and is billed): see `hyperframes cloud list`; re-running the same command re-sends the same Idempotency-Key, so it does not submit a second render";
 
 export function register(program: Command): void {
   const cloud = program
@@ -149,6 +191,7 @@ Environment:
     .option("--batch <file>", "one render per row of a .json or .csv file (row = variables); waits and downloads all")
     .option("--max-in-flight <n>", "batch: most renders queued/rendering at once", "10")
     .option("--poll-interval <ms>", "first poll interval in ms (backs off from there)", "2000")
+    .option("--idempotency-key <key>", "Idempotency-Key for the create request (default: derived from the zip's sha256 and the settings, so re-running the same command never creates a second render)")
     .addOption(new Option("--state <file>", "batch: state file (default <dir>/renders/cloud-batch-state.json)"))
     .addHelpText(
       "after",
@@ -157,6 +200,11 @@ Cost: the estimate (per output minute: 1080p/30fps $0.10, 1080p/60fps $0.20, 4K/
 duration from the composition) is printed before submitting. On a terminal you are asked to confirm (y/N).
 Without a terminal (scripts, CI) the command REFUSES to submit unless --yes is given, so a script never
 spends money by accident.
+
+Re-runs: the create request carries an Idempotency-Key derived from the zip and the settings; the API
+answers a repeat of it (for 24 hours) with the render it already made. So after a failure that leaves it
+unclear whether the render was created, running the same command again is safe. To render the very same
+project and settings again on purpose, pass another --idempotency-key.
 
 Batch: --batch renders one video per row (columns/keys = variable overrides), at most --max-in-flight at
 once, and records progress in a state file after every change. Run the same command again after a crash
@@ -167,7 +215,7 @@ Examples:
   $ hyperframes cloud render my-video --resolution 4k --fps 60 --yes --json
   $ hyperframes cloud render my-video --batch rows.csv --max-in-flight 5 --yes`,
     )
-    .action(async (dir: string, raw: Record<string, unknown> & CommonOpts, cmd: Command) => {
+    .action(cancellable(SUBMITTED_HINT, async (signal: AbortSignal, dir: string, raw: Record<string, unknown> & CommonOpts, cmd: Command) => {
       const out = createOutput(!!raw.json);
       const client = makeClient(raw, cmd);
       if (!client.http.hasKey)
@@ -191,37 +239,49 @@ Examples:
       if (!Number.isFinite(inlineMb) || inlineMb < 0) throw new UsageError("invalid_option", `--inline-max must be a number of MB, got "${String(raw.inlineMax)}"`);
       const pollMs = Number(raw.pollInterval);
       if (!Number.isFinite(pollMs) || pollMs < 10) throw new UsageError("invalid_option", `--poll-interval must be at least 10 ms`);
+      if (raw.idempotencyKey !== undefined) {
+        if (raw.batch) throw new UsageError("invalid_option", "--idempotency-key is for single renders; a batch keeps one key per row in its state file");
+        try {
+          checkIdempotencyKey(String(raw.idempotencyKey));
+        } catch (e) {
+          throw new UsageError("invalid_option", (e as Error).message, { hint: (e as CloudError).hint });
+        }
+      }
 
       let rows: Record<string, unknown>[] | undefined;
       if (raw.batch) rows = await readRows(String(raw.batch));
 
-      // 1. pack (lint errors block)
-      const pack = await packProject(projectDir, { entry: String(body.composition ?? "index.html") });
-      for (const w of pack.warnings) out.warn(w);
-      out.info(`packed ${pack.files.length} files (${fmtBytes(pack.bytes)})`);
-      if (body.fps === undefined && pack.model.fps) body.fps = pack.model.fps;
-
-      // 2. cost estimate + confirmation
-      const n = rows?.length ?? 1;
-      const est = estimateCost(pack.model.duration * n, Number(body.fps ?? 30), (body.resolution as "1080p" | "4k") ?? "1080p");
-      const estText = `estimated cost: ${formatCost(est)}${n > 1 ? ` for ${n} renders` : ""}`;
-      out.event({ type: "estimate", cost_usd: Number(est.cost.toFixed(4)), minutes: est.minutes, rate_per_minute: est.ratePerMinute, renders: n });
-      if (!out.json) process.stderr.write(estText + "\n");
-      if (!raw.yes) {
-        if (process.stdin.isTTY && process.stderr.isTTY) {
-          if (!(await confirm("submit? [y/N] "))) throw new UsageError("not_confirmed", "not submitted (cost not confirmed)", { hint: "pass --yes to skip the question" });
-        } else
-          throw new UsageError("confirmation_required", `not submitting without confirmation (${estText}); no terminal to ask on`, {
-            hint: "pass --yes to submit from scripts",
-          });
-      }
-
-      const { signal, dispose } = withSignal();
+      // 1. pack (lint errors block), streamed into a temp file that is removed afterwards
+      const tmpDir = await mkdtemp(path.join(os.tmpdir(), "hf-cloud-"));
       try {
+        const pack = await packProjectToFile(projectDir, path.join(tmpDir, `${slug(path.basename(projectDir))}.zip`), { entry: String(body.composition ?? "index.html"), signal });
+        signal.throwIfAborted();
+        for (const w of pack.warnings) out.warn(w);
+        out.info(`packed ${pack.files.length} files (${fmtBytes(pack.bytes)})`);
+        if (body.fps === undefined && pack.model.fps) body.fps = pack.model.fps;
+        // a file-backed Blob: uploads stream it from disk
+        const zip = await openAsBlob(pack.path, { type: "application/zip" });
+
+        // 2. cost estimate + confirmation
+        const n = rows?.length ?? 1;
+        const est = estimateCost(pack.model.duration * n, Number(body.fps ?? 30), (body.resolution as "1080p" | "4k") ?? "1080p");
+        const estText = `estimated cost: ${formatCost(est)}${n > 1 ? ` for ${n} renders` : ""}`;
+        out.event({ type: "estimate", cost_usd: Number(est.cost.toFixed(4)), minutes: est.minutes, rate_per_minute: est.ratePerMinute, renders: n });
+        if (!out.json) process.stderr.write(estText + "\n");
+        if (!raw.yes) {
+          if (process.stdin.isTTY && process.stderr.isTTY) {
+            if (!(await confirm("submit? [y/N] ", signal))) throw new UsageError("not_confirmed", "not submitted (cost not confirmed)", { hint: "pass --yes to skip the question" });
+          } else
+            throw new UsageError("confirmation_required", `not submitting without confirmation (${estText}); no terminal to ask on`, {
+              hint: "pass --yes to submit from scripts",
+            });
+        }
+
         const uploadOpts = {
           inlineMaxBytes: Math.round(inlineMb * MB),
           filename: `${slug(path.basename(projectDir))}.zip`,
           signal,
+          sha256: pack.sha256,
           onStep: (s: string) => out.info(s),
         };
         // 3a. batch
@@ -233,7 +293,7 @@ Examples:
             rows: rows.map((r) => coerceRow(r, decls)),
             base: body as Omit<CreateRenderRequest, "project">,
             // a batch reuses one uploaded asset for every row (never inline: it would be re-sent per row)
-            project: async () => (await uploadProject(client, pack.zip, { ...uploadOpts, inlineMaxBytes: 0 })).project,
+            project: async () => (await uploadProject(client, zip, { ...uploadOpts, inlineMaxBytes: 0 })).project,
             zipSha256: pack.sha256,
             statePath,
             outDir: path.join(projectDir, "renders"),
@@ -255,13 +315,22 @@ Examples:
           if (res.failed > 0) process.exitCode = 1;
           return;
         }
-        // 3b. single render
-        const { created, upload: up } = await createRenderFromZip(client, pack.zip, body as Omit<CreateRenderRequest, "project">, uploadOpts);
-        out.event({ type: "submitted", render_id: created.render_id, status: created.status, upload: up.method });
+        // 3b. single render; the key is derived from the zip and the settings unless given
+        const idempotencyKey = raw.idempotencyKey !== undefined ? String(raw.idempotencyKey) : renderIdempotencyKey(pack.sha256, body);
+        const { created, upload: up } = await createRenderFromZip(client, zip, body as Omit<CreateRenderRequest, "project">, { ...uploadOpts, idempotencyKey });
+        out.event({ type: "submitted", render_id: created.render_id, status: created.status, upload: up.method, idempotency_key: created.idempotency_key });
         out.info(`submitted ${created.render_id} (${up.method} upload, ${fmtBytes(up.bytes)})`);
         if (!raw.wait) {
           out.result(
-            { type: "cloud-render", render_id: created.render_id, status: created.status, callback_id: created.callback_id, upload: up.method, estimate_usd: Number(est.cost.toFixed(4)) },
+            {
+              type: "cloud-render",
+              render_id: created.render_id,
+              status: created.status,
+              callback_id: created.callback_id,
+              idempotency_key: created.idempotency_key,
+              upload: up.method,
+              estimate_usd: Number(est.cost.toFixed(4)),
+            },
             `${created.render_id} ${created.status} — check with: hyperframes cloud status ${created.render_id}`,
           );
           return;
@@ -270,35 +339,51 @@ Examples:
         const done = await client.waitForRender(created.render_id, { signal, intervalMs: pollMs, onStatus: (r, ms) => prog.update(r, ms) });
         prog.done();
         if (done.status === "failed")
-          throw new CloudError("render_failed", `cloud render ${done.render_id} failed: ${done.failure_message ?? "no reason given"}`, {
+          throw new CloudError("render_failed", `cloud render ${created.render_id} failed: ${done.failure_message ?? "no reason given"}`, {
             hint: "render it locally with `hyperframes render` to see the error",
           });
-        const files = await downloadOutputs(done, projectDir, { output: raw.output as string | undefined, thumbnail: !!raw.thumbnail, title: String(body.title), signal }, out);
+        const files = await downloadOutputs(
+          done,
+          projectDir,
+          { id: created.render_id, output: raw.output as string | undefined, thumbnail: !!raw.thumbnail, title: String(body.title), format: body.format ?? "mp4", signal },
+          out,
+        );
         out.result(
-          { type: "cloud-render", render_id: done.render_id, status: done.status, duration: done.duration, ...files, upload: up.method, estimate_usd: Number(est.cost.toFixed(4)) },
+          {
+            type: "cloud-render",
+            render_id: created.render_id,
+            status: done.status,
+            duration: done.duration,
+            ...files,
+            idempotency_key: created.idempotency_key,
+            upload: up.method,
+            estimate_usd: Number(est.cost.toFixed(4)),
+          },
           `${files.video} (${fmtBytes(files.bytes)})`,
         );
       } finally {
-        dispose();
+        await rm(tmpDir, { recursive: true, force: true });
       }
-    });
+    }));
 
   // ------------------------------------------------------------------ status / list / delete / download
-  common(cloud.command("status").description("show one cloud render").argument("<id>", "render id")).action(async (id: string, o: CommonOpts, cmd: Command) => {
-    const out = createOutput(!!o.json);
-    const r = await makeClient(o, cmd).getRender(id);
-    out.result(
-      { type: "render", ...r },
-      [`${r.render_id}: ${r.status}`, r.title ? `title: ${r.title}` : "", r.duration ? `duration: ${r.duration} s` : "", r.video_url ? `video: ${r.video_url}` : "", r.failure_message ? `failure: ${r.failure_message}` : ""]
-        .filter(Boolean)
-        .join("\n"),
-    );
-  });
+  common(cloud.command("status").description("show one cloud render").argument("<id>", "render id")).action(
+    cancellable(undefined, async (signal: AbortSignal, id: string, o: CommonOpts, cmd: Command) => {
+      const out = createOutput(!!o.json);
+      const r = await makeClient(o, cmd).getRender(id, signal);
+      out.result(
+        { type: "render", ...r },
+        [`${r.render_id}: ${r.status}`, r.title ? `title: ${r.title}` : "", r.duration ? `duration: ${r.duration} s` : "", r.video_url ? `video: ${r.video_url}` : "", r.failure_message ? `failure: ${r.failure_message}` : ""]
+          .filter(Boolean)
+          .join("\n"),
+      );
+    }),
+  );
 
   common(cloud.command("list").description("list cloud renders (first page; --all for every page)"))
     .option("--all", "follow next_token through every page")
     .option("--limit <n>", "page size (1-100)", "20")
-    .action(async (o: CommonOpts & { all?: boolean; limit: string }, cmd: Command) => {
+    .action(cancellable(undefined, async (signal: AbortSignal, o: CommonOpts & { all?: boolean; limit: string }, cmd: Command) => {
       const out = createOutput(!!o.json);
       const limit = Number(o.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new UsageError("invalid_option", `--limit must be an integer from 1 to 100, got "${o.limit}"`);
@@ -306,36 +391,38 @@ Examples:
       let renders: RenderDetail[];
       let has_more = false;
       let next_token: string | null = null;
-      if (o.all) renders = await c.listAllRenders({ limit });
-      else ({ data: renders, has_more, next_token } = await c.listRenders({ limit }));
+      if (o.all) renders = await c.listAllRenders({ limit, signal });
+      else ({ data: renders, has_more, next_token } = await c.listRenders({ limit, signal }));
       out.result(
         { type: "renders", renders, has_more, next_token },
         renders.length === 0
           ? "no renders"
           : renders.map((r) => `${r.render_id}  ${r.status.padEnd(9)}  ${r.title ?? ""}`).join("\n") + (has_more ? "\n(more: use --all)" : ""),
       );
-    });
+    }));
 
-  common(cloud.command("delete").description("delete a cloud render").argument("<id>", "render id")).action(async (id: string, o: CommonOpts, cmd: Command) => {
-    const out = createOutput(!!o.json);
-    await makeClient(o, cmd).deleteRender(id);
-    out.result({ type: "deleted", render_id: id }, `deleted ${id}`);
-  });
+  common(cloud.command("delete").description("delete a cloud render").argument("<id>", "render id")).action(
+    cancellable(`check with \`hyperframes cloud list\` whether it was deleted`, async (signal: AbortSignal, id: string, o: CommonOpts, cmd: Command) => {
+      const out = createOutput(!!o.json);
+      await makeClient(o, cmd).deleteRender(id, signal);
+      out.result({ type: "deleted", render_id: id }, `deleted ${id}`);
+    }),
+  );
 
   common(cloud.command("download").description("download a finished cloud render").argument("<id>", "render id"))
     .option("--dir <dir>", "project folder: the video goes to <dir>/renders/", ".")
     .option("-o, --output <file>", "where to write the video")
     .option("--thumbnail", "also download the thumbnail")
-    .action(async (id: string, o: CommonOpts & { dir: string; output?: string; thumbnail?: boolean }, cmd: Command) => {
+    .action(cancellable(undefined, async (signal: AbortSignal, id: string, o: CommonOpts & { dir: string; output?: string; thumbnail?: boolean }, cmd: Command) => {
       const out = createOutput(!!o.json);
-      const r = await makeClient(o, cmd).getRender(id);
+      const r = await makeClient(o, cmd).getRender(id, signal);
       if (r.status !== "completed")
         throw new CloudError("render_not_completed", `cloud render ${id} is ${r.status}${r.failure_message ? `: ${r.failure_message}` : ""}`, {
           hint: r.status === "failed" ? "re-submit it" : `wait, or use \`hyperframes cloud status ${id}\``,
         });
-      const files = await downloadOutputs(r, path.resolve(o.dir), { output: o.output, thumbnail: o.thumbnail }, out);
+      const files = await downloadOutputs(r, path.resolve(o.dir), { id, output: o.output, thumbnail: o.thumbnail, title: typeof r.title === "string" ? r.title : undefined, signal }, out);
       out.result({ type: "downloaded", render_id: id, ...files }, `${files.video} (${fmtBytes(files.bytes)})`);
-    });
+    }));
 
   // ------------------------------------------------------------------ listen
   common(cloud.command("listen").description("receive render webhooks: verify, de-duplicate, download finished videos"))
@@ -370,18 +457,26 @@ Examples:
           else if (e.type === "render_failed") out.warn(`render ${e.render_id ?? ""} failed: ${e.message}`);
         },
       });
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.removeListener("SIGINT", stop);
-          process.removeListener("SIGTERM", stop);
-          listenStopHooks.delete(stop);
-          resolve();
+      // Ctrl-C stops it (exit 130, like every cloud command); SIGTERM and the test hook stop it cleanly (0).
+      const how = await new Promise<"SIGINT" | "SIGTERM" | "hook">((resolve) => {
+        const stop = (why: "SIGINT" | "SIGTERM" | "hook") => () => {
+          process.removeListener("SIGINT", onInt);
+          process.removeListener("SIGTERM", onTerm);
+          listenStopHooks.delete(onHook);
+          resolve(why);
         };
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
-        listenStopHooks.add(stop);
+        const onInt = stop("SIGINT");
+        const onTerm = stop("SIGTERM");
+        const onHook = stop("hook");
+        process.once("SIGINT", onInt);
+        process.once("SIGTERM", onTerm);
+        listenStopHooks.add(onHook);
       });
       await listener.close();
+      if (how === "SIGINT") {
+        out.info("stopped (Ctrl-C)");
+        process.exitCode = 130;
+      }
     });
 }
 

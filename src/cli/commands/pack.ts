@@ -5,8 +5,7 @@
 import path from "node:path";
 import { Command } from "commander";
 import { createOutput } from "../output.js";
-import { packProject } from "../../upload/packager.js";
-import { writeFileAtomic } from "../../upload/fsutil.js";
+import { packProjectToFile } from "../../upload/packager.js";
 import { fmtBytes } from "../../upload/upload.js";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -18,26 +17,30 @@ export function register(program: Command): void {
     .argument("[dir]", "project folder", ".")
     .option("-o, --output <file>", "zip to write (default: ./<project-name>.zip)")
     .option("--composition <file>", "entry HTML file inside the project", "index.html")
-    .option("--include <glob>", "also pack files matching this glob (repeatable; node_modules/, renders/ and dotfiles are still skipped)", collect)
+    .option("--include <glob>", "also pack files matching this glob (repeatable; node_modules/, renders/, dotfiles and secrets are still skipped)", collect)
+    .option("--include-secrets <glob>", "pack these files even though they look like secrets (.env*, *.pem, *.key, id_*, .npmrc, credentials…); repeatable", collect)
     .option("--exclude <glob>", "leave out files matching this glob (repeatable)", collect)
     .option("--verbose", "print every packed file and its size")
     .option("--json", "print the result as JSON")
     .addHelpText(
       "after",
       `
-Never packed: .env*, dotfiles and dot-folders (.git/ ...), OS junk (.DS_Store, Thumbs.db), and by --include
-globs node_modules/ and renders/. Paths with .. and symlinks leading outside the project are refused.
-Lint errors block packing; remote URLs (CDN scripts, fonts) are warned about: they must be reachable at render time.
+Never packed: secrets (.env*, *.pem, *.key, id_*, .npmrc, .netrc, credentials files, *.p12 ...) unless
+--include-secrets names them; dotfiles and dot-folders (.git/ ...), OS junk (.DS_Store, Thumbs.db), and by
+--include globs node_modules/ and renders/. Secrets an --include glob matched are listed in a warning.
+Paths with .. and symlinks leading outside the project are refused; references that resolve outside the
+project (../x.png) cannot be packed and are each named in a warning. Lint errors block packing; remote URLs
+(CDN scripts, fonts) are warned about: they must be reachable at render time.
+Files are streamed into the zip one at a time, so a large project does not need memory of its size.
 
 Examples:
   $ hyperframes pack my-video                       writes ./my-video.zip
   $ hyperframes pack my-video -o out/project.zip --include "data/*.json" --verbose`,
     )
-    .action(async (dir: string, opts: { output?: string; composition: string; include?: string[]; exclude?: string[]; verbose?: boolean; json?: boolean }) => {
+    .action(async (dir: string, opts: { output?: string; composition: string; include?: string[]; includeSecrets?: string[]; exclude?: string[]; verbose?: boolean; json?: boolean }) => {
       const out = createOutput(!!opts.json);
-      const res = await packProject(dir, { entry: opts.composition, include: opts.include, exclude: opts.exclude });
-      const file = path.resolve(opts.output ?? `${path.basename(res.dir)}.zip`);
-      await writeFileAtomic(file, res.zip);
+      const file = path.resolve(opts.output ?? `${path.basename(path.resolve(dir))}.zip`);
+      const res = await packProjectToFile(dir, file, { entry: opts.composition, include: opts.include, includeSecrets: opts.includeSecrets, exclude: opts.exclude });
       for (const w of res.warnings) out.warn(w);
       if (opts.verbose && !opts.json) for (const f of res.files) out.info(`  ${f.path}  ${fmtBytes(f.size)}${f.reason === "entry" ? "  (entry)" : ""}`);
       out.result(
