@@ -161,6 +161,26 @@ describe("player in headless Chrome", () => {
     await page.select("#rate", "1");
   }, 60_000);
 
+  it("paused, the player schedules no animation frames (idle costs no CPU); playing, it follows the time", async () => {
+    await open();
+    await seekTo(0.2);
+    // count the player's own animation-frame callbacks from now on
+    await page.evaluate(() => {
+      const w = window as any;
+      w.__rafCount = 0;
+      const raf = window.requestAnimationFrame.bind(window);
+      window.requestAnimationFrame = (cb) => raf((t) => (w.__rafCount++, cb(t)));
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    await page.evaluate(() => ((window as any).__rafCount = 0));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await page.evaluate(() => (window as any).__rafCount), "animation frames while paused").toBe(0);
+    await page.keyboard.press("Space");
+    await waitFor(page, (s) => s.playing && s.time > 0.3, "playback to advance");
+    await page.keyboard.press("Space");
+    await waitFor(page, (s) => !s.playing, "pause");
+  });
+
   it("clicking a clip seeks to its start", async () => {
     await open();
     await page.click('.clip[data-clip="sceneB"]');

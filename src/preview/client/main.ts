@@ -14,6 +14,8 @@ import { frameCount } from "../../compose/timing.js";
 import type { Clip, CompositionDetails, CompositionWindow, PageError, ProjectInfo } from "./types.js";
 
 const READY_TIMEOUT_MS = 15000;
+/** How long the animation-frame loop keeps following the player after a load, seek, play or pause. */
+const SETTLE_MS = 500;
 const PLAY_ICON = '<svg viewBox="0 0 16 16"><path d="M4 2l10 6-10 6z"/></svg>';
 const PAUSE_ICON = '<svg viewBox="0 0 16 16"><path d="M3 2h4v12H3zM9 2h4v12H9z"/></svg>';
 
@@ -37,6 +39,8 @@ class PreviewApp {
   private frame: HTMLIFrameElement | null = null;
   private win: CompositionWindow | null = null;
   private pending: { token: number; frame: HTMLIFrameElement } | null = null;
+  private looping = false;
+  private settleUntil = 0;
 
   private readonly box = $("frame-box");
   private readonly stage = $("stage");
@@ -55,7 +59,7 @@ class PreviewApp {
     new ResizeObserver(() => this.layout()).observe(this.stage);
     window.addEventListener("message", (ev) => this.onMessage(ev));
     connectHmr({ onReload: () => void this.hotReload(), onConnection: (up) => this.setConnection(up) });
-    requestAnimationFrame(() => this.tick());
+    this.wake();
   }
 
   async start(): Promise<void> {
@@ -170,6 +174,7 @@ class PreviewApp {
     this.ready = true;
     this.loads++;
     if (resume) player.play();
+    this.wake();
     if (hf.error && !this.errors.length) this.addError({ kind: "exception", message: hf.error }, false);
     if (this.errors.length) this.overlay.show(this.errors, this.details);
     else this.overlay.hide();
@@ -240,6 +245,7 @@ class PreviewApp {
     this.time = f / this.fps;
     if (this.ready && this.win?.__player) void this.win.__player.seek(this.time);
     this.render();
+    this.wake();
     if (final) this.writeUrl();
   }
 
@@ -255,6 +261,7 @@ class PreviewApp {
     this.win.__player.play();
     this.playing = true;
     this.render();
+    this.wake();
   }
 
   pause(): void {
@@ -282,6 +289,17 @@ class PreviewApp {
     $<HTMLSelectElement>("rate").value = String(r);
   }
 
+  /**
+   * Follow the player on animation frames while it plays, and for a moment after anything that can change
+   * its time (a load, a seek, play or pause); then stop, so a paused preview costs no CPU.
+   */
+  private wake(): void {
+    this.settleUntil = performance.now() + SETTLE_MS;
+    if (this.looping) return;
+    this.looping = true;
+    requestAnimationFrame(() => this.tick());
+  }
+
   private tick(): void {
     const p = this.ready ? this.win?.__player : undefined;
     if (p) {
@@ -295,7 +313,8 @@ class PreviewApp {
         if (stopped) this.writeUrl();
       }
     }
-    requestAnimationFrame(() => this.tick());
+    if (this.playing || performance.now() < this.settleUntil) requestAnimationFrame(() => this.tick());
+    else this.looping = false;
   }
 
   private render(): void {
