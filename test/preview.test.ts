@@ -63,6 +63,7 @@ describe("preview server", () => {
     const base = `http://127.0.0.1:${server.port}`;
     const player = await fetch(`${base}/`).then((r) => r.text());
     expect(player).toContain('id="comp-frame"');
+    expect(player, "an inline icon: no /favicon.ico request (it 404ed, the only console error)").toMatch(/<link rel="icon" href="data:/);
     const info = (await fetch(`${base}/__hyperframes/api/project`).then((r) => r.json())) as any;
     expect(info.compositions.map((c: any) => c.file)).toEqual(["index.html", "alt.html", "sub.html"]);
     expect(info.composition).toMatchObject({ file: "index.html", id: "main", width: 320, height: 180, duration: 1, fps: 30 });

@@ -145,6 +145,7 @@ export function playerPage(opts: { projectName: string; wsToken: string }): stri
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22 viewBox=%220 0 16 16%22%3E%3Cpath d=%22M4 2l10 6-10 6z%22 fill=%22%236366f1%22/%3E%3C/svg%3E">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(opts.projectName)} · HyperFrames preview</title>
 <style>${CSS}</style>
