@@ -182,6 +182,26 @@ describe("player in headless Chrome", () => {
     await waitFor(page, (s) => !s.playing, "pause");
   });
 
+  it("lint findings show in the lint panel on every save, even when the composition does not fail", async () => {
+    await open();
+    expect(await page.$eval("#lint-badge", (e) => e.textContent)).toBe("Lint ✓");
+    const file = path.join(dir, "index.html");
+    const original = readFileSync(file, "utf8");
+    try {
+      const before = await snapshot(page);
+      writeFileSync(file, original.replace("</body>", "<script>window.__jitter = Math.random();</script></body>"));
+      await waitFor(page, (s) => s.loads > before.loads && s.ready, "the reload after the edit", 10_000);
+      await page.waitForFunction(() => document.getElementById("lint-badge")!.textContent !== "Lint ✓", { timeout: 10_000 });
+      expect(await page.$eval("#overlay", (e) => e.classList.contains("show")), "the page did not fail").toBe(false);
+      await page.click("#lint-badge");
+      const items = await page.$$eval("#lint-panel.show #lint-list li", (els) => els.map((e) => e.textContent ?? ""));
+      expect(items.some((t) => t.includes("non_deterministic_code") && /index\.html:\d+/.test(t) && t.includes("seeded PRNG"))).toBe(true);
+    } finally {
+      writeFileSync(file, original);
+    }
+    await page.waitForFunction(() => document.getElementById("lint-badge")!.textContent === "Lint ✓", { timeout: 10_000 });
+  });
+
   it("clicking a clip seeks to its start", async () => {
     await open();
     await page.click('.clip[data-clip="sceneB"]');

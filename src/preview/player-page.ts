@@ -83,6 +83,16 @@ aside { grid-row: 2 / 4; grid-column: 2; background: var(--panel); border-left: 
 .empty { color: var(--faint); padding: 16px 0; font-size: 12.5px; }
 .vars-actions { display: flex; gap: 8px; padding: 10px 14px; border-top: 1px solid var(--line); }
 .vars-actions .btn { flex: 1; }
+.lint-badge { height: 24px; font: 12px var(--mono); }
+.lint-badge.ok { color: var(--ok); } .lint-badge.warn { color: var(--warn); border-color: #5a4a23; } .lint-badge.err { color: var(--danger); border-color: #5a2830; }
+#lint-panel { display: none; border-top: 1px solid var(--line); max-height: 40vh; overflow: auto; }
+#lint-panel.show { display: block; }
+#lint-list { list-style: none; margin: 0; padding: 6px 0; }
+#lint-list li { padding: 6px 14px; border-bottom: 1px solid var(--line); font-size: 12px; }
+#lint-list li.pick { cursor: pointer; } #lint-list li.pick:hover { background: var(--panel2); }
+#lint-list .row { display: flex; gap: 8px; align-items: baseline; } #lint-list .loc { color: var(--muted); font-family: var(--mono); margin-left: auto; }
+#lint-list .sev { font: 10.5px var(--mono); text-transform: uppercase; } #lint-list .sev.error { color: var(--danger); } #lint-list .sev.warning { color: var(--warn); }
+#lint-list .hint { color: var(--muted); margin-top: 2px; } #lint-list .empty { color: var(--muted); padding: 4px 14px; }
 #render-panel { border-top: 1px solid var(--line); padding: 10px 14px 14px; display: none; }
 #render-panel.show { display: block; }
 #render-panel .title { display: flex; justify-content: space-between; font-size: 12.5px; margin-bottom: 8px; }
@@ -158,6 +168,7 @@ export function playerPage(opts: { projectName: string; wsToken: string }): stri
     <select id="comp-picker" title="Composition"></select>
     <span class="meta" id="comp-meta"></span>
     <div class="spacer"></div>
+    <button class="btn lint-badge" id="lint-badge" aria-controls="lint-panel" aria-expanded="false">Lint</button>
     <span class="meta" id="conn"><span class="status-dot" id="conn-dot"></span> <span id="conn-text">connecting</span></span>
     <button class="btn primary" id="render-btn" title="Render a draft of the current composition and variables">Render</button>
   </header>
@@ -173,6 +184,7 @@ export function playerPage(opts: { projectName: string; wsToken: string }): stri
       <button class="btn" id="vars-reset" title="Reset every variable to its default">Reset</button>
       <button class="btn" id="vars-copy" title="Copy the overrides as a --variables JSON argument">Copy --variables</button>
     </div>
+    <div id="lint-panel"><div class="panel-head">Lint</div><ul id="lint-list"></ul></div>
     <div id="render-panel"></div>
   </aside>
   <section id="timeline">

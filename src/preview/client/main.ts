@@ -9,6 +9,7 @@ import { VariablesPanel } from "./variables.js";
 import { Timeline } from "./timeline.js";
 import { ErrorOverlay } from "./overlay.js";
 import { RenderPanel } from "./render-panel.js";
+import { LintPanel } from "./lint-panel.js";
 import { connectHmr } from "./hmr.js";
 import { frameCount } from "../../compose/timing.js";
 import type { Clip, CompositionDetails, CompositionWindow, PageError, ProjectInfo } from "./types.js";
@@ -48,6 +49,7 @@ class PreviewApp {
   private readonly overlay = new ErrorOverlay();
   private readonly picker = $<HTMLSelectElement>("comp-picker");
   private readonly panel = new VariablesPanel($("vars"), $("vars-count"), (o) => this.onVariables(o));
+  private readonly lint = new LintPanel({ onElement: (id) => this.pickElement(id) });
   private readonly timeline = new Timeline({
     onSeek: (t, final) => this.seek(t, final),
     onClip: (c) => this.seek(c.start ?? 0, true),
@@ -95,6 +97,22 @@ class PreviewApp {
       }
       this.layout();
       this.drawMeta();
+    }
+    this.lint.update(this.details?.lint);
+  }
+
+  /** Seek to the clip of the element with this id (or of its nearest timed ancestor) and outline it briefly. */
+  private pickElement(id: string): void {
+    const el = this.win?.document.getElementById(id);
+    const clip = this.clips.find((c) => c.id === id) ?? this.clips.find((c) => c.id && el?.closest(`#${CSS.escape(c.id)}`));
+    if (clip?.start != null) {
+      if (this.playing) this.pause();
+      this.seek(clip.start, true);
+    }
+    if (el instanceof (this.win as unknown as typeof globalThis).HTMLElement) {
+      const prev = el.style.outline;
+      el.style.outline = "3px solid #5b8cff";
+      setTimeout(() => (el.style.outline = prev), 1200);
     }
   }
 

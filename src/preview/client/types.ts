@@ -2,7 +2,7 @@
 
 // The server's own types (type-only imports: esbuild drops them from the browser bundle).
 import type { CompositionEntry, CompositionDetails } from "../project.js";
-export type { VariableDecl, LintFinding } from "../../compose/types.js";
+export type { VariableDecl, LintFinding, LintResult } from "../../compose/types.js";
 export type { CompositionEntry, CompositionDetails };
 
 export type Clip = CompositionDetails["clips"][number];
