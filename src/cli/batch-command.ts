@@ -189,6 +189,7 @@ export async function runBatchCommand(dir: string, o: RenderCliOptions, ctx: { d
   const failedRows = s.results.filter((r) => r.status === "failed");
   out.event({
     type: "result",
+    ok: s.failed === 0 && s.pending === 0 && !s.cancelled && !s.stopped,
     total: s.total,
     done: s.done,
     skipped: s.skipped,

@@ -65,7 +65,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     }
     if (isHyperframesError(e)) {
       const json = argv.includes("--json");
-      if (json) process.stdout.write(JSON.stringify({ type: "error", error: e.toJSON() }) + "\n");
+      if (json) process.stdout.write(JSON.stringify({ type: "error", ok: false, error: e.toJSON() }) + "\n");
       process.stderr.write(redactSecrets(`error: ${e.format()}`) + "\n");
       if (debug && e.stack) process.stderr.write(redactSecrets(e.stack) + "\n");
       return e.exitCode;
@@ -79,7 +79,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
 }
 
 const isEntry = process.argv[1] && fileURLToPath(import.meta.url).replace(/\.ts$/, ".js") === process.argv[1].replace(/\.ts$/, ".js");
-if (isEntry || process.argv[1]?.endsWith("bin/hyperframes.js") || process.argv[1]?.endsWith("/hyperframes")) {
+if (isEntry || process.argv[1]?.endsWith("bin/hyperframes.js") || /\/hyperframes(-toolkit)?$/.test(process.argv[1] ?? "")) {
   main().then((code) => {
     process.exitCode = code;
   });

@@ -35,6 +35,8 @@ import { chooseWorkers, frameCountFor, render, type RenderOptions, type RenderPr
 import { launchBrowser, type LaunchedBrowser } from "./launch.js";
 import { VideoFrameCache } from "./frame-cache.js";
 import { resolveOptions, type Format, type Quality } from "./options.js";
+import { outputStem } from "./output-name.js";
+import { assertProjectFolder } from "../compose/project-dir.js";
 
 export type { Row } from "../data/rows.js";
 export type { BatchManifest, ManifestRow, ManifestRowStatus, RowTimings } from "../data/manifest.js";
@@ -299,10 +301,8 @@ class Run implements BatchRun {
       "local",
       { ...(o as unknown as Record<string, unknown>), variables: undefined, format: o.format },
     );
-    const project = path.resolve(cwd, o.project);
-    if (!existsSync(project) || !statSync(project).isDirectory())
-      throw new UsageError("project_not_found", `project folder ${o.project} does not exist`, { hint: "pass the folder that contains index.html" });
-    const model: CompositionModel = await loadComposition(project, { entry: resolved.composition });
+    const project = assertProjectFolder(path.resolve(cwd, o.project), "--composition");
+    const model: CompositionModel = await loadComposition(project, { entry: resolved.composition, entryFlag: "--composition" });
     const source = typeof o.rows === "string" ? path.resolve(cwd, o.rows) : undefined;
     const rawRows = typeof o.rows === "string" ? await readRows(source!) : o.rows;
     if (!Array.isArray(rawRows) || rawRows.length === 0)
@@ -326,7 +326,8 @@ class Run implements BatchRun {
       format = patExt as Format;
     }
     const pattern = o.outputPattern ?? path.join(project, "renders", `{id}_{index}.${format}`);
-    const outputs = planOutputs(pattern, rows, { id: model.id || path.basename(project), format, cwd });
+    // the default names follow the project folder when the id is generic ("main"); {id} in a pattern is the id
+    const outputs = planOutputs(pattern, rows, { id: explicitPattern ? model.id || path.basename(project) : outputStem(model.id, project), format, cwd });
     const manifestPath =
       o.manifest === false
         ? undefined

@@ -23,6 +23,8 @@ import { verifyOutput, type VerifyReport } from "./verify.js";
 import { localFileForUrl, describeMedia } from "./media-source.js";
 import { realpathSync } from "node:fs";
 import { probe } from "./ffmpeg.js";
+import { outputStem, timestamp } from "./output-name.js";
+import { assertProjectFolder } from "../compose/project-dir.js";
 
 function isCrash(e: unknown): boolean {
   if (e instanceof HyperframesError) return false;
@@ -108,12 +110,6 @@ export interface RenderResult {
   variables: Record<string, unknown>;
 }
 
-function timestamp(): string {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}_${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
-}
-
 /** Frame count rule from the contract: round when within 1e-3 of an integer, else round up. */
 export function frameCountFor(duration: number, fps: number): number {
   const exact = duration * fps;
@@ -156,11 +152,9 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     composition: string;
     strictVariables: boolean;
   }>("local", { ...opts, format: impliedFormat } as unknown as Record<string, unknown>);
-  const project = path.resolve(opts.project);
-  if (!existsSync(project) || !statSync(project).isDirectory())
-    throw new UsageError("project_not_found", `project folder ${opts.project} does not exist`, { hint: "pass the folder that contains index.html" });
+  const project = assertProjectFolder(opts.project, "--composition");
 
-  const model: CompositionModel = await loadComposition(project, { entry: resolved.composition });
+  const model: CompositionModel = await loadComposition(project, { entry: resolved.composition, entryFlag: "--composition" });
   // validate --frames before any browser starts (the exact bounds are checked once the length is known)
   if (model.duration > 0) parseFrameRange(opts.frames, frameCountFor(model.duration, resolved.fps ?? model.fps ?? 30));
   else if (opts.frames && !/^\s*\d*:\d*\s*$/.test(opts.frames)) parseFrameRange(opts.frames, 1);
@@ -180,11 +174,15 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
   const { width, height } = model;
 
   const output = path.resolve(
-    opts.output ?? path.join(project, "renders", `${(model.id || path.basename(project)).replace(/[^A-Za-z0-9_.-]+/g, "_")}_${timestamp()}.${format}`),
+    opts.output ?? path.join(project, "renders", `${outputStem(model.id, project)}_${timestamp()}.${format}`),
   );
   const outExt = path.extname(output).slice(1).toLowerCase();
   if (outExt && outExt !== format) {
-    throw new UsageError("invalid_option", `--output ${path.basename(output)} does not match --format ${format}`, { hint: `use a .${format} file name or --format ${outExt}` });
+    throw new UsageError("invalid_option", `--output ${path.basename(output)} does not match --format ${format}`, {
+      hint: (FORMATS as readonly string[]).includes(outExt)
+        ? `use a .${format} file name or --format ${outExt}`
+        : `.${outExt} is not an output format: use a .${format} file name (formats: ${FORMATS.join(", ")})`,
+    });
   }
   mkdirSync(path.dirname(output), { recursive: true });
   const tmpOut = path.join(path.dirname(output), `.${path.basename(output)}.hf-tmp-${process.pid}-${Date.now()}.${format}`);

@@ -15,7 +15,7 @@ import { Command, Option } from "commander";
 import { CloudError, UsageError } from "../../errors.js";
 import { resolveOptions, toCloudBody } from "../../render/options.js";
 import { addRenderFlags, readRenderFlags } from "../render-flags.js";
-import { createOutput, redactSecrets, type Output } from "../output.js";
+import { createOutput, numberOption, redactSecrets, type Output } from "../output.js";
 import { HyperframesCloud, type CreateRenderRequest, type RenderDetail } from "../../upload/client.js";
 import { packProject } from "../../upload/packager.js";
 import { DEFAULT_INLINE_MAX, MB, createRenderFromZip, fmtBytes, uploadProject } from "../../upload/upload.js";
@@ -34,7 +34,7 @@ interface CommonOpts {
 function common(cmd: Command): Command {
   return cmd
     .option("--api-base <url>", "API base URL (default: HEYGEN_API_BASE_URL, else https://api.heygen.com)")
-    .option("--timeout <ms>", "per-request timeout in milliseconds", "30000")
+    .addOption(numberOption("--timeout <ms>", "per-request timeout in milliseconds", 30000))
     .option("--json", "machine-readable output (JSON lines on stdout)");
 }
 
@@ -145,10 +145,10 @@ Environment:
     .option("--thumbnail", "with --wait / batch: also download the thumbnail")
     .option("-o, --output <file>", "with --wait: where to write the video")
     .option("-y, --yes", "submit without asking to confirm the cost estimate")
-    .option("--inline-max <mb>", "largest zip sent inline as base64, in MB (bigger zips are uploaded as assets)", String(DEFAULT_INLINE_MAX / MB))
+    .addOption(numberOption("--inline-max <mb>", "largest zip sent inline as base64, in MB (bigger zips are uploaded as assets)", DEFAULT_INLINE_MAX / MB))
     .option("--batch <file>", "one render per row of a .json or .csv file (row = variables); waits and downloads all")
-    .option("--max-in-flight <n>", "batch: most renders queued/rendering at once", "10")
-    .option("--poll-interval <ms>", "first poll interval in ms (backs off from there)", "2000")
+    .addOption(numberOption("--max-in-flight <n>", "batch: most renders queued/rendering at once", 10))
+    .addOption(numberOption("--poll-interval <ms>", "first poll interval in ms (backs off from there)", 2000))
     .addOption(new Option("--state <file>", "batch: state file (default <dir>/renders/cloud-batch-state.json)"))
     .addHelpText(
       "after",
@@ -249,7 +249,7 @@ Examples:
             },
           });
           out.result(
-            { type: "cloud-batch", completed: res.completed, failed: res.failed, submitted: res.submittedThisRun, state: statePath, rows: res.state.rows },
+            { type: "cloud-batch", ok: res.failed === 0, completed: res.completed, failed: res.failed, submitted: res.submittedThisRun, state: statePath, rows: res.state.rows },
             `batch: ${res.completed} completed, ${res.failed} failed (state: ${statePath})`,
           );
           if (res.failed > 0) process.exitCode = 1;
@@ -297,7 +297,7 @@ Examples:
 
   common(cloud.command("list").description("list cloud renders (first page; --all for every page)"))
     .option("--all", "follow next_token through every page")
-    .option("--limit <n>", "page size (1-100)", "20")
+    .addOption(numberOption("--limit <n>", "page size (1-100)", 20))
     .action(async (o: CommonOpts & { all?: boolean; limit: string }, cmd: Command) => {
       const out = createOutput(!!o.json);
       const limit = Number(o.limit);
@@ -339,7 +339,7 @@ Examples:
 
   // ------------------------------------------------------------------ listen
   common(cloud.command("listen").description("receive render webhooks: verify, de-duplicate, download finished videos"))
-    .option("--port <n>", "port to listen on", "8787")
+    .addOption(numberOption("--port <n>", "port to listen on", 8787))
     .option("--host <addr>", "address to bind", "127.0.0.1")
     .option("--secret <secret>", "webhook signing secret (prefer HEYGEN_WEBHOOK_SECRET: flags are visible in ps)")
     .option("--dir <dir>", "videos go to <dir>/renders/", ".")
