@@ -111,7 +111,7 @@ export function register(program: Command): void {
   const cmd = program
     .command("render")
     .argument("[dir]", "project folder", ".")
-    .description("render a composition to a video file (mp4, webm or mov)")
+    .description("render a composition to a video file (mp4, webm, mov, gif) or a folder of PNG frames (png-sequence)")
     .option("-o, --output <file>", "output file (default: <dir>/renders/<id>_<timestamp>.<format>)")
     .option("--json", "machine-readable progress and result (JSON lines on stdout)")
     .option("--quiet", "no progress output: only warnings, errors and the result line")
