@@ -13,6 +13,7 @@ import * as lint from "./commands/lint.js";
 import * as info from "./commands/info.js";
 import * as doctor from "./commands/doctor.js";
 import * as render from "./commands/render.js";
+import * as snapshot from "./commands/snapshot.js";
 import * as dev from "./commands/dev.js";
 import * as pack from "./commands/pack.js";
 import * as cloud from "./commands/cloud.js";
@@ -40,7 +41,7 @@ Examples:
     );
   // before registering commands, so every subcommand inherits it (errors reach main(), not process.exit)
   program.exitOverride();
-  for (const mod of [init, dev, lint, info, render, pack, cloud, doctor]) mod.register(program);
+  for (const mod of [init, dev, lint, info, render, snapshot, pack, cloud, doctor]) mod.register(program);
   return program;
 }
 
