@@ -112,6 +112,19 @@ describe("batch: a blank CSV cell keeps the default for every variable type", ()
   });
 });
 
+describe("batch --json", () => {
+  it("the final result event carries ok (true when every row rendered, false when one failed)", () => {
+    const project = accentProject();
+    const out = tempDir("hf-dropin-batchcli-");
+    const rows = path.join(out, "rows.json");
+    writeFileSync(rows, JSON.stringify([{ accent: "#ff0000" }, { align: "middle" }]));
+    const r = cli(["render", project, "--batch", rows, "--output-pattern", path.join(out, "{index}.mp4"), "--strict-variables", "--json", "--quality", "draft"]);
+    expect(r.code).toBe(1);
+    const res = lastJson(r.stdout);
+    expect(res).toMatchObject({ type: "result", ok: false, done: 1, failed: 1 });
+  });
+});
+
 describe("a second bin name next to the official CLI's `hyperframes`", () => {
   it("package.json declares both hyperframes and hyperframes-toolkit, and the CLI runs under the second name", () => {
     const pkg = JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as { bin: Record<string, string> };
