@@ -131,7 +131,7 @@ function checkOutputName(output: string, format: Format): void {
       ? `a ${format} is a folder: give a name without .${ext}, or --format ${named}`
       : named
         ? `use a .${wanted} file name or --format ${named}`
-        : `.${ext} is not an output format: use a .${wanted} file name (formats: ${FORMATS.join(", ")})`,
+        : `.${ext} is not an output format: use a .${wanted} file name (formats: ${FORMATS.join(", ")}${ext === "png" ? "; PNG frames: --format png-sequence and a folder name" : ""})`,
   });
 }
 
