@@ -67,8 +67,13 @@ async function main() {
   const o = parseArgs(process.argv.slice(2));
   const conf = findConformanceDir();
   if (!conf) {
-    console.error("conformance: the shared conformance corpus was not found (looked in ../shared/conformance and $HYPERFRAMES_SHARED_DIR/conformance)");
-    process.exit(2);
+    // the corpus (the official renderer's reference frames) lives next to the toolkit's own repository, not in
+    // the npm package: without it there is nothing to compare against, which is not a failure
+    console.error(
+      "conformance: skipped — the shared conformance corpus was not found (looked in ../shared/conformance and $HYPERFRAMES_SHARED_DIR/conformance). " +
+        "It is not part of the npm package; set HYPERFRAMES_SHARED_DIR to a folder holding conformance/ to run it.",
+    );
+    process.exit(0);
   }
   const cli = path.join(repo, "bin", "hyperframes.js");
   if (!existsSync(path.join(repo, "dist", "render", "ffmpeg.js"))) {

@@ -5,6 +5,7 @@ export * from "./compose/index.js";
 export * from "./upload/index.js";
 export * from "./preview/index.js";
 export { render, frameCountFor, type RenderOptions, type RenderResult, type RenderProgress } from "./render/render.js";
+export { snapshot, type SnapshotOptions, type SnapshotResult, type SnapshotFile } from "./render/snapshot.js";
 export { resolveBrowser, type ResolvedBrowser } from "./render/browser.js";
 export { resolveFfmpeg, resolveFfprobe, probe } from "./render/ffmpeg.js";
 export { compileComposition } from "./compose/compile.js";

@@ -96,7 +96,7 @@ describe("hyperframes init", () => {
     expect(out.template).toBe("data-chart");
     expect(out.dir).toBe(path.join(tmp, "json-proj"));
     expect(out.files).toEqual(expect.arrayContaining(["index.html", "gsap.min.js", "README.md"]));
-    expect(out.next).toEqual(["hyperframes dev json-proj", "hyperframes lint json-proj", "hyperframes render json-proj"]);
+    expect(out.next).toEqual(["hyperframes dev json-proj", "hyperframes lint json-proj", "hyperframes snapshot json-proj", "hyperframes render json-proj"]);
   });
 
   it("refuses a non-empty folder without --force and leaves it untouched; --force writes into it", () => {

@@ -41,7 +41,7 @@ describe("invalid flags: exit 1, one error line naming the flag, no stack trace"
   const cases: [string, string[], RegExp][] = [
     ["--fps 0", ["--fps", "0"], /--fps/],
     ["--fps 2.5", ["--fps", "2.5"], /--fps/],
-    ["--format gif", ["--format", "gif"], /--format/],
+    ["--format avi", ["--format", "avi"], /--format/],
     ["--quality ultra", ["--quality", "ultra"], /--quality/],
     ["bad --variables JSON", ["--variables", "{bad"], /--variables/],
     ["--workers 0", ["--workers", "0"], /--workers/],

@@ -8,8 +8,10 @@
  *
  * Run it again: rows already rendered with the same data are skipped (see renders/batch-manifest.json).
  * Edit one line of people.csv and only that person's video is rendered again. Ctrl-C stops cleanly.
- * The same batch from the command line (CSV columns used directly as variables):
- *   hyperframes render examples/variables --batch rows.csv --output-pattern "renders/{row.id}_{index}.mp4"
+ * The same kind of batch from the command line: rows.csv (next to this file) has one column per variable of the
+ * template (plus `id`, used only in the file name); a blank cell keeps the variable's default:
+ *   hyperframes render examples/variables --batch examples/batch-from-csv/rows.csv \
+ *     --output-pattern "examples/batch-from-csv/renders/{row.id}_{index}.mp4"
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";

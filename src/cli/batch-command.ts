@@ -109,9 +109,9 @@ export async function runBatchCommand(dir: string, o: RenderCliOptions, ctx: { d
   if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError("invalid_option", `--timeout must be a positive number of seconds, got "${o.timeout}"`);
   const concurrency = parseConcurrency(o.concurrency);
   const flags = readRenderFlags(o, "local") as Record<string, unknown>;
-  // --format defaults to mp4 on the command line: a .webm/.mov pattern picks its format unless --format says otherwise
+  // --format defaults to mp4 on the command line: a .webm/.mov/.gif pattern picks its format unless --format says otherwise
   const ext = o.outputPattern ? analyzePattern(o.outputPattern).extension : undefined;
-  if (flags.format === "mp4" && (ext === "webm" || ext === "mov")) delete flags.format;
+  if (flags.format === "mp4" && (ext === "webm" || ext === "mov" || ext === "gif")) delete flags.format;
 
   const reporter = batchReporter(json, !!o.quiet);
   const sig = abortOnSignals(() => {
@@ -189,6 +189,7 @@ export async function runBatchCommand(dir: string, o: RenderCliOptions, ctx: { d
   const failedRows = s.results.filter((r) => r.status === "failed");
   out.event({
     type: "result",
+    ok: s.failed === 0 && s.pending === 0 && !s.cancelled && !s.stopped,
     total: s.total,
     done: s.done,
     skipped: s.skipped,

@@ -13,6 +13,7 @@ import * as lint from "./commands/lint.js";
 import * as info from "./commands/info.js";
 import * as doctor from "./commands/doctor.js";
 import * as render from "./commands/render.js";
+import * as snapshot from "./commands/snapshot.js";
 import * as dev from "./commands/dev.js";
 import * as pack from "./commands/pack.js";
 import * as cloud from "./commands/cloud.js";
@@ -40,7 +41,7 @@ Examples:
     );
   // before registering commands, so every subcommand inherits it (errors reach main(), not process.exit)
   program.exitOverride();
-  for (const mod of [init, dev, lint, info, render, pack, cloud, doctor]) mod.register(program);
+  for (const mod of [init, dev, lint, info, render, snapshot, pack, cloud, doctor]) mod.register(program);
   return program;
 }
 
@@ -65,7 +66,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     }
     if (isHyperframesError(e)) {
       const json = argv.includes("--json");
-      if (json) process.stdout.write(redactSecrets(JSON.stringify({ type: "error", error: e.toJSON() })) + "\n");
+      if (json) process.stdout.write(redactSecrets(JSON.stringify({ type: "error", ok: false, error: e.toJSON() })) + "\n");
       process.stderr.write(redactSecrets(`error: ${e.format()}`) + "\n");
       if (debug && e.stack) process.stderr.write(redactSecrets(e.stack) + "\n");
       return e.exitCode;
@@ -79,7 +80,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
 }
 
 const isEntry = process.argv[1] && fileURLToPath(import.meta.url).replace(/\.ts$/, ".js") === process.argv[1].replace(/\.ts$/, ".js");
-if (isEntry || process.argv[1]?.endsWith("bin/hyperframes.js") || process.argv[1]?.endsWith("/hyperframes")) {
+if (isEntry || process.argv[1]?.endsWith("bin/hyperframes.js") || /\/hyperframes(-toolkit)?$/.test(process.argv[1] ?? "")) {
   main().then((code) => {
     process.exitCode = code;
   });

@@ -3,6 +3,7 @@ export * from "./types.js";
 export { loadComposition, analyzeProject, DEFAULT_WIDTH, DEFAULT_HEIGHT, DEFAULT_FPS } from "./model.js";
 export type { ProjectAnalysis, FileReference, ScriptInfo, LoadedDoc, ReferenceKind } from "./model.js";
 export { lintProject, lintProjectSync, formatFinding, LINT_CODES } from "./lint.js";
+export { LINT_FIXES, lintCodeTable } from "./lint-fixes.js";
 export type { LintOptions } from "./lint.js";
 export { readVariableOverrides, mergeVariables, parseVariableSchema, checkVariableValue, isCssColor, VARIABLE_TYPES } from "./variables.js";
 export type { MergedVariables } from "./variables.js";

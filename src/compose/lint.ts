@@ -13,6 +13,8 @@ import { NESTING_AT_RULE, matchCssBrace, splitCssTopLevel } from "./css.js";
 
 export interface LintOptions {
   entry?: string;
+  /** the flag named in entry hints (default `--entry`; `--composition` for pack) */
+  entryFlag?: string;
 }
 
 /** Every lint code this module can emit, with its severity (some codes are errors or warnings by context). */

@@ -150,10 +150,18 @@ function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
 }
 
+export interface AnalyzeOptions {
+  /** entry HTML, relative to the project (default index.html) */
+  entry?: string;
+  /** the flag that set `entry`, named in hints: `--entry` (lint, info; the default) or `--composition` (render, pack) */
+  entryFlag?: string;
+}
+
 /** Analyse a project folder. Never throws for problems in the project; they become findings. */
-export function analyzeProject(dir: string, opts: { entry?: string } = {}): ProjectAnalysis {
+export function analyzeProject(dir: string, opts: AnalyzeOptions = {}): ProjectAnalysis {
   const projectDir = path.resolve(dir);
   const entryArg = opts.entry ?? "index.html";
+  const flag = opts.entryFlag ?? "--entry";
   const a: ProjectAnalysis = { dir: projectDir, entry: entryArg.split(path.sep).join("/"), findings: [], docs: [], nodes: [], references: [], scripts: [] };
   const add = (f: LintFinding): void => {
     if (a.findings.some((x) => x.code === f.code && x.file === f.file && x.line === f.line && x.message === f.message)) return;
@@ -173,7 +181,7 @@ export function analyzeProject(dir: string, opts: { entry?: string } = {}): Proj
         "error",
         isFile ? `${dir} is a file, not a project folder` : `project folder ${dir} does not exist`,
         isFile
-          ? `pass the folder that holds it${path.basename(projectDir) === "index.html" ? "" : ` with --entry ${path.basename(projectDir)}`}`
+          ? `pass its folder instead: ${path.dirname(dir) || "."}${path.basename(projectDir) === "index.html" ? "" : ` ${flag} ${path.basename(projectDir)}`}`
           : "pass the folder that holds index.html (or create it with `hyperframes init`)",
         dir,
       ),
@@ -182,7 +190,7 @@ export function analyzeProject(dir: string, opts: { entry?: string } = {}): Proj
   const entryAbs = path.resolve(projectDir, entryArg);
   const entryRel = projectRelative(projectDir, entryAbs);
   if (entryRel === null || entryRel === "")
-    return fatal(finding("entry_outside_project", "error", `entry ${entryArg} is not inside the project folder ${projectDir}`, "pass --entry as a path inside the project", entryArg));
+    return fatal(finding("entry_outside_project", "error", `entry ${entryArg} is not inside the project folder ${projectDir}`, `pass ${flag} as a path inside the project`, entryArg));
   a.entry = entryRel;
   if (!fileExists(entryAbs))
     return fatal(
@@ -190,7 +198,7 @@ export function analyzeProject(dir: string, opts: { entry?: string } = {}): Proj
         "entry_missing",
         "error",
         `entry file ${entryRel} does not exist in ${projectDir}`,
-        opts.entry ? "check the --entry path" : "create index.html, or pass --entry <file>",
+        entryArg === "index.html" ? `create index.html, or pass ${flag} <file>` : `check the ${flag} path (it is relative to the project folder)`,
         entryRel,
       ),
     );
@@ -886,7 +894,7 @@ function isMountedTemplateContent(el: Element, nodes: VNode[]): boolean {
  * Load a project's composition model. Throws a CompositionError when the project cannot be read
  * (missing folder or entry, no root composition, a sub-composition cycle); other problems are left to lint.
  */
-export async function loadComposition(dir: string, opts: { entry?: string } = {}): Promise<CompositionModel> {
+export async function loadComposition(dir: string, opts: AnalyzeOptions = {}): Promise<CompositionModel> {
   const a = analyzeProject(dir, opts);
   const fatal = a.fatal ?? a.findings.find((f) => f.code === "subcomposition_cycle");
   if (fatal || !a.model) {

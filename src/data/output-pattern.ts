@@ -8,13 +8,14 @@
  *   {row.<field>}  a field of the row (CSV column / JSON key); path separators and characters that are
  *                  unsafe in file names become "_", leading dots are replaced, long values are cut
  *   {id}           the composition id (data-composition-id)
- * A relative pattern resolves against the current directory. Without an extension `.<format>` is added.
+ * A relative pattern resolves against the current directory. Without an extension `.<format>` is added (not
+ * for a png-sequence, whose outputs are folders).
  */
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import type { Row } from "./rows.js";
 
-export const VIDEO_EXTENSIONS = ["mp4", "webm", "mov"] as const;
+export const VIDEO_EXTENSIONS = ["mp4", "webm", "mov", "gif"] as const;
 export type VideoExtension = (typeof VIDEO_EXTENSIONS)[number];
 
 const PLACEHOLDER_RE = /\{([^{}]*)\}/g;
@@ -65,7 +66,7 @@ export function analyzePattern(pattern: string): PatternInfo {
 export interface PlanOptions {
   /** composition id for {id} */
   id: string;
-  /** output format; files without an extension get `.<format>` */
+  /** output format; files without an extension get `.<format>` (a png-sequence folder gets none) */
   format: string;
   /** folder relative patterns resolve against (default: the current directory) */
   cwd?: string;
@@ -86,7 +87,7 @@ export function expandPattern(info: PatternInfo, row: Row, index: number, o: Pla
     return safeSegment(v);
   });
   let file = path.resolve(o.cwd ?? process.cwd(), expanded);
-  if (!info.extension || !(VIDEO_EXTENSIONS as readonly string[]).includes(info.extension)) file += `.${o.format}`;
+  if (o.format !== "png-sequence" && (!info.extension || !(VIDEO_EXTENSIONS as readonly string[]).includes(info.extension))) file += `.${o.format}`;
   return file;
 }
 

@@ -87,15 +87,16 @@ export async function readRows(file: string): Promise<Row[]> {
 
 /**
  * Coerce text values (CSV cells) to the declared variable types: numbers ("12.5") and booleans
- * ("true"/"false", "yes"/"no", "1"/"0"). A blank cell for a declared number or boolean is dropped so the
- * declared default applies. Values that do not convert, undeclared fields and non-strings pass through
- * unchanged (variable validation reports them).
+ * ("true"/"false", "yes"/"no", "1"/"0"). A blank cell for any declared variable (string, color, enum,
+ * number, boolean…) is dropped so the declared default applies: a CSV cannot tell "empty" from "not given",
+ * and an empty colour or enum value would break the page. Values that do not convert, undeclared fields and
+ * non-strings pass through unchanged (variable validation reports them).
  */
 export function coerceRow(row: Row, decls: VariableDecl[] = []): Row {
   const out: Row = {};
   for (const [k, v] of Object.entries(row)) {
     const d = decls.find((x) => x.id === k);
-    if (typeof v === "string" && (d?.type === "number" || d?.type === "boolean") && v.trim() === "") continue;
+    if (typeof v === "string" && d && v.trim() === "") continue;
     if (typeof v === "string" && d?.type === "number" && Number.isFinite(Number(v))) out[k] = Number(v);
     else if (typeof v === "string" && d?.type === "boolean" && /^(true|false|yes|no|1|0)$/i.test(v.trim()))
       out[k] = /^(true|yes|1)$/i.test(v.trim());

@@ -7,6 +7,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { EnvironmentError, UsageError } from "../errors.js";
 import { findPackageRoot } from "../package-root.js";
+import { analyzeProject } from "../compose/model.js";
+import { writeAgentFiles } from "./agent-files.js";
 
 export interface TemplateInfo {
   /** Folder name, used with `--template`. */
@@ -21,6 +23,8 @@ export interface InitOptions {
   template?: string;
   /** Write into an existing non-empty folder (template files are overwritten, other files are kept). */
   force?: boolean;
+  /** Write AGENTS.md, CLAUDE.md and .cursor/rules/hyperframes.mdc for AI coding agents; default true. */
+  agentFiles?: boolean;
 }
 
 export interface InitResult {
@@ -106,7 +110,8 @@ function projectName(dir: string): string {
 
 /**
  * Create a project folder from a template: copies the template files (replacing `{{name}}` with the
- * folder name), a local `gsap.min.js` and a `.gitignore` for `renders/`.
+ * folder name), a local `gsap.min.js`, a `.gitignore` for `renders/` and, unless `agentFiles: false`, the
+ * guide for AI coding agents (AGENTS.md and its pointers; existing ones are kept).
  */
 export function initProject(target: string, options: InitOptions = {}): InitResult {
   if (!target || !target.trim()) {
@@ -160,6 +165,10 @@ export function initProject(target: string, options: InitOptions = {}): InitResu
   if (!existsSync(gitignore)) {
     writeFileSync(gitignore, "renders/\n");
     written.push(".gitignore");
+  }
+  if (options.agentFiles !== false) {
+    const model = analyzeProject(dir).model;
+    if (model) written.push(...writeAgentFiles(dir, model, name));
   }
   return { dir, template: tpl.id, files: written.sort() };
 }

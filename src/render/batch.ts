@@ -34,7 +34,10 @@ import {
 import { chooseWorkers, frameCountFor, render, type RenderOptions, type RenderProgress, type RenderResult } from "./render.js";
 import { launchBrowser, type LaunchedBrowser } from "./launch.js";
 import { VideoFrameCache } from "./frame-cache.js";
-import { resolveOptions, type Format, type Quality } from "./options.js";
+import { resolveOptions, FORMAT_TRAITS, type Format, type Quality } from "./options.js";
+import { outputSize } from "./output-files.js";
+import { outputStem } from "./output-name.js";
+import { assertProjectFolder } from "../compose/project-dir.js";
 
 export type { Row } from "../data/rows.js";
 export type { BatchManifest, ManifestRow, ManifestRowStatus, RowTimings } from "../data/manifest.js";
@@ -207,7 +210,7 @@ function removeStaleTemps(output: string): void {
   for (const f of readdirSync(dir)) {
     if (!f.startsWith(prefix)) continue;
     const pid = Number(/^(\d+)-/.exec(f.slice(prefix.length))?.[1]);
-    if (pid && pid !== process.pid && !processAlive(pid)) rmSync(path.join(dir, f), { force: true });
+    if (pid && pid !== process.pid && !processAlive(pid)) rmSync(path.join(dir, f), { recursive: true, force: true });
   }
 }
 
@@ -299,10 +302,8 @@ class Run implements BatchRun {
       "local",
       { ...(o as unknown as Record<string, unknown>), variables: undefined, format: o.format },
     );
-    const project = path.resolve(cwd, o.project);
-    if (!existsSync(project) || !statSync(project).isDirectory())
-      throw new UsageError("project_not_found", `project folder ${o.project} does not exist`, { hint: "pass the folder that contains index.html" });
-    const model: CompositionModel = await loadComposition(project, { entry: resolved.composition });
+    const project = assertProjectFolder(path.resolve(cwd, o.project), "--composition");
+    const model: CompositionModel = await loadComposition(project, { entry: resolved.composition, entryFlag: "--composition" });
     const source = typeof o.rows === "string" ? path.resolve(cwd, o.rows) : undefined;
     const rawRows = typeof o.rows === "string" ? await readRows(source!) : o.rows;
     if (!Array.isArray(rawRows) || rawRows.length === 0)
@@ -320,13 +321,17 @@ class Run implements BatchRun {
     const patternInfo = explicitPattern ? analyzePattern(o.outputPattern!) : undefined;
     let format: Format = resolved.format;
     const patExt = patternInfo?.extension;
-    if (patExt && (VIDEO_EXTENSIONS as readonly string[]).includes(patExt) && patExt !== format) {
+    if (patExt && (VIDEO_EXTENSIONS as readonly string[]).includes(patExt) && patExt !== FORMAT_TRAITS[format].extension) {
       if (o.format !== undefined)
-        throw new UsageError("invalid_option", `--output-pattern ends in .${patExt} but --format is ${o.format}`, { hint: `use .${o.format} in the pattern, or --format ${patExt}` });
+        throw new UsageError("invalid_option", `--output-pattern ends in .${patExt} but --format is ${o.format}`, {
+          hint: FORMAT_TRAITS[o.format].extension ? `use .${o.format} in the pattern, or --format ${patExt}` : `a ${o.format} is a folder: leave .${patExt} out of the pattern`,
+        });
       format = patExt as Format;
     }
-    const pattern = o.outputPattern ?? path.join(project, "renders", `{id}_{index}.${format}`);
-    const outputs = planOutputs(pattern, rows, { id: model.id || path.basename(project), format, cwd });
+    const extension = FORMAT_TRAITS[format].extension;
+    const pattern = o.outputPattern ?? path.join(project, "renders", `{id}_{index}${extension ? `.${extension}` : ""}`);
+    // the default names follow the project folder when the id is generic ("main"); {id} in a pattern is the id
+    const outputs = planOutputs(pattern, rows, { id: explicitPattern ? model.id || path.basename(project) : outputStem(model.id, project), format, cwd });
     const manifestPath =
       o.manifest === false
         ? undefined
@@ -338,7 +343,7 @@ class Run implements BatchRun {
 
     // ---- variables per row (a bad row fails alone) and input hashes
     const fps = resolved.fps ?? model.fps ?? 30;
-    const transparent = format === "webm" || format === "mov";
+    const transparent = FORMAT_TRAITS[format].transparent;
     const hashedOptions = {
       composition: model.entry,
       fps,
@@ -397,7 +402,7 @@ class Run implements BatchRun {
         (prev.status === "done" || prev.status === "skipped") &&
         prev.inputHash === p.hash &&
         existsSync(p.output) &&
-        (prev.sizeBytes === undefined || statSync(p.output).size === prev.sizeBytes)
+        (prev.sizeBytes === undefined || outputSize(p.output) === prev.sizeBytes)
       ) {
         Object.assign(mrow, { status: "skipped", startedAt: prev.startedAt, finishedAt: prev.finishedAt, timings: prev.timings, frames: prev.frames, sizeBytes: prev.sizeBytes });
         reused.push({ p, prev });

@@ -228,15 +228,22 @@ export class CaptureSession {
   }
 
   /** Seek to frame `index` and capture it. */
-  async capture(index: number): Promise<CapturedFrame> {
-    const t = index / this.o.fps;
+  capture(index: number): Promise<CapturedFrame> {
+    return this.captureAt(index / this.o.fps, `frame ${index}`);
+  }
+
+  /**
+   * Seek to `t` seconds (any instant, not only frame times: stills) and capture it, exactly as a render
+   * captures its frames. `what` names the moment in errors.
+   */
+  async captureAt(t: number, what = `t=${t} s`): Promise<CapturedFrame> {
     const r = (await this.client.send("Runtime.evaluate", {
       expression: `window.__hf.renderSeek(${t})`,
       awaitPromise: true,
       returnByValue: true,
     })) as { result?: { value?: unknown }; exceptionDetails?: { exception?: { description?: string }; text?: string } };
     if (r.exceptionDetails) {
-      throw new RenderError("seek_failed", `seeking to frame ${index} (t=${t.toFixed(3)} s) threw: ${r.exceptionDetails.exception?.description?.split("\n")[0] ?? r.exceptionDetails.text}`, {
+      throw new RenderError("seek_failed", `seeking to ${what} (t=${t.toFixed(3)} s) threw: ${r.exceptionDetails.exception?.description?.split("\n")[0] ?? r.exceptionDetails.text}`, {
         hint: "a page script failed while seeking; run with --debug to see the console",
       });
     }

@@ -4,9 +4,15 @@
  * timestamped Matroska stream, which lets a frame identical to the previous one be left out: the fps filter
  * repeats the previous picture in its slot without it being sent or decoded again. PNG frames (high quality,
  * transparency) go in as a plain image sequence.
+ * GIF is two passes: while frames arrive they are kept (stream copy) and FFmpeg builds a palette from all of
+ * them (palettegen); at the end a second FFmpeg maps the kept frames onto it (paletteuse). A PNG sequence
+ * needs no FFmpeg: the captured PNGs (alpha kept) are written as NNNN.png into the output folder.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { resolveFfmpeg } from "./ffmpeg.js";
+import { mkdirSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { resolveFfmpeg, runFfmpeg } from "./ffmpeg.js";
 import { mkvFramePrefix, mkvHeader } from "./mkv-stream.js";
 import { RenderError } from "../errors.js";
 import type { Format, Quality } from "./options.js";
@@ -47,6 +53,10 @@ export interface EncoderOptions {
   transparent: boolean;
   threads?: number;
   debug?: boolean;
+  /** composition index of the first frame (png-sequence file names); default 0 */
+  firstFrame?: number;
+  /** folder for intermediate files (gif); default: next to the output */
+  workDir?: string;
 }
 
 /**
@@ -138,8 +148,66 @@ export function encoderArgs(o: EncoderOptions): string[] {
   return args;
 }
 
+/** GIF: the palette's statistics over all frames, and the dithering (draft: ordered, faster; else error diffusion). */
+function gifPaletteUse(o: EncoderOptions): string {
+  return o.quality === "draft" ? "paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle" : "paletteuse=dither=sierra2_4a:diff_mode=rectangle";
+}
+
+interface GifFiles {
+  /** the captured frames, stream-copied (repeats still left out: the fps filter fills them in) */
+  frames: string;
+  palette: string;
+}
+
+function gifFiles(o: EncoderOptions): GifFiles {
+  const dir = o.workDir ?? path.dirname(o.output);
+  const base = o.workDir ? "gif" : `.${path.basename(o.output)}`;
+  return { frames: path.join(dir, `${base}.frames.mkv`), palette: path.join(dir, `${base}.palette.png`) };
+}
+
+/** GIF pass 1, fed while frames are captured: keep the frames and build the palette from all of them. */
+export function gifPass1Args(o: EncoderOptions, f: GifFiles): string[] {
+  return [
+    "-hide_banner", "-loglevel", o.debug ? "info" : "error", "-y", "-probesize", "32", "-analyzeduration", "0",
+    "-f", "matroska", "-i", "pipe:0",
+    "-map", "0:v:0", "-c:v", "copy", "-f", "matroska", f.frames,
+    "-map", "0:v:0", "-vf", `fps=${o.fps},palettegen=stats_mode=full`, "-frames:v", "1", "-update", "1", "-f", "image2", f.palette,
+  ];
+}
+
+/** GIF pass 2: the kept frames mapped onto the palette, looping forever. */
+export function gifPass2Args(o: EncoderOptions, f: GifFiles): string[] {
+  return [
+    "-hide_banner", "-loglevel", o.debug ? "info" : "error", "-y",
+    "-i", f.frames, "-i", f.palette,
+    "-lavfi", `[0:v]fps=${o.fps}[v];[v][1:v]${gifPaletteUse(o)}`,
+    "-loop", "0", "-f", "gif", o.output,
+  ];
+}
+
+/** `0042.png`: a PNG sequence frame's file name, its composition frame index padded to 4 digits (or more). */
+export function sequenceFrameName(index: number, lastIndex = index): string {
+  return `${String(index).padStart(Math.max(4, String(lastIndex).length), "0")}.png`;
+}
+
+/** A PNG sequence: each captured PNG written to the output folder as NNNN.png, in order. */
+function startSequenceWriter(o: EncoderOptions): Encoder {
+  if (o.inputFormat !== "png") throw new RenderError("encoder_failed", "a png-sequence needs PNG captures");
+  mkdirSync(o.output, { recursive: true });
+  const first = o.firstFrame ?? 0;
+  const last = first + o.frames - 1;
+  let index = 0;
+  return {
+    process: undefined,
+    write: (img) => writeFile(path.join(o.output, sequenceFrameName(first + index++, last)), img),
+    finish: async () => undefined,
+    kill: () => undefined,
+  };
+}
+
 export interface Encoder {
-  process: ChildProcess;
+  /** the FFmpeg process (none for a png-sequence) */
+  process: ChildProcess | undefined;
   /** write one image; resolves when the pipe accepted it (backpressure) */
   write(img: Buffer): Promise<void>;
   /** close stdin and wait for FFmpeg to finish */
@@ -148,8 +216,12 @@ export interface Encoder {
 }
 
 export function startEncoder(o: EncoderOptions): Encoder {
+  if (o.format === "png-sequence") return startSequenceWriter(o);
+  const gif = o.format === "gif" ? gifFiles(o) : undefined;
+  if (gif && o.inputFormat !== "jpeg") throw new RenderError("encoder_failed", "a gif is encoded from JPEG captures");
+  const pass2 = new AbortController();
   const ff = resolveFfmpeg().path;
-  const proc = spawn(ff, encoderArgs(o), { stdio: ["pipe", "ignore", "pipe"] });
+  const proc = spawn(ff, gif ? gifPass1Args(o, gif) : encoderArgs(o), { stdio: ["pipe", "ignore", "pipe"] });
   let stderr = "";
   proc.stderr!.on("data", (d: Buffer) => {
     stderr += d.toString();
@@ -203,8 +275,11 @@ export function startEncoder(o: EncoderOptions): Encoder {
     async finish() {
       proc.stdin!.end();
       await exited;
+      if (gif)
+        await runFfmpeg(gifPass2Args(o, gif), pass2.signal, (tail) => new RenderError("encoder_failed", `FFmpeg failed writing the gif: ${tail || "no output"}`, { hint: "run with --debug to see FFmpeg's full output" }));
     },
     kill() {
+      pass2.abort();
       if (proc.exitCode !== null || proc.signalCode !== null) return;
       proc.kill("SIGTERM");
       const t = setTimeout(() => proc.kill("SIGKILL"), 2000);

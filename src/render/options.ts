@@ -26,22 +26,50 @@ export interface RenderOptionDef<T = unknown> {
   readonly scope: readonly ("local" | "cloud")[];
   /** Key in the cloud `POST /v3/hyperframes/renders` body, if it is sent there. */
   readonly cloudKey?: string;
+  /** The choices the cloud accepts, when fewer than the local ones (e.g. no gif there). */
+  readonly cloudChoices?: readonly string[];
 }
 
 const def = <T>(d: RenderOptionDef<T>) => d;
 
 export const QUALITIES = ["draft", "standard", "high"] as const;
-export const FORMATS = ["mp4", "webm", "mov"] as const;
+export const FORMATS = ["mp4", "webm", "mov", "gif", "png-sequence"] as const;
+/** The formats HeyGen's cloud renders. */
+export const CLOUD_FORMATS = ["mp4", "webm", "mov"] as const;
 export type Quality = (typeof QUALITIES)[number];
 export type Format = (typeof FORMATS)[number];
+
+export interface FormatTraits {
+  /** file extension; null: the output is a folder (of NNNN.png frames) */
+  readonly extension: string | null;
+  /** a transparent page background stays transparent (alpha kept) */
+  readonly transparent: boolean;
+  /** the composition's audio is muxed in */
+  readonly audio: boolean;
+}
+
+/** What each output format is: a file or a folder, alpha or not, audio or not. */
+export const FORMAT_TRAITS: Record<Format, FormatTraits> = {
+  mp4: { extension: "mp4", transparent: false, audio: true },
+  webm: { extension: "webm", transparent: true, audio: true },
+  mov: { extension: "mov", transparent: true, audio: true },
+  gif: { extension: "gif", transparent: false, audio: false },
+  "png-sequence": { extension: null, transparent: true, audio: false },
+};
+
+/** The format an output path's extension names (`clip.webm` → webm), if any. */
+export function formatForExtension(ext: string): Format | undefined {
+  const e = ext.replace(/^\./, "").toLowerCase();
+  return (FORMATS as readonly string[]).find((f) => FORMAT_TRAITS[f as Format].extension === e) as Format | undefined;
+}
 
 export const RENDER_OPTIONS = [
   def({ name: "fps", flag: "fps", type: "int", min: 1, max: 240, valueName: "<n>", scope: ["local", "cloud"], cloudKey: "fps",
     help: "frames per second: 24, 30 or 60 (any integer 1-240); default: the root's data-fps, else 30" }),
   def<Quality>({ name: "quality", flag: "quality", short: "q", type: "enum", choices: QUALITIES, default: "standard", valueName: "<preset>", scope: ["local", "cloud"], cloudKey: "quality",
     help: "draft (fast review), standard or high" }),
-  def<Format>({ name: "format", flag: "format", short: "f", type: "enum", choices: FORMATS, default: "mp4", valueName: "<fmt>", scope: ["local", "cloud"], cloudKey: "format",
-    help: "mp4 (H.264/AAC), webm (VP9/Opus, keeps transparency) or mov (ProRes 4444, keeps transparency)" }),
+  def<Format>({ name: "format", flag: "format", short: "f", type: "enum", choices: FORMATS, cloudChoices: CLOUD_FORMATS, default: "mp4", valueName: "<fmt>", scope: ["local", "cloud"], cloudKey: "format",
+    help: "mp4 (H.264/AAC), webm (VP9/Opus, keeps transparency), mov (ProRes 4444, keeps transparency), gif (palette-optimised, no audio) or png-sequence (a folder of NNNN.png frames with alpha, no audio); the cloud renders mp4, webm and mov" }),
   def({ name: "variables", flag: "variables", type: "json", valueName: "<json>", scope: ["local", "cloud"], cloudKey: "variables",
     help: "variable overrides as a JSON object, e.g. '{\"title\":\"Hello\"}'" }),
   def({ name: "variablesFile", flag: "variables-file", type: "path", valueName: "<file>", scope: ["local", "cloud"],
@@ -79,7 +107,9 @@ export function optionDef(name: string): RenderOptionDef {
 }
 
 export function optionsFor(scope: "local" | "cloud"): RenderOptionDef[] {
-  return (RENDER_OPTIONS as readonly RenderOptionDef[]).filter((o) => o.scope.includes(scope));
+  const defs = (RENDER_OPTIONS as readonly RenderOptionDef[]).filter((o) => o.scope.includes(scope));
+  // the cloud sees its own, narrower choices (and its own help text is the same table's)
+  return scope === "cloud" ? defs.map((d) => (d.cloudChoices ? { ...d, choices: d.cloudChoices } : d)) : defs;
 }
 
 /**

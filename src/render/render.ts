@@ -12,31 +12,22 @@ import { readVariableOverrides, mergeVariables } from "../compose/variables.js";
 import type { CompositionModel } from "../compose/types.js";
 import { frameCount } from "../compose/timing.js";
 import { RenderCancelledError, RenderError, UsageError, HyperframesError, CompositionError, OutputVerificationError } from "../errors.js";
-import { resolveOptions, parseFrameRange, FORMATS, type Format, type Quality } from "./options.js";
+import { resolveOptions, parseFrameRange, formatForExtension, FORMATS, FORMAT_TRAITS, type Format, type Quality } from "./options.js";
 import { startRenderServer, type RenderServer } from "./server.js";
 import { launchBrowser, type LaunchedBrowser } from "./launch.js";
 import { CaptureSession, type CaptureMethod, type PageReport } from "./capture.js";
 import { startEncoder, QUALITY_PRESETS, type Encoder } from "./encode.js";
-import { extractVideoFrames, extractKey } from "./video-frames.js";
 import type { VideoFrameCache } from "./frame-cache.js";
-import { mixAudio, type AudioTrack } from "./audio.js";
+import { mixAudio } from "./audio.js";
+import { prepareMedia, applyMedia } from "./media-prep.js";
 import { verifyOutput, type VerifyReport } from "./verify.js";
-import { localFileForUrl, describeMedia } from "./media-source.js";
-import { realpathSync } from "node:fs";
-import { probe } from "./ffmpeg.js";
+import { outputStem, timestamp } from "./output-name.js";
+import { checkOutputTarget, commitOutput, outputSize, removeOutput, tempOutputPath } from "./output-files.js";
+import { assertProjectFolder } from "../compose/project-dir.js";
 
 function isCrash(e: unknown): boolean {
   if (e instanceof HyperframesError) return false;
   return /Target closed|Session closed|crash|disconnected|Protocol error|detached|Connection closed/i.test((e as Error)?.message ?? "");
-}
-
-async function mediaLength(file: string): Promise<number> {
-  try {
-    const info = await probe(file);
-    return Number(info.format.duration ?? 0) || 0;
-  } catch {
-    return 0;
-  }
 }
 
 export interface RenderProgress {
@@ -109,12 +100,6 @@ export interface RenderResult {
   variables: Record<string, unknown>;
 }
 
-function timestamp(): string {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}_${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
-}
-
 /** The contract's frame count rule (compose/timing.ts), under the name the public API has exported. */
 export const frameCountFor = frameCount;
 
@@ -131,6 +116,22 @@ function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new RenderCancelledError();
 }
 
+/** The output name must fit the format: `.mp4` for mp4…, no known video extension for a png-sequence folder. */
+function checkOutputName(output: string, format: Format): void {
+  const ext = path.extname(output).slice(1).toLowerCase();
+  const wanted = FORMAT_TRAITS[format].extension;
+  const named = formatForExtension(ext);
+  if (wanted ? !ext || ext === wanted : !named) return;
+  const base = path.basename(output);
+  throw new UsageError("invalid_option", `--output ${base} does not match --format ${format}`, {
+    hint: !wanted
+      ? `a ${format} is a folder: give a name without .${ext}, or --format ${named}`
+      : named
+        ? `use a .${wanted} file name or --format ${named}`
+        : `.${ext} is not an output format: use a .${wanted} file name (formats: ${FORMATS.join(", ")}${ext === "png" ? "; PNG frames: --format png-sequence and a folder name" : ""})`,
+  });
+}
+
 export async function render(opts: RenderOptions): Promise<RenderResult> {
   const t0 = Date.now();
   const signal = opts.signal;
@@ -143,7 +144,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
 
   // no explicit format: an output name's extension picks it (-o clip.webm)
   const outputExt = opts.output ? path.extname(opts.output).slice(1).toLowerCase() : "";
-  const impliedFormat = opts.format ?? ((FORMATS as readonly string[]).includes(outputExt) ? (outputExt as Format) : undefined);
+  const impliedFormat = opts.format ?? formatForExtension(outputExt);
   const resolved = resolveOptions<{
     fps?: number;
     quality: Quality;
@@ -153,11 +154,9 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     composition: string;
     strictVariables: boolean;
   }>("local", { ...opts, format: impliedFormat } as unknown as Record<string, unknown>);
-  const project = path.resolve(opts.project);
-  if (!existsSync(project) || !statSync(project).isDirectory())
-    throw new UsageError("project_not_found", `project folder ${opts.project} does not exist`, { hint: "pass the folder that contains index.html" });
+  const project = assertProjectFolder(opts.project, "--composition");
 
-  const model: CompositionModel = await loadComposition(project, { entry: resolved.composition });
+  const model: CompositionModel = await loadComposition(project, { entry: resolved.composition, entryFlag: "--composition" });
   // validate --frames before any browser starts (the exact bounds are checked once the length is known)
   if (model.duration > 0) parseFrameRange(opts.frames, frameCountFor(model.duration, resolved.fps ?? model.fps ?? 30));
   else if (opts.frames && !/^\s*\d*:\d*\s*$/.test(opts.frames)) parseFrameRange(opts.frames, 1);
@@ -173,18 +172,16 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
   const format = resolved.format;
   const quality = resolved.quality;
   const preset = QUALITY_PRESETS[quality];
-  const transparent = format === "webm" || format === "mov";
+  const { transparent, audio: withAudio, extension } = FORMAT_TRAITS[format];
   const { width, height } = model;
+  if (resolved.crf !== undefined && (format === "gif" || !extension)) warn(`--crf does not apply to a ${format}; it is ignored`);
+  if (format === "gif" && fps > 50) warn(`a gif at ${fps} fps plays slower in browsers (frame delays are in 1/100 s, and under 2/100 s they are slowed down): use --fps 25 or less`);
 
-  const output = path.resolve(
-    opts.output ?? path.join(project, "renders", `${(model.id || path.basename(project)).replace(/[^A-Za-z0-9_.-]+/g, "_")}_${timestamp()}.${format}`),
-  );
-  const outExt = path.extname(output).slice(1).toLowerCase();
-  if (outExt && outExt !== format) {
-    throw new UsageError("invalid_option", `--output ${path.basename(output)} does not match --format ${format}`, { hint: `use a .${format} file name or --format ${outExt}` });
-  }
+  const output = path.resolve(opts.output ?? path.join(project, "renders", `${outputStem(model.id, project)}_${timestamp()}${extension ? `.${extension}` : ""}`));
+  checkOutputName(output, format);
+  checkOutputTarget(output, format, opts.output);
   mkdirSync(path.dirname(output), { recursive: true });
-  const tmpOut = path.join(path.dirname(output), `.${path.basename(output)}.hf-tmp-${process.pid}-${Date.now()}.${format}`);
+  const tmpOut = tempOutputPath(output, format);
   const work = mkdtempSync(path.join(tmpdir(), "hyperframes-render-"));
 
   let server: RenderServer | undefined;
@@ -213,7 +210,8 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
       (await launchBrowser({ browserPath: opts.browser, beginFrame: wantBeginFrame, width, height, debug: opts.debug }));
     throwIfAborted(signal);
     const method: CaptureMethod = launched.beginFrame && wantBeginFrame ? "beginframe" : "screenshot";
-    const imageFormat = transparent || preset.png ? "png" : "jpeg";
+    // gif: JPEG captures (its two passes read them back as one Matroska stream); png-sequence: PNG with alpha
+    const imageFormat = format === "gif" ? "jpeg" : transparent || preset.png ? "png" : "jpeg";
     const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000;
 
     const makeSession = (browser = launched!.browser) =>
@@ -251,50 +249,22 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     const rangeStart = range.start / fps;
 
     // ---- media: video frames + audio mix
-    const projectReal = realpathSync(project);
-    const videoTable: Record<string, { urlPrefix: string; count: number; ext: string }> = {};
-    const extracted = new Map<string, { dir: string; count: number }>();
-    const tracks: AudioTrack[] = [];
-    // clips without data-duration last as long as their source: ask ffprobe (the browser may lack the codec)
-    const naturalLengths: Record<string, number> = {};
-    for (const m of report.media) {
-      if (!m.timed || m.hidden || m.end !== null || m.loop) continue;
-      const file = localFileForUrl(m.src, server.url, projectReal);
-      if (!file) continue;
-      const len = await mediaLength(file);
-      if (len > 0) {
-        naturalLengths[m.key] = len;
-        m.end = m.start + Math.max(0, (len - m.mediaStart) / m.playbackRate);
-      }
-    }
-    if (Object.keys(naturalLengths).length) await first.setMediaDurations(naturalLengths);
-    for (const m of report.media) {
-      if (!m.timed || m.hidden) continue;
-      const file = localFileForUrl(m.src, server.url, projectReal);
-      if (!file) {
-        if (m.src) warn(`${describeMedia(m)} is not a local file of the project (${m.src}); it is skipped in the render`);
-        else warn(`${describeMedia(m)} has no src; it is skipped`);
-        continue;
-      }
-      if (m.tag === "video") {
-        const windowSeconds = Math.min(m.end ?? duration, duration) - m.start;
-        if (windowSeconds <= 0) continue;
-        const req = { file, mediaStart: m.mediaStart, rate: m.playbackRate, loop: m.loop, windowSeconds, fps };
-        const key = extractKey(req);
-        let ex = extracted.get(key);
-        if (!ex) {
-          const dir = path.join(work, `video-${extracted.size}`);
-          progress({ phase: "prepare", frame: 0, total: frameCount, fps: 0, etaSeconds: 0, message: `decoding ${path.basename(file)}` });
-          ex = opts.videoFrameCache ? await opts.videoFrameCache.get(req, signal) : { dir, count: await extractVideoFrames(req, dir, signal) };
-          extracted.set(key, ex);
-        }
-        videoTable[m.key] = { urlPrefix: server.addFrames(`v${[...extracted.keys()].indexOf(key)}`, ex.dir), count: ex.count, ext: "jpg" };
-      }
-      if (m.hasAudio && m.volume > 0) {
-        const sourceSeconds = m.loop ? await mediaLength(file) : undefined;
-        tracks.push({ file, start: m.start, end: m.end, mediaStart: m.mediaStart, rate: m.playbackRate, volume: m.volume, loop: m.loop, sourceSeconds, label: describeMedia(m) });
-      }
-    }
+    const media = await prepareMedia({
+      report,
+      server,
+      project,
+      duration,
+      fps,
+      work,
+      audio: withAudio,
+      videoFrameCache: opts.videoFrameCache,
+      signal,
+      warn,
+      onDecode: (file) => progress({ phase: "prepare", frame: 0, total: frameCount, fps: 0, etaSeconds: 0, message: `decoding ${path.basename(file)}` }),
+    });
+    const { tracks } = media;
+    if (!withAudio && report.media.some((m) => m.timed && !m.hidden && m.hasAudio && m.volume > 0))
+      warn(`the composition has audio; a ${format} has none, so it is left out`);
     throwIfAborted(signal);
     let audioFile: string | undefined;
     if (tracks.length > 0) {
@@ -305,7 +275,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
       }
     }
     throwIfAborted(signal);
-    if (Object.keys(videoTable).length) await first.setVideoFrames(videoTable);
+    await applyMedia(first, media);
 
     // ---- capture pages
     const workers = Math.max(1, Math.min(chooseWorkers(frameCount, width * height, resolved.workers), frameCount));
@@ -323,8 +293,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
       sessions.push(s);
       await s.open();
       await s.load();
-      if (Object.keys(naturalLengths).length) await s.setMediaDurations(naturalLengths);
-      if (Object.keys(videoTable).length) await s.setVideoFrames(videoTable);
+      await applyMedia(s, media);
       return s;
     };
     const extra = await Promise.all(Array.from({ length: workers - 1 }, () => startSession(perWorkerBrowser)));
@@ -344,6 +313,8 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
       frames: frameCount,
       transparent,
       debug: opts.debug,
+      firstFrame: range.start,
+      workDir: work,
     });
 
     // Strided assignment (worker k takes frames k, k+N, …) with an in-order writer and a bounded lead.
@@ -434,7 +405,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     if (opts.verify !== false) {
       progress({ phase: "verify", frame: frameCount, total: frameCount, fps: frameCount / captureSeconds, etaSeconds: 0, message: "checking output" });
       try {
-        verify = await verifyOutput(tmpOut, { frames: frameCount, fps, width, height, audio: !!audioFile, skipBlackCheck: transparent });
+        verify = await verifyOutput(tmpOut, { frames: frameCount, fps, width, height, audio: !!audioFile, skipBlackCheck: transparent, format, firstFrame: range.start });
       } catch (e) {
         // an all-black render after a page error: the error is the likely cause, so say it in the message
         if (e instanceof OutputVerificationError && e.code === "output_all_black" && report.errors.length)
@@ -446,7 +417,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
         throw e;
       }
     }
-    renameSync(tmpOut, output);
+    commitOutput(tmpOut, output);
     const result: RenderResult = {
       output,
       frames: frameCount,
@@ -463,7 +434,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
       browser: launched.resolved.description,
       hasAudio: !!audioFile,
       reusedFrames: reused,
-      sizeBytes: statSync(output).size,
+      sizeBytes: outputSize(output),
       warnings,
       verify,
       variables: merged.values,
@@ -488,6 +459,6 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     if (launched && !opts.sharedBrowser) await launched.close();
     await server?.close();
     rmSync(work, { recursive: true, force: true });
-    if (existsSync(tmpOut)) rmSync(tmpOut, { force: true });
+    removeOutput(tmpOut);
   }
 }

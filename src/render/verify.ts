@@ -1,8 +1,13 @@
 /**
  * Checks a finished render before it is reported as a success: the right codec and size, the exact frame
  * count, the duration, an audio stream exactly when the composition has audio, and not every frame black.
+ * A gif is checked the same way except its duration (GIF frame delays are whole 1/100 s); a png-sequence
+ * folder by its files: one NNNN.png per frame, numbered without gaps, each a PNG of the composition's size.
  */
 import { spawn } from "node:child_process";
+import { openSync, readSync, closeSync, readdirSync } from "node:fs";
+import path from "node:path";
+import type { Format } from "./options.js";
 import { probe, resolveFfmpeg } from "./ffmpeg.js";
 import { OutputVerificationError } from "../errors.js";
 
@@ -14,6 +19,10 @@ export interface VerifyExpectations {
   audio: boolean;
   /** skip the all-black check (e.g. for transparent output, where black = transparent) */
   skipBlackCheck?: boolean;
+  /** the output format (default: a video file) */
+  format?: Format;
+  /** png-sequence: the composition index of the first frame (its file name); default 0 */
+  firstFrame?: number;
 }
 
 export interface VerifyReport {
@@ -59,7 +68,43 @@ async function maxLumaOfSamples(file: string, frames: number): Promise<number> {
   return maxLuma(file, [], `select=not(mod(n\\,${step})),`);
 }
 
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Width and height from a PNG's IHDR (the first 24 bytes), or undefined when it is not a PNG. */
+function pngSize(file: string): { width: number; height: number } | undefined {
+  const head = Buffer.alloc(24);
+  const fd = openSync(file, "r");
+  try {
+    if (readSync(fd, head, 0, 24, 0) < 24) return undefined;
+  } finally {
+    closeSync(fd);
+  }
+  if (!head.subarray(0, 8).equals(PNG_SIGNATURE) || head.toString("ascii", 12, 16) !== "IHDR") return undefined;
+  return { width: head.readUInt32BE(16), height: head.readUInt32BE(20) };
+}
+
+/** A png-sequence folder: exactly one NNNN.png per frame, in order from `firstFrame`, each a PNG of the right size. */
+function verifySequence(dir: string, exp: VerifyExpectations): VerifyReport {
+  const files = readdirSync(dir).filter((f) => /^\d+\.png$/.test(f)).sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
+  if (files.length !== exp.frames)
+    throw new OutputVerificationError("output_frame_count", `the PNG sequence has ${files.length} frames, expected ${exp.frames}`, {
+      file: dir,
+      hint: "this is a bug in the renderer; please report it with --debug output",
+    });
+  const first = exp.firstFrame ?? 0;
+  files.forEach((f, i) => {
+    if (parseInt(f, 10) !== first + i)
+      throw new OutputVerificationError("output_frame_count", `the PNG sequence skips frame ${first + i} (found ${f})`, { file: dir });
+    const size = pngSize(path.join(dir, f));
+    if (!size) throw new OutputVerificationError("output_unreadable", `${f} of the PNG sequence is not a PNG`, { file: dir });
+    if (size.width !== exp.width || size.height !== exp.height)
+      throw new OutputVerificationError("output_wrong_size", `${f} of the PNG sequence is ${size.width}x${size.height}, expected ${exp.width}x${exp.height}`, { file: dir });
+  });
+  return { frames: files.length, durationSeconds: files.length / exp.fps, videoCodec: "png", width: exp.width, height: exp.height, maxLuma: 255 };
+}
+
 export async function verifyOutput(file: string, exp: VerifyExpectations): Promise<VerifyReport> {
+  if (exp.format === "png-sequence") return verifySequence(file, exp);
   let info;
   try {
     info = await probe(file, true);
@@ -82,7 +127,7 @@ export async function verifyOutput(file: string, exp: VerifyExpectations): Promi
     });
   const duration = Number(info.format.duration ?? v.duration ?? 0);
   const expDuration = exp.frames / exp.fps;
-  if (Math.abs(duration - expDuration) > Math.max(0.1, 2 / exp.fps))
+  if (exp.format !== "gif" && Math.abs(duration - expDuration) > Math.max(0.1, 2 / exp.fps))
     throw new OutputVerificationError("output_duration", `the rendered file lasts ${duration.toFixed(3)} s, expected ${expDuration.toFixed(3)} s`, { file });
   if (exp.audio && !a)
     throw new OutputVerificationError("output_audio_missing", "the composition has audio but the rendered file has no audio stream", { file });

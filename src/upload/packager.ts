@@ -29,11 +29,12 @@ import picomatch from "picomatch";
 import type { CompositionModel, LintResult } from "../compose/types.js";
 import { CompositionError, UsageError } from "../errors.js";
 import { loadComposition, lintProject } from "../compose/index.js";
+import { assertProjectFolder } from "../compose/project-dir.js";
 
 /** The static composition model API (src/compose/index.ts). */
 export interface ComposeApi {
-  loadComposition(dir: string, opts?: { entry?: string }): Promise<CompositionModel> | CompositionModel;
-  lintProject(dir: string, opts?: { entry?: string }): Promise<LintResult> | LintResult;
+  loadComposition(dir: string, opts?: { entry?: string; entryFlag?: string }): Promise<CompositionModel> | CompositionModel;
+  lintProject(dir: string, opts?: { entry?: string; entryFlag?: string }): Promise<LintResult> | LintResult;
 }
 
 export interface PackOptions {
@@ -182,12 +183,10 @@ interface PackPlan extends Omit<PackInfo, "bytes" | "sha256"> {
 
 /** Decide what goes into the zip (lint, model, globs, secrets, symlink checks); reads no file contents. */
 async function planPack(dir: string, o: PackOptions): Promise<PackPlan> {
-  const rootReal = await realpath(path.resolve(dir)).catch(() => {
-    throw new UsageError("project_not_found", `project folder ${dir} does not exist`, { hint: "pass the folder that contains index.html" });
-  });
+  const rootReal = await realpath(assertProjectFolder(dir, "--composition"));
   const entry = checkRelative(o.entry ?? "index.html", "entry");
   const api = o.compose ?? defaultCompose;
-  const lint = await api.lintProject(rootReal, { entry });
+  const lint = await api.lintProject(rootReal, { entry, entryFlag: "--composition" });
   if (lint.errorCount > 0 && !o.allowLintErrors) {
     const first = lint.findings.find((f) => f.severity === "error");
     throw new CompositionError("lint_errors", `${lint.errorCount} lint error${lint.errorCount > 1 ? "s" : ""} in ${entry}; not packing${first ? ` (first: ${first.file}${first.line ? `:${first.line}` : ""}: ${first.message})` : ""}`, {
@@ -196,7 +195,7 @@ async function planPack(dir: string, o: PackOptions): Promise<PackPlan> {
       hint: `run \`hyperframes lint ${dir}\` and fix the errors`,
     });
   }
-  const model = await api.loadComposition(rootReal, { entry });
+  const model = await api.loadComposition(rootReal, { entry, entryFlag: "--composition" });
   const warnings: string[] = [];
   for (const u of model.externalUrls ?? []) warnings.push(`remote URL ${u} is not packed; it must be reachable when the cloud renders`);
   // The model leaves out references that resolve outside the project; the lint names each one.

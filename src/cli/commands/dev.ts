@@ -1,7 +1,7 @@
 /** `hyperframes dev [dir]`: live preview with a player, hot reload and a variables panel. */
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
-import { createOutput } from "../output.js";
+import { createOutput, numberOption } from "../output.js";
 // the preview (and Vite) load only when `dev` runs: every other command starts faster
 import { DEFAULT_HOST, DEFAULT_PORT } from "../../preview/defaults.js";
 
@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .command("dev")
     .description("live preview in the browser: player, clip lanes, variables panel; reloads on every save")
     .argument("[dir]", "project folder", ".")
-    .option("-p, --port <n>", "port to listen on (the next free one is used if it is taken)", String(DEFAULT_PORT))
+    .addOption(numberOption("-p, --port <n>", "port to listen on (the next free one is used if it is taken)", DEFAULT_PORT))
     .option("--host <host>", "interface to bind; use 0.0.0.0 to allow other machines", DEFAULT_HOST)
     .option("--open", "open the preview in your browser")
     .option("--json", "print machine-readable events (listening, reload) on stdout")

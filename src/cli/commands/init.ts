@@ -10,6 +10,7 @@ interface InitFlags {
   force?: boolean;
   json?: boolean;
   listTemplates?: boolean;
+  agentFiles?: boolean;
 }
 
 /** Quote a path for the "next steps" shell lines when it needs it. */
@@ -25,6 +26,7 @@ export function register(program: Command): void {
     .option("-t, --template <name>", "template to start from (see --list-templates)", "blank")
     .option("--force", "write into an existing non-empty folder (template files are overwritten)")
     .option("--list-templates", "list the available templates and exit")
+    .option("--no-agent-files", "do not write AGENTS.md, CLAUDE.md and .cursor/rules/hyperframes.mdc (the guide for AI coding agents)")
     .option("--json", "machine-readable output on stdout")
     .addHelpText(
       "after",
@@ -32,6 +34,7 @@ export function register(program: Command): void {
 Examples:
   $ hyperframes init my-video
   $ hyperframes init promo --template title-card
+  $ hyperframes init promo --no-agent-files          without the AI agent guide
   $ hyperframes init --list-templates`,
     )
     .action((name: string | undefined, flags: InitFlags) => {
@@ -50,10 +53,10 @@ Examples:
           hint: "e.g. hyperframes init my-video --template blank (templates: hyperframes init --list-templates)",
         });
       }
-      const res = initProject(name, { template: flags.template, force: Boolean(flags.force) });
+      const res = initProject(name, { template: flags.template, force: Boolean(flags.force), agentFiles: flags.agentFiles !== false });
       const rel = path.relative(process.cwd(), res.dir) || ".";
       const shown = shellArg(rel.startsWith("..") ? res.dir : rel);
-      const next = [`hyperframes dev ${shown}`, `hyperframes lint ${shown}`, `hyperframes render ${shown}`];
+      const next = [`hyperframes dev ${shown}`, `hyperframes lint ${shown}`, `hyperframes snapshot ${shown}`, `hyperframes render ${shown}`];
       out.result(
         { type: "init", ok: true, dir: res.dir, template: res.template, files: res.files, next },
         [
@@ -63,8 +66,10 @@ Examples:
           ...[
             [next[0], "live preview in your browser"],
             [next[1], "check the composition"],
-            [next[2], `render to ${path.join(rel, "renders")}/*.mp4`],
-          ].map(([cmd, what]) => `  ${cmd!.padEnd(next[2]!.length)}   ${what}`),
+            [next[2], "PNG stills of a few moments"],
+            [next[3], `render to ${path.join(rel, "renders")}/*.mp4`],
+          ].map(([cmd, what]) => `  ${cmd!.padEnd(Math.max(...next.map((n) => n.length)))}   ${what}`),
+          ...(res.files.includes("AGENTS.md") ? ["", "AI coding agents: AGENTS.md has the rules and the edit → lint → snapshot → render loop."] : []),
         ].join("\n"),
       );
     });

@@ -6,7 +6,7 @@ import path from "node:path";
 import { Command, Option } from "commander";
 import cliProgress from "cli-progress";
 import { addRenderFlags, readRenderFlags } from "../render-flags.js";
-import { createOutput } from "../output.js";
+import { createOutput, numberOption } from "../output.js";
 import { render, type RenderProgress, type RenderResult } from "../../render/render.js";
 import { UsageError } from "../../errors.js";
 import { runBatchCommand } from "../batch-command.js";
@@ -17,7 +17,7 @@ export interface RenderCliOptions {
   quiet?: boolean;
   verify?: boolean;
   capture?: string;
-  timeout?: string;
+  timeout?: string | number;
   batch?: string;
   outputPattern?: string;
   concurrency?: string;
@@ -111,13 +111,13 @@ export function register(program: Command): void {
   const cmd = program
     .command("render")
     .argument("[dir]", "project folder", ".")
-    .description("render a composition to a video file (mp4, webm or mov)")
+    .description("render a composition to a video file (mp4, webm, mov, gif) or a folder of PNG frames (png-sequence)")
     .option("-o, --output <file>", "output file (default: <dir>/renders/<id>_<timestamp>.<format>)")
     .option("--json", "machine-readable progress and result (JSON lines on stdout)")
     .option("--quiet", "no progress output: only warnings, errors and the result line")
     .option("--no-verify", "skip the output check (frame count, duration, audio, not all black)")
     .addOption(new Option("--capture <method>", "frame capture method").choices(["auto", "beginframe", "screenshot"]).default("auto"))
-    .option("--timeout <seconds>", "how long the page may take to become ready", "60")
+    .addOption(numberOption("--timeout <seconds>", "how long the page may take to become ready", 60))
     .option("--batch <file>", "render one video per row of a JSON, NDJSON or CSV file (fields = variables)")
     .option("--output-pattern <pattern>", 'batch output names, e.g. "renders/{row.id}_{index}.mp4"')
     .option("--concurrency <n>", "batch rows rendered in parallel")

@@ -2,7 +2,7 @@
 import path from "node:path";
 import { Command } from "commander";
 import { UsageError } from "../../../errors.js";
-import { createOutput } from "../../output.js";
+import { createOutput, numberOption } from "../../output.js";
 import { startWebhookListener } from "../../../upload/listen.js";
 import { common, makeClient, type CommonOpts } from "./shared.js";
 
@@ -12,7 +12,7 @@ export const listenStopHooks = new Set<() => void>();
 export function registerListen(cloud: Command): void {
   // ------------------------------------------------------------------ listen
   common(cloud.command("listen").description("receive render webhooks: verify, de-duplicate, download finished videos"))
-    .option("--port <n>", "port to listen on", "8787")
+    .addOption(numberOption("--port <n>", "port to listen on", 8787))
     .option("--host <addr>", "address to bind", "127.0.0.1")
     .option("--secret <secret>", "webhook signing secret (prefer HEYGEN_WEBHOOK_SECRET: flags are visible in ps)")
     .option("--dir <dir>", "videos go to <dir>/renders/", ".")

@@ -2,7 +2,7 @@
 import path from "node:path";
 import { Command } from "commander";
 import { CloudError, UsageError } from "../../../errors.js";
-import { createOutput } from "../../output.js";
+import { createOutput, numberOption } from "../../output.js";
 import { type RenderDetail } from "../../../upload/client.js";
 import { fmtBytes } from "../../../upload/upload.js";
 import { common, makeClient, downloadOutputs, cancellable, type CommonOpts } from "./shared.js";
@@ -24,7 +24,7 @@ export function registerManage(cloud: Command): void {
 
   common(cloud.command("list").description("list cloud renders (first page; --all for every page)"))
     .option("--all", "follow next_token through every page")
-    .option("--limit <n>", "page size (1-100)", "20")
+    .addOption(numberOption("--limit <n>", "page size (1-100)", 20))
     .action(cancellable(undefined, async (signal: AbortSignal, o: CommonOpts & { all?: boolean; limit: string }, cmd: Command) => {
       const out = createOutput(!!o.json);
       const limit = Number(o.limit);

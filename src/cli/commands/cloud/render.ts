@@ -7,7 +7,7 @@ import { Command, Option } from "commander";
 import { CloudError, UsageError } from "../../../errors.js";
 import { resolveOptions, toCloudBody } from "../../../render/options.js";
 import { addRenderFlags, readRenderFlags } from "../../render-flags.js";
-import { createOutput } from "../../output.js";
+import { createOutput, numberOption } from "../../output.js";
 import { checkIdempotencyKey, renderIdempotencyKey, type CreateRenderRequest } from "../../../upload/client.js";
 import { packProjectToFile } from "../../../upload/packager.js";
 import { DEFAULT_INLINE_MAX, MB, createRenderFromZip, fmtBytes, uploadProject } from "../../../upload/upload.js";
@@ -24,10 +24,10 @@ export function registerRender(cloud: Command): void {
     .option("--thumbnail", "with --wait / batch: also download the thumbnail")
     .option("-o, --output <file>", "with --wait: where to write the video")
     .option("-y, --yes", "submit without asking to confirm the cost estimate")
-    .option("--inline-max <mb>", "largest zip sent inline as base64, in MB (bigger zips are uploaded as assets)", String(DEFAULT_INLINE_MAX / MB))
+    .addOption(numberOption("--inline-max <mb>", "largest zip sent inline as base64, in MB (bigger zips are uploaded as assets)", DEFAULT_INLINE_MAX / MB))
     .option("--batch <file>", "one render per row of a .json or .csv file (row = variables); waits and downloads all")
-    .option("--max-in-flight <n>", "batch: most renders queued/rendering at once", "10")
-    .option("--poll-interval <ms>", "first poll interval in ms (backs off from there)", "2000")
+    .addOption(numberOption("--max-in-flight <n>", "batch: most renders queued/rendering at once", 10))
+    .addOption(numberOption("--poll-interval <ms>", "first poll interval in ms (backs off from there)", 2000))
     .option("--idempotency-key <key>", "Idempotency-Key for the create request (default: derived from the zip's sha256 and the settings, so re-running the same command never creates a second render)")
     .addOption(new Option("--state <file>", "batch: state file (default <dir>/renders/cloud-batch-state.json)"))
     .addHelpText(
@@ -146,7 +146,7 @@ Examples:
             },
           });
           out.result(
-            { type: "cloud-batch", completed: res.completed, failed: res.failed, submitted: res.submittedThisRun, state: statePath, rows: res.state.rows },
+            { type: "cloud-batch", ok: res.failed === 0, completed: res.completed, failed: res.failed, submitted: res.submittedThisRun, state: statePath, rows: res.state.rows },
             `batch: ${res.completed} completed, ${res.failed} failed (state: ${statePath})`,
           );
           if (res.failed > 0) process.exitCode = 1;

@@ -7,7 +7,7 @@ import path from "node:path";
 import { createInterface } from "node:readline/promises";
 import { Command } from "commander";
 import { CloudCancelledError, CloudError, UsageError } from "../../../errors.js";
-import { redactSecrets, type Output } from "../../output.js";
+import { redactSecrets, type Output, numberOption } from "../../output.js";
 import { HyperframesCloud, type RenderDetail } from "../../../upload/client.js";
 import { downloadFile } from "../../../upload/download.js";
 import { fileInside, slug, videoExtension } from "../../../upload/fsutil.js";
@@ -21,7 +21,7 @@ export interface CommonOpts {
 export function common(cmd: Command): Command {
   return cmd
     .option("--api-base <url>", "API base URL (default: HEYGEN_API_BASE_URL, else https://api.heygen.com)")
-    .option("--timeout <ms>", "per-request timeout in milliseconds", "30000")
+    .addOption(numberOption("--timeout <ms>", "per-request timeout in milliseconds", 30000))
     .option("--json", "machine-readable output (JSON lines on stdout)");
 }
 

@@ -1,0 +1,107 @@
+/**
+ * The media a loaded composition page reported, made ready for capture: clips without data-duration get their
+ * source's length (ffprobe; the browser may lack the codec), timed videos are decoded to frames at the
+ * composition's frame times (served by the render server, shown by the runtime), and audible clips become
+ * audio tracks for the mix. Shared by render() and snapshot(), so a still shows a video exactly as a render does.
+ */
+import { realpathSync } from "node:fs";
+import path from "node:path";
+import type { CaptureSession, PageReport } from "./capture.js";
+import type { RenderServer } from "./server.js";
+import type { VideoFrameCache } from "./frame-cache.js";
+import type { AudioTrack } from "./audio.js";
+import { extractVideoFrames, extractKey } from "./video-frames.js";
+import { localFileForUrl, describeMedia } from "./media-source.js";
+import { probe } from "./ffmpeg.js";
+
+export type VideoFrameTable = Record<string, { urlPrefix: string; count: number; ext: string }>;
+
+export interface PreparedMedia {
+  /** source lengths (s) of clips that had no data-duration, by media key */
+  naturalLengths: Record<string, number>;
+  /** decoded frames of each timed video, by media key */
+  videoTable: VideoFrameTable;
+  /** audible clips, for the audio mix */
+  tracks: AudioTrack[];
+}
+
+export interface PrepareMediaOptions {
+  report: PageReport;
+  server: RenderServer;
+  project: string;
+  /** composition length (s) */
+  duration: number;
+  fps: number;
+  /** a temp folder for decoded frames */
+  work: string;
+  /** collect audio tracks (false for silent outputs and stills) */
+  audio: boolean;
+  videoFrameCache?: VideoFrameCache;
+  signal?: AbortSignal;
+  warn: (message: string) => void;
+  /** called before each video is decoded */
+  onDecode?: (file: string) => void;
+}
+
+async function mediaLength(file: string): Promise<number> {
+  try {
+    const info = await probe(file);
+    return Number(info.format.duration ?? 0) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Work out natural lengths, decode timed videos and list audio tracks (the report's media `end`s are updated). */
+export async function prepareMedia(o: PrepareMediaOptions): Promise<PreparedMedia> {
+  const { report, server, duration, fps } = o;
+  const projectReal = realpathSync(o.project);
+  const videoTable: VideoFrameTable = {};
+  const extracted = new Map<string, { dir: string; count: number }>();
+  const tracks: AudioTrack[] = [];
+  const naturalLengths: Record<string, number> = {};
+  for (const m of report.media) {
+    if (!m.timed || m.hidden || m.end !== null || m.loop) continue;
+    const file = localFileForUrl(m.src, server.url, projectReal);
+    if (!file) continue;
+    const len = await mediaLength(file);
+    if (len > 0) {
+      naturalLengths[m.key] = len;
+      m.end = m.start + Math.max(0, (len - m.mediaStart) / m.playbackRate);
+    }
+  }
+  for (const m of report.media) {
+    if (!m.timed || m.hidden) continue;
+    const file = localFileForUrl(m.src, server.url, projectReal);
+    if (!file) {
+      if (m.src) o.warn(`${describeMedia(m)} is not a local file of the project (${m.src}); it is skipped in the render`);
+      else o.warn(`${describeMedia(m)} has no src; it is skipped`);
+      continue;
+    }
+    if (m.tag === "video") {
+      const windowSeconds = Math.min(m.end ?? duration, duration) - m.start;
+      if (windowSeconds <= 0) continue;
+      const req = { file, mediaStart: m.mediaStart, rate: m.playbackRate, loop: m.loop, windowSeconds, fps };
+      const key = extractKey(req);
+      let ex = extracted.get(key);
+      if (!ex) {
+        const dir = path.join(o.work, `video-${extracted.size}`);
+        o.onDecode?.(file);
+        ex = o.videoFrameCache ? await o.videoFrameCache.get(req, o.signal) : { dir, count: await extractVideoFrames(req, dir, o.signal) };
+        extracted.set(key, ex);
+      }
+      videoTable[m.key] = { urlPrefix: server.addFrames(`v${[...extracted.keys()].indexOf(key)}`, ex.dir), count: ex.count, ext: "jpg" };
+    }
+    if (o.audio && m.hasAudio && m.volume > 0) {
+      const sourceSeconds = m.loop ? await mediaLength(file) : undefined;
+      tracks.push({ file, start: m.start, end: m.end, mediaStart: m.mediaStart, rate: m.playbackRate, volume: m.volume, loop: m.loop, sourceSeconds, label: describeMedia(m) });
+    }
+  }
+  return { naturalLengths, videoTable, tracks };
+}
+
+/** Hand the prepared lengths and video frames to a loaded capture page. */
+export async function applyMedia(session: CaptureSession, media: PreparedMedia): Promise<void> {
+  if (Object.keys(media.naturalLengths).length) await session.setMediaDurations(media.naturalLengths);
+  if (Object.keys(media.videoTable).length) await session.setVideoFrames(media.videoTable);
+}
