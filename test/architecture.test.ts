@@ -31,7 +31,7 @@ const OVERSIZE: Record<string, number> = {
   "compose/runtime/index.ts": 936,
   "render/batch.ts": 681,
   "render/render.ts": 496,
-  "preview/client/main.ts": 451,
+  "preview/client/main.ts": 425,
 };
 
 function sources(dir = SRC): string[] {

@@ -841,7 +841,7 @@ async function init(): Promise<void> {
   ]);
   buildTiming(root);
   bindTimelines();
-  if (isRender && cfg.draftLayers) promoteMovingBoxes([state.rootTl, ...state.children.map((c) => c.tl)]);
+  if (isRender && cfg.draftLayers) promoteMovingBoxes([state.rootTl, ...state.children.map((c) => c.tl)].filter((t): t is AnyObj => !!t));
   state.duration = computeDuration();
   state.initialized = true;
   seekSync(0, []);

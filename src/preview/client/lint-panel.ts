@@ -59,3 +59,28 @@ export class LintPanel {
     }
   }
 }
+
+/** What picking an element needs from the player. */
+export interface ElementPicker {
+  readonly compositionWindow: Window | null;
+  readonly clips: readonly { id?: string | null; start: number | null }[];
+  readonly playing: boolean;
+  pause(): void;
+  seek(t: number, final?: boolean): void;
+}
+
+/** Seek to the clip of the element with this id (or of its nearest timed ancestor) and outline it briefly. */
+export function pickElement(p: ElementPicker, id: string): void {
+  const win = p.compositionWindow as (Window & typeof globalThis) | null;
+  const el = win?.document.getElementById(id);
+  const clip = p.clips.find((c) => c.id === id) ?? p.clips.find((c) => c.id && el?.closest(`#${CSS.escape(c.id)}`));
+  if (clip?.start != null) {
+    if (p.playing) p.pause();
+    p.seek(clip.start, true);
+  }
+  if (win && el instanceof win.HTMLElement) {
+    const prev = el.style.outline;
+    el.style.outline = "3px solid #5b8cff";
+    setTimeout(() => (el.style.outline = prev), 1200);
+  }
+}

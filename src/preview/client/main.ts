@@ -9,7 +9,8 @@ import { VariablesPanel } from "./variables.js";
 import { Timeline } from "./timeline.js";
 import { ErrorOverlay } from "./overlay.js";
 import { RenderPanel } from "./render-panel.js";
-import { LintPanel } from "./lint-panel.js";
+import { LintPanel, pickElement } from "./lint-panel.js";
+import { bindTransport, onKey } from "./controls.js";
 import { connectHmr } from "./hmr.js";
 import { frameCount } from "../../compose/timing.js";
 import type { Clip, CompositionDetails, CompositionWindow, PageError, ProjectInfo } from "./types.js";
@@ -49,7 +50,7 @@ class PreviewApp {
   private readonly overlay = new ErrorOverlay();
   private readonly picker = $<HTMLSelectElement>("comp-picker");
   private readonly panel = new VariablesPanel($("vars"), $("vars-count"), (o) => this.onVariables(o));
-  private readonly lint = new LintPanel({ onElement: (id) => this.pickElement(id) });
+  private readonly lint = new LintPanel({ onElement: (id) => pickElement(this, id) });
   private readonly timeline = new Timeline({
     onSeek: (t, final) => this.seek(t, final),
     onClip: (c) => this.seek(c.start ?? 0, true),
@@ -57,7 +58,12 @@ class PreviewApp {
 
   constructor() {
     new RenderPanel(() => ({ composition: this.comp, variables: this.vars }));
-    this.bindControls();
+    bindTransport(this);
+    this.picker.addEventListener("change", () => void this.switchComposition(this.picker.value));
+    $("vars-reset").addEventListener("click", () => this.panel.reset());
+    $("vars-copy").addEventListener("click", () => void this.copyVariables());
+    // a new iframe needs the current scale
+    new MutationObserver(() => this.layout()).observe(this.box, { childList: true });
     new ResizeObserver(() => this.layout()).observe(this.stage);
     window.addEventListener("message", (ev) => this.onMessage(ev));
     connectHmr({ onReload: () => void this.hotReload(), onConnection: (up) => this.setConnection(up) });
@@ -101,21 +107,6 @@ class PreviewApp {
     this.lint.update(this.details?.lint);
   }
 
-  /** Seek to the clip of the element with this id (or of its nearest timed ancestor) and outline it briefly. */
-  private pickElement(id: string): void {
-    const el = this.win?.document.getElementById(id);
-    const clip = this.clips.find((c) => c.id === id) ?? this.clips.find((c) => c.id && el?.closest(`#${CSS.escape(c.id)}`));
-    if (clip?.start != null) {
-      if (this.playing) this.pause();
-      this.seek(clip.start, true);
-    }
-    if (el instanceof (this.win as unknown as typeof globalThis).HTMLElement) {
-      const prev = el.style.outline;
-      el.style.outline = "3px solid #5b8cff";
-      setTimeout(() => (el.style.outline = prev), 1200);
-    }
-  }
-
   private drawMeta(): void {
     const d = this.details;
     $("comp-meta").textContent = d ? `${d.width}×${d.height} · ${this.fps} fps · ${this.duration.toFixed(2)} s` : "";
@@ -153,7 +144,7 @@ class PreviewApp {
     };
     if (!win) return fail({ kind: "exception", message: "the composition frame has no window" });
     for (const e of win.__hfPreviewErrors ?? []) this.addError(e, false);
-    win.addEventListener("keydown", (ev) => this.onKey(ev));
+    win.addEventListener("keydown", (ev) => onKey(this, ev));
     const hf = win.__hf;
     if (!hf || !win.__player) return fail({ kind: "exception", message: "the HyperFrames runtime did not start in this page (window.__hf is missing)" });
     let timer = 0;
@@ -253,7 +244,7 @@ class PreviewApp {
   }
 
   // ------------------------------------------------------------------ transport
-  private lastFrameTime(): number {
+  lastFrameTime(): number {
     const n = frameCount(this.duration, this.fps);
     return n > 0 ? (n - 1) / this.fps : 0;
   }
@@ -375,25 +366,6 @@ class PreviewApp {
     this.box.dataset.scale = String(s);
   }
 
-  private bindControls(): void {
-    $("btn-play").addEventListener("click", () => this.toggle());
-    $("btn-prev").addEventListener("click", () => this.step(-1));
-    $("btn-next").addEventListener("click", () => this.step(1));
-    $("btn-start").addEventListener("click", () => this.seek(0));
-    $("btn-end").addEventListener("click", () => {
-      if (this.playing) this.pause();
-      this.seek(this.lastFrameTime());
-    });
-    $("btn-loop").addEventListener("click", () => this.setLoop(!this.loop));
-    $<HTMLSelectElement>("rate").addEventListener("change", (ev) => this.setRate(Number((ev.target as HTMLSelectElement).value) || 1));
-    this.picker.addEventListener("change", () => void this.switchComposition(this.picker.value));
-    $("vars-reset").addEventListener("click", () => this.panel.reset());
-    $("vars-copy").addEventListener("click", () => void this.copyVariables());
-    document.addEventListener("keydown", (ev) => this.onKey(ev));
-    // a new iframe needs the current scale
-    new MutationObserver(() => this.layout()).observe(this.box, { childList: true });
-  }
-
   private async switchComposition(file: string): Promise<void> {
     if (this.playing) this.pause();
     this.vars = {};
@@ -411,38 +383,6 @@ class PreviewApp {
     this.lastCopied = arg;
     const ok = await copyText(arg);
     toast(ok ? `Copied: ${arg}` : `Copy failed; the argument is: ${arg}`);
-  }
-
-  onKey(ev: KeyboardEvent): void {
-    const t = ev.target as HTMLElement | null;
-    if (t && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA" || t.isContentEditable)) return;
-    if (ev.metaKey || ev.ctrlKey || ev.altKey) return;
-    switch (ev.key) {
-      case " ":
-      case "k":
-        this.toggle();
-        break;
-      case "ArrowLeft":
-        this.step(ev.shiftKey ? -Math.round(this.fps) : -1);
-        break;
-      case "ArrowRight":
-        this.step(ev.shiftKey ? Math.round(this.fps) : 1);
-        break;
-      case "Home":
-        this.seek(0);
-        break;
-      case "End":
-        if (this.playing) this.pause();
-        this.seek(this.lastFrameTime());
-        break;
-      case "l":
-      case "L":
-        this.setLoop(!this.loop);
-        break;
-      default:
-        return;
-    }
-    ev.preventDefault();
   }
 
   private setConnection(up: boolean): void {
