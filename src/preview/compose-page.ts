@@ -7,6 +7,7 @@
 import { injectRuntime } from "../compose/inject.js";
 import { fontFaceCss } from "../render/fonts.js";
 import { compileComposition } from "../compose/compile.js";
+import type { LineMap } from "../compose/line-map.js";
 
 export const RUNTIME_URL = "/__hyperframes/runtime.js";
 export const FONTS_URL = "/__hyperframes/fonts/";
@@ -24,22 +25,15 @@ window.addEventListener("error", function(ev){
     if (tag === "script" || tag === "link") post({ kind: "resource", message: "could not load " + (t.src || t.href), file: t.src || t.href });
     return;
   }
-  post({ kind: "exception", message: ev.message || String(ev.error), file: ev.filename, line: ev.lineno, column: ev.colno, stack: ev.error && ev.error.stack ? String(ev.error.stack) : undefined });
+  // errors in the page itself are reported at the author's file and line (the runtime's line map)
+  var at = window.__hfMapLocation ? window.__hfMapLocation(ev.filename, ev.lineno) : null;
+  post({ kind: "exception", message: ev.message || String(ev.error), file: at ? at.file : ev.filename, line: at ? at.line : ev.lineno, column: at ? undefined : ev.colno, stack: ev.error && ev.error.stack ? String(ev.error.stack) : undefined });
 }, true);
 window.addEventListener("unhandledrejection", function(ev){
   var r = ev.reason;
   post({ kind: "rejection", message: "unhandled promise rejection: " + (r && r.message ? r.message : String(r)), stack: r && r.stack ? String(r.stack) : undefined });
 });
 })();`;
-
-/** Insert `snippet` right after the opening <head> tag (or <html>, or at the very start). */
-export function insertAtHeadTop(html: string, snippet: string): string {
-  const head = /<head(\s[^>]*)?>/i.exec(html);
-  if (head) return html.slice(0, head.index + head[0].length) + snippet + html.slice(head.index + head[0].length);
-  const root = /<html(\s[^>]*)?>/i.exec(html);
-  if (root) return html.slice(0, root.index + root[0].length) + `<head>${snippet}</head>` + html.slice(root.index + root[0].length);
-  return snippet + html;
-}
 
 /** Parse the `hf-vars` query value; invalid JSON or a non-object yields undefined (the page uses its defaults). */
 export function parseVarsParam(raw: string | null): Record<string, unknown> | undefined {
@@ -74,23 +68,26 @@ function reportScript(e: unknown): string {
 
 export function buildCompositionPage(html: string, opts: CompositionPageOptions = {}): string {
   let source = html;
+  let lineMap: LineMap | undefined;
   let compileError: unknown;
   if (opts.project && opts.entry) {
     try {
-      source = compileComposition(opts.project, opts.entry, html).html;
+      ({ html: source, lineMap } = compileComposition(opts.project, opts.entry, html));
     } catch (e) {
       // show the page as written, and the reason in the player's overlay
       compileError = e;
     }
   }
-  const withRuntime = injectRuntime(source, {
+  // the bridge goes first, before the runtime; inject shifts the line map past it
+  const bridge = `<script data-hf-preview-bridge>${BRIDGE}</script>${compileError ? reportScript(compileError) : ""}`;
+  return injectRuntime(source, {
     mode: "preview",
     variables: opts.variables,
     fps: opts.fps,
     runtimeSrc: RUNTIME_URL,
+    prelude: bridge,
     // same font files as the render, whatever the author's machine has installed
     extraHead: `<style data-hf-injected-fonts>${fontFaceCss(FONTS_URL)}</style>`,
+    lineMap,
   });
-  const bridge = `<script data-hf-preview-bridge>${BRIDGE}</script>${compileError ? reportScript(compileError) : ""}`;
-  return insertAtHeadTop(withRuntime, bridge);
 }

@@ -110,7 +110,7 @@ export async function startRenderServer(opts: RenderServerOptions): Promise<Rend
 
   const getEntryHtml = (): string => {
     if (compiled) return compiled;
-    const { html } = compileComposition(rootReal, opts.entry);
+    const { html, lineMap } = compileComposition(rootReal, opts.entry);
     const loc = localiseGsap(html);
     for (const u of loc.rewritten) {
       if (!warned.has(u)) {
@@ -118,7 +118,7 @@ export async function startRenderServer(opts: RenderServerOptions): Promise<Rend
         opts.onWarning?.(`${opts.entry} loads GSAP from ${u}; rendering with the installed gsap package instead (no network needed)`);
       }
     }
-    compiled = injectRuntime(loc.html, opts.inject);
+    compiled = injectRuntime(loc.html, { ...opts.inject, lineMap });
     return compiled;
   };
 

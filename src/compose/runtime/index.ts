@@ -12,6 +12,7 @@ import { installVirtualTime, type VirtualTime } from "./virtual-time.js";
 import { createScope } from "./scope.js";
 import { promoteMovingBoxes } from "./draft-layers.js";
 import { createAdapters } from "./adapters.js";
+import { mapLine, type LineMap } from "../line-map.js";
 
 type AnyObj = Record<string, any>;
 const W = window as any;
@@ -26,6 +27,8 @@ interface RuntimeConfig {
   transparent?: boolean;
   /** draft render: plain boxes GSAP only moves get their own layer (see draft-layers.ts) */
   draftLayers?: boolean;
+  /** where each line of this page comes from in the author's files (compile.ts, inject.ts) */
+  lineMap?: LineMap;
 }
 
 const cfg: RuntimeConfig = Object.assign({ mode: "preview", fps: 30, timelineWaitMs: 3000 }, W.__HF_CONFIG || {});
@@ -36,8 +39,23 @@ const vt: VirtualTime | null = isRender ? installVirtualTime() : null;
 // Errors and warnings visible to the host (render/preview)
 const errors: string[] = [];
 const warnings: string[] = [];
+/** The author's file and line of a line of this page (null: another file, or code the toolkit added). */
+function mapLocation(filename: string | undefined, line: number): { file: string; line: number } | null {
+  if (!filename || filename.split("#")[0] !== location.href.split("#")[0]) return null;
+  return mapLine(cfg.lineMap, line);
+}
+W.__hfMapLocation = mapLocation;
+/** ` (index.html:12)`, ` (js/app.js:3)` for a script file of the project, or ` (added by hyperframes)`. */
+function whereText(filename: string | undefined, line: number): string {
+  if (!filename) return "";
+  const at = mapLocation(filename, line);
+  if (at) return ` (${at.file}:${at.line})`;
+  const isPage = filename.split("#")[0] === location.href.split("#")[0];
+  if (isPage && cfg.lineMap) return " (in code added by hyperframes)";
+  return ` (${filename.startsWith(location.origin + "/") ? filename.slice(location.origin.length + 1) : filename}:${line})`;
+}
 window.addEventListener("error", (e) => {
-  const where = e.filename ? ` (${e.filename.replace(location.origin, "")}:${e.lineno})` : "";
+  const where = whereText(e.filename, e.lineno);
   errors.push(`${e.message}${where}`);
   postToParent({ type: "error", message: `${e.message}${where}` });
 });
