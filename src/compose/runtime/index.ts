@@ -500,6 +500,18 @@ function isVisibleAt(t: Timed, time: number): boolean {
   return true;
 }
 const lastVisible = new WeakMap<Element, boolean>();
+/**
+ * Marks a clip outside its window. Nothing inside it shows, not even a descendant whose own CSS says
+ * `visibility: visible` (which plain `visibility: hidden` on the clip would let through): like the
+ * official runtime, a style rule hides every descendant of a marked clip with `!important`.
+ */
+const CLIP_HIDDEN = "data-hf-clip-hidden";
+function installClipHiddenRule(): void {
+  const style = document.createElement("style");
+  style.setAttribute("data-hf-runtime", "");
+  style.textContent = `[${CLIP_HIDDEN}] * { visibility: hidden !important; }`;
+  (document.head ?? document.documentElement).appendChild(style);
+}
 function applyVisibility(time: number): void {
   for (const t of state.timed) {
     if (t.kind === "audio") continue;
@@ -509,6 +521,7 @@ function applyVisibility(time: number): void {
     if (lastVisible.get(t.el) === vis && !hidden) continue;
     lastVisible.set(t.el, vis);
     t.el.style.visibility = vis ? "visible" : "hidden";
+    t.el.toggleAttribute(CLIP_HIDDEN, !vis);
     if (t.inFlow && !t.hasTimedDescendants) t.el.style.display = vis ? t.origDisplay : "none";
     if (hidden) t.el.style.display = "none";
   }
@@ -844,6 +857,7 @@ async function init(): Promise<void> {
   state.rootId = root.getAttribute("data-composition-id") || "";
   root.setAttribute("data-hf-root", "");
   normalise(root);
+  installClipHiddenRule();
   applyBindings(root);
   // early, so autoplaying anime.js/Lottie instances are paused before they run far on the wall clock (preview)
   adapters.discover();
