@@ -189,6 +189,9 @@ const state = {
   playing: false,
   rate: 1,
   videoFrames: null as null | Record<string, { urlPrefix: string; count: number; ext: string }>,
+  /** start and duration resolution of the timing model (set by buildTiming) */
+  resolveStart: null as null | ((el: HTMLElement) => number),
+  durationOf: null as null | ((el: HTMLElement, start: number) => number | null),
 };
 
 function findRoot(): HTMLElement | null {
@@ -311,6 +314,8 @@ function buildTiming(root: HTMLElement): void {
   }
   state.timed = timed;
   state.byEl = byEl;
+  state.resolveStart = resolveStart;
+  state.durationOf = durationOf;
 }
 
 function mediaStartOf(el: Element): number {
@@ -555,10 +560,25 @@ function seekAnimations(time: number): void {
   }
 }
 
+/**
+ * The composition-time window of a <video>/<audio>. Media the timing model does not hold (outside the root,
+ * or without data-start) still plays, as in the official renderer: from its own data-start when it has one,
+ * else for the window of the sub-composition it is in, else from 0; until its duration, or its natural end.
+ */
 function mediaWindow(el: HTMLMediaElement): { start: number; end: number } | null {
   const t = state.byEl.get(el);
-  if (!t) return null;
-  return { start: t.start, end: t.end };
+  if (t) return { start: t.start, end: t.end };
+  if (!state.resolveStart || !state.durationOf) return null;
+  if (el.hasAttribute("data-start")) {
+    const start = state.resolveStart(el);
+    const d = state.durationOf(el, start);
+    return { start, end: d === null ? Infinity : start + d };
+  }
+  for (let p = el.parentElement; p && p !== state.root; p = p.parentElement) {
+    const host = p.hasAttribute("data-composition-id") ? state.byEl.get(p) : undefined;
+    if (host) return { start: host.start, end: host.end };
+  }
+  return { start: 0, end: Infinity };
 }
 
 /** Render mode: show pre-extracted video frames (served by the renderer) instead of the browser's decoder. */
@@ -909,6 +929,7 @@ function clips() {
 function media() {
   return Array.from(document.querySelectorAll<HTMLMediaElement>("video, audio")).map((m, i) => {
     const t = state.byEl.get(m);
+    const win = mediaWindow(m) ?? { start: 0, end: Infinity };
     const key = m.getAttribute("data-hf-video-key") || `m${i}`;
     m.setAttribute("data-hf-video-key", key);
     const hiddenAncestor = !!m.closest("[data-hidden]");
@@ -917,9 +938,10 @@ function media() {
       id: m.id || null,
       tag: m.tagName.toLowerCase(),
       src: m.currentSrc || (m.getAttribute("src") ? new URL(m.getAttribute("src")!, document.baseURI).href : null),
+      /** a clip of the timing model (inside the root, with data-start); the others are only mixed */
       timed: !!t,
-      start: t ? t.start : 0,
-      end: t ? (Number.isFinite(t.end) ? t.end : null) : null,
+      start: win.start,
+      end: Number.isFinite(win.end) ? win.end : null,
       mediaStart: mediaStartOf(m),
       playbackRate: rateOf(m),
       volume: Math.max(0, Math.min(3.981, num(m.getAttribute("data-volume")) ?? 1)),
