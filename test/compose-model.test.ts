@@ -35,6 +35,7 @@ describe("fixture project", () => {
         "css/fonts.css", // @import inside main.css
         "fonts/brand.woff2", // url() inside fonts.css, relative to the css file
         "img/bg.png", // url() in main.css and in a style attribute
+        "gsap.min.js", // <script src> (a stand-in: lint needs the file, not the library)
         "js/anim.js", // <script src>
         "img/tex.png", // url() inside <style>
         "img/a.png", // img src (index) and plain relative path in the sub-composition (from the project root)

@@ -23,6 +23,7 @@ import render from "dom-serializer";
 import { CompositionError } from "../errors.js";
 import { NESTING_AT_RULE, matchCssBrace, splitCssTopLevel } from "./css.js";
 import { assemble, lineIndex, type LineMap, type Piece } from "./line-map.js";
+import { projectRelative, resolveLocalPath } from "./files.js";
 
 export interface CompileResult {
   html: string;
@@ -210,23 +211,24 @@ function findNext(s: string, from: number, ch: string): number {
 const NON_RELATIVE = /^([a-z][a-z0-9+.-]*:|\/|#|\{\{)/i;
 
 /**
- * Rewrite a path written inside a sub-composition file for the page it is mounted in, like the official
- * compiler: `../x` is resolved against the sub-composition's folder; a plain relative path is a sibling
- * of the sub-composition when that file exists there, else it is left as written (project-root relative).
+ * Rewrite a path written inside a sub-composition file for the page it is mounted in (resolveLocalPath's
+ * rule, as the official compiler): `../x` from the sub-composition's folder; a plain relative path names a
+ * sibling of the sub-composition when that file exists, else it is left as written (project-root relative).
  */
 function rebasePath(ctx: Ctx, ref: string, subFileRel: string): string {
-  const dir = path.posix.dirname(subFileRel);
-  if (!ref || NON_RELATIVE.test(ref) || dir === "." || dir === "") return ref;
-  if (ref.startsWith("../")) {
-    const abs = path.posix.normalize(path.posix.join(dir, ref));
-    return abs.startsWith("../") ? ref : abs;
-  }
+  if (!ref || NON_RELATIVE.test(ref)) return ref;
   const cut = ref.search(/[?#]/);
   const file = cut < 0 ? ref : ref.slice(0, cut);
   if (!file) return ref;
-  const sibling = path.posix.normalize(path.posix.join(dir, file));
-  if (sibling.startsWith("../")) return ref;
-  return existsSync(path.join(ctx.projectDir, sibling)) ? sibling + (cut < 0 ? "" : ref.slice(cut)) : ref;
+  const abs = resolveLocalPath(file, {
+    projectDir: ctx.projectDir,
+    baseDir: ctx.projectDir,
+    fileDir: path.dirname(path.join(ctx.projectDir, subFileRel)),
+    mode: "subcomposition",
+  });
+  const rel = projectRelative(ctx.projectDir, abs);
+  if (!rel) return ref;
+  return rel === path.posix.normalize(file) ? ref : rel + (cut < 0 ? "" : ref.slice(cut));
 }
 
 function rebaseCssUrls(ctx: Ctx, css: string, subFileRel: string): string {

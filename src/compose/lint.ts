@@ -66,6 +66,7 @@ export const LINT_CODES: Record<string, "error" | "warning" | "error|warning"> =
   gsap_animates_clip_element: "error",
   timed_element_missing_clip_class: "warning",
   imperative_media_control: "error",
+  missing_gsap_script: "error",
   subcomposition_root_styled_by_class: "warning",
 };
 
@@ -621,6 +622,50 @@ function nodeFinding(n: VNode, code: string, severity: "error" | "warning", mess
   return f;
 }
 
+/** A call that needs the GSAP library. */
+const GSAP_USE = /\bgsap\s*\.\s*(to|from|fromTo|timeline|set|registerPlugin)\s*\(/;
+/** Text that is (or imports) the GSAP library itself. */
+const GSAP_LIBRARY = /\/\*\s*inlined:.*gsap|\b_gsScope\b|\bGreenSock\b|\bfrom\s*["'][^"']*gsap[^"']*["']|\bimport\s*\(\s*["'][^"']*gsap/i;
+
+/**
+ * missing_gsap_script (as the official linter): a script calls gsap.to/from/fromTo/timeline/set/registerPlugin
+ * but no script of the composition (the page or its sub-compositions, which share the page) loads GSAP:
+ * no `<script src>` naming gsap, no local script file or inline script that is the library. The page would
+ * render a still image with one "gsap is not defined" error.
+ */
+function missingGsapFindings(a: ProjectAnalysis, jsScripts: ScriptInfo[]): LintFinding[] {
+  const fileText = (s: ScriptInfo): string | undefined => {
+    if (s.src === undefined || s.remote) return undefined;
+    const abs = a.references.find((r) => r.kind === "script" && r.url === s.src && r.file === s.file)?.abs;
+    const t = abs ? readTextFile(abs) : undefined;
+    return t !== undefined && t.length < 5_000_000 ? t : undefined;
+  };
+  let use: { s: ScriptInfo; code: string; index: number; what: string } | undefined;
+  for (const s of jsScripts) {
+    if (s.src !== undefined && /gsap/i.test(s.src)) return [];
+    const text = s.src !== undefined ? fileText(s) : s.text;
+    if (!text) continue;
+    if (GSAP_LIBRARY.test(text) || (text.length > 5000 && /\bgsap\b/i.test(text) && /\bgsap\s*\.\s*(config|defaults|version)\b/.test(text))) return [];
+    const code = stripJsComments(text);
+    const m = GSAP_USE.exec(code);
+    if (m && !use) use = { s, code, index: m.index, what: `gsap.${m[1]}()` };
+  }
+  if (!use) return [];
+  const { s, code, index, what } = use;
+  const line = s.src === undefined ? lineIn(code, index, s.textLine) : undefined;
+  return [
+    {
+      code: "missing_gsap_script",
+      severity: "error",
+      message: `${s.src === undefined ? "this script" : `script ${s.src}`} calls ${what} but the composition never loads GSAP, so nothing would animate (gsap is not defined)`,
+      hint: 'load GSAP before the scripts that use it: <script src="gsap.min.js"></script> with a local copy (npm\'s gsap/dist/gsap.min.js)',
+      file: s.file,
+      element: s.element,
+      ...(line !== undefined ? { line } : s.line !== undefined ? { line: s.line } : {}),
+    },
+  ];
+}
+
 function projectRules(a: ProjectAnalysis): LintFinding[] {
   const out: LintFinding[] = [];
   const model = a.model;
@@ -697,6 +742,8 @@ function projectRules(a: ProjectAnalysis): LintFinding[] {
       });
     }
   }
+
+  out.push(...missingGsapFindings(a, jsScripts));
 
   // --- scripts ---
   for (const s of a.scripts) {
