@@ -365,7 +365,15 @@ describe("new rules stay quiet on the shipped examples and templates", () => {
     ...readdirSync(path.join(root, "examples")).map((d) => path.join(root, "examples", d)),
     ...readdirSync(path.join(root, "templates")).map((d) => path.join(root, "templates", d)),
   ].filter((d) => existsSync(path.join(d, "index.html")));
-  const codes = ["gsap_animates_clip_element", "timed_element_missing_clip_class", "imperative_media_control", "subcomposition_root_styled_by_class", "gsap_repeat_ceil_overshoot"];
+  const codes = [
+    "gsap_animates_clip_element",
+    "timed_element_missing_clip_class",
+    "imperative_media_control",
+    "subcomposition_root_styled_by_class",
+    "gsap_repeat_ceil_overshoot",
+    "missing_gsap_script",
+    "nested_structure_needs_subcomposition",
+  ];
   for (const d of dirs)
     it(path.relative(root, d), async () => {
       const r = await lintProject(d);
@@ -433,5 +441,34 @@ gsap.set(".x", { x: 1 });
       `data-duration="2"><div id="h" data-composition-id="c" data-composition-src="parts/c.html" data-start="0" data-duration="1"></div></div>`,
     );
     expect(only(await lint({ "index.html": page, "parts/c.html": sub, "gsap.min.js": stub }), "missing_gsap_script")).toEqual([]);
+  });
+});
+
+describe("nested_structure_needs_subcomposition", () => {
+  it("warns on a timeline element of the root that holds nested layout (as the official lint)", async () => {
+    const body = [
+      `<div id="scene" class="clip" data-start="0" data-duration="1"><div id="panel"><b>hi</b></div></div>`, // line 3
+      `<div class="wrap">`,
+      `  <section id="deep" class="clip" data-start="1" data-duration="1"><span><p>text</p></span></section>`, // 5: through an untimed wrapper and a span
+      `</div>`,
+    ].join("\n");
+    const f = await lintFiles({ "index.html": page(body) });
+    expect(only(f, "nested_structure_needs_subcomposition").map((x) => [x.line, x.element, x.severity])).toEqual([
+      [3, '<div id="scene">', "warning"],
+      [5, '<section id="deep">', "warning"],
+    ]);
+    expect(only(f, "nested_structure_needs_subcomposition")[0]!.message).toContain('nested <div id="panel">');
+  });
+
+  it("is quiet on inline text, opaque elements, media, hosts, untimed wrappers and sub-composition files", async () => {
+    const body = [
+      `<div id="a" class="clip" data-start="0" data-duration="1"><span>one <b>two</b></span><br><script>void 0</script></div>`,
+      `<svg id="c" class="clip" data-start="0" data-duration="1"><g><rect/></g></svg>`,
+      `<div class="wrap"><div class="inner"><img id="i" src="x.png"></div></div>`,
+      `<div id="h" data-composition-id="c" data-composition-src="c.html" data-start="0" data-duration="1"></div>`,
+    ].join("\n");
+    const sub = `<template id="c-template"><div data-composition-id="c" data-width="10" data-height="10"><div id="s" class="clip" data-start="0" data-duration="1"><div>nested</div></div></div></template>`;
+    const f = await lintFiles({ "index.html": page(body), "c.html": sub, "x.png": "" });
+    expect(only(f, "nested_structure_needs_subcomposition")).toEqual([]);
   });
 });

@@ -150,7 +150,10 @@ describe("conformance corpus", () => {
       expect(m.clips.every((x) => x.start !== null)).toBe(true);
       const lint = await lintProject(dir);
       expect(lint.errorCount).toBe(0);
-      const codes = [...new Set(lint.findings.map((f) => f.code))].sort();
+      // lint_expected lists what a case triggers on purpose; several nest plain elements in clips, which the
+      // Studio-layout warning nested_structure_needs_subcomposition notes (the official lint does too)
+      const incidental = new Set(["nested_structure_needs_subcomposition"]);
+      const codes = [...new Set(lint.findings.map((f) => f.code).filter((c) => !incidental.has(c)))].sort();
       expect(codes).toEqual([...(spec.lint_expected ?? [])].sort());
     });
   }
