@@ -82,6 +82,7 @@ describe("sub-composition scripts", () => {
 
 // Templates whose CSS styles their own root by id, or through html/body, style the mounted root only: the
 // host is a clip placed by its own class (left/top without position), like any direct child of the root.
+// A bare `*` rule of a template is global, as in the official compiler.
 const cardById = `<!doctype html><html><body><template id="card-a-template">
 <div id="card-a-root" data-composition-id="card-a" data-width="40" data-height="20">
 <style>#card-a-root{position:absolute;left:0;top:0;width:100%;height:100%;overflow:hidden} .fill{position:absolute;inset:0;background:#ff0000}</style>
@@ -89,7 +90,8 @@ const cardById = `<!doctype html><html><body><template id="card-a-template">
 </div></template></body></html>`;
 const cardByBody = `<!doctype html><html><body><template id="card-b-template">
 <div data-composition-id="card-b" data-width="40" data-height="20">
-<style>html, body{margin:0;position:absolute;left:0;top:0;width:100%;height:100%;overflow:hidden} .fill{position:absolute;inset:0;background:#00ff00}</style>
+<style>html, body{margin:0;position:absolute;left:0;top:0;width:100%;height:100%;overflow:hidden} .fill{position:absolute;inset:0;background:#00ff00}
+* { box-sizing: border-box; }</style>
 <div class="fill"></div>
 </div></template></body></html>`;
 
@@ -103,6 +105,7 @@ describe("sub-composition hosts", () => {
 <div id="stage" data-composition-id="root" data-width="160" data-height="90" data-duration="0.2" data-fps="10">
 <div id="a" class="mount-a clip" data-composition-id="card-a" data-composition-src="compositions/card-a.html" data-start="0" data-duration="0.2"></div>
 <div id="b" class="mount-b clip" data-composition-id="card-b" data-composition-src="compositions/card-b.html" data-start="0" data-duration="0.2"></div>
+<div id="pad" class="clip" data-start="0" data-duration="0.2" style="left:0;top:70px;width:40px;height:20px;padding:0 10px;background:#0000ff"></div>
 </div>
 <script>window.__timelines = window.__timelines || {}; window.__timelines["root"] = gsap.timeline({ paused: true });</script>
 </body></html>`,
@@ -112,5 +115,8 @@ describe("sub-composition hosts", () => {
     expect(colourDistance(pixel(d, 0, 5, 5), [0, 0, 0]), "nothing at the top-left corner").toBeLessThan(60);
     expect(colourDistance(pixel(d, 0, 100, 10), [255, 0, 0]), "card A at (80,0)").toBeLessThan(60);
     expect(colourDistance(pixel(d, 0, 60, 55), [0, 255, 0]), "card B at (40,45)").toBeLessThan(60);
+    // a bare * rule of a sub-composition is not scoped (official): #pad is 40 px wide border-box, not 60
+    expect(colourDistance(pixel(d, 0, 30, 80), [0, 0, 255]), "#pad inside its 40 px").toBeLessThan(60);
+    expect(colourDistance(pixel(d, 0, 50, 80), [0, 0, 0]), "#pad is 40 px wide, border-box").toBeLessThan(60);
   });
 });

@@ -129,12 +129,14 @@ function replaceIdSelector(sel: string, id: string, replacement: string): string
 /**
  * Scope one selector to a mounted sub-composition, like the official compiler: a bare `html`, `body` or
  * `:root`, and a bare `[data-composition-id="<id>"]`, style the composition's own box (its inner root,
- * never the host, which is placed by the page like any clip); `#<inner root id>` is the inner root;
- * anything else only matches inside the host.
+ * never the host, which is placed by the page like any clip); `#<inner root id>` is the inner root; a
+ * bare `*` stays global; anything else only matches inside the host.
  */
 function scopeSelector(sel: string, scope: CssScope): string {
   let s = sel.trim();
   if (!s) return s;
+  // the official compiler leaves a bare `*` unscoped: a sub-composition's reset reaches the whole page
+  if (s === "*") return s;
   if (/^(html|body|:root)$/i.test(s)) return scope.box;
   if (scope.innerRootId) s = replaceIdSelector(s, scope.innerRootId, `[data-hf-authored-id="${scope.innerRootId.replace(/"/g, '\\"')}"]`);
   if (s.startsWith(scope.attr)) {
