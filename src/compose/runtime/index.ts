@@ -59,8 +59,15 @@ window.addEventListener("error", (e) => {
   errors.push(`${e.message}${where}`);
   postToParent({ type: "error", message: `${e.message}${where}` });
 });
+/** Where an error was thrown (its first stack frame in a page or project script), as whereText gives it. */
+function whereThrown(err: unknown): string {
+  const stack = String((err as { stack?: unknown })?.stack ?? "");
+  const m = /(https?:\/\/[^\s)]+):(\d+):\d+/.exec(stack);
+  return m ? whereText(m[1], Number(m[2])) : "";
+}
 window.addEventListener("unhandledrejection", (e) => {
-  errors.push(`Unhandled promise rejection: ${String((e as PromiseRejectionEvent).reason?.message ?? (e as PromiseRejectionEvent).reason)}`);
+  const reason = (e as PromiseRejectionEvent).reason;
+  errors.push(`Unhandled promise rejection: ${String(reason?.message ?? reason)}${whereThrown(reason)}`);
 });
 
 function postToParent(msg: AnyObj): void {
@@ -725,7 +732,15 @@ function frameChanged(): boolean {
 async function renderSeek(t: number): Promise<boolean> {
   await ready;
   const pending: Promise<unknown>[] = [];
-  seekSync(t, pending);
+  try {
+    seekSync(t, pending);
+  } catch (e) {
+    // a page callback (onUpdate, an hf-seek listener…) threw: say where, in the author's file
+    const where = whereThrown(e);
+    if (!where || !(e instanceof Error)) throw e;
+    const Ctor = (e.constructor as ErrorConstructor) ?? Error;
+    throw new Ctor(`${e.message}${where}`);
+  }
   if (pending.length) await Promise.all(pending);
   return frameChanged();
 }
