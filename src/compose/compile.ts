@@ -7,8 +7,8 @@
  * (child defaults + `data-variable-values`) are attached to the host.
  *
  * Scripts of sub-compositions run after the page's own scripts, like the official renderer: they are moved
- * to the end of `<body>`, every external one (libraries, local files) first, then every inline one, each in
- * the order of its file (hosts in document order). So a sub-composition that loads GSAP itself and uses it
+ * to the end of `<body>`, every external one (`<script src>`: libraries, plugins, local files, loaded once
+ * and unscoped) first, then every inline one (scoped), each in the order of its file (hosts in document order). So a sub-composition that loads GSAP itself and uses it
  * works even when the page loads GSAP only at the end of `<body>`.
  *
  * The rest of the document is kept byte for byte (only the hosts are spliced and the moved scripts added
@@ -338,17 +338,11 @@ function takeScript(ctx: Ctx, el: Element, content: ChildContent, subRel: string
     const rel = path.posix.normalize(rebasePath(ctx, src.replace(/^\.\//, ""), subRel));
     if (ctx.loadedScripts.has(rel) || (LIB_RE.test(rel) && ctx.loadedScripts.has(libName(rel)))) return;
     ctx.loadedScripts.add(rel);
-    if (LIB_RE.test(rel)) {
-      ctx.loadedScripts.add(libName(rel));
-      ctx.externalScripts.push([{ text: `<script src="${escapeAttr(rel)}"></script>\n` }]);
-      return;
-    }
-    const abs = path.resolve(ctx.projectDir, rel);
-    if (existsSync(abs)) {
-      // a local script file runs scoped to its host, like the inline ones
-      ctx.deps.add(rel);
-      ctx.externalScripts.push(scriptTag({ text: readFileSync(abs, "utf8"), file: rel, line: 1 }, scopeId));
-    } else ctx.externalScripts.push([{ text: `<script src="${escapeAttr(rel)}"></script>\n` }]);
+    if (LIB_RE.test(rel)) ctx.loadedScripts.add(libName(rel));
+    // like the official compiler, a script file runs as written, unscoped (GSAP plugins, helpers); only
+    // inline scripts get the host's scope
+    if (existsSync(path.resolve(ctx.projectDir, rel))) ctx.deps.add(rel);
+    ctx.externalScripts.push([{ text: `<script src="${escapeAttr(rel)}"></script>\n` }]);
     return;
   }
   const textNode = el.children.find((c) => (c as { data?: string }).data !== undefined) as { startIndex?: number | null } | undefined;
