@@ -45,7 +45,7 @@ function mapLocation(filename: string | undefined, line: number): { file: string
   return mapLine(cfg.lineMap, line);
 }
 W.__hfMapLocation = mapLocation;
-/** ` (index.html:12)`, ` (js/app.js:3)` for a script file of the project, or ` (added by hyperframes)`. */
+/** ` (index.html:12)`, ` (js/app.js:3)` for a script file of the project, or ` (in code added by hyperframes)`. */
 function whereText(filename: string | undefined, line: number): string {
   if (!filename) return "";
   const at = mapLocation(filename, line);
@@ -59,10 +59,12 @@ window.addEventListener("error", (e) => {
   errors.push(`${e.message}${where}`);
   postToParent({ type: "error", message: `${e.message}${where}` });
 });
-/** Where an error was thrown (its first stack frame in a page or project script), as whereText gives it. */
+/** Where an error was thrown, as whereText gives it: its first stack frame in the author's page, else its first frame. */
 function whereThrown(err: unknown): string {
   const stack = String((err as { stack?: unknown })?.stack ?? "");
-  const m = /(https?:\/\/[^\s)]+):(\d+):\d+/.exec(stack);
+  const frames = [...stack.matchAll(/(https?:\/\/[^\s)]+):(\d+):\d+/g)];
+  const own = frames.find((m) => mapLocation(m[1], Number(m[2])));
+  const m = own ?? frames[0];
   return m ? whereText(m[1], Number(m[2])) : "";
 }
 window.addEventListener("unhandledrejection", (e) => {
