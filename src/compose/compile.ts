@@ -317,6 +317,9 @@ function scriptTag(code: Piece, scopeId: string): Piece[] {
 
 const LIB_RE = /(^|\/)(gsap|ScrollTrigger|lottie|anime|three)(\.min)?\.js$/i;
 
+/** An attribute value as parsed (entities kept as written), re-quoted with double quotes. */
+const quoteAttr = (raw: string) => raw.replace(/"/g, "&quot;");
+
 function isJsScript(el: Element): boolean {
   const type = (el.attribs.type ?? "").trim();
   return !type || /^(text|application)\/(javascript|ecmascript)$|^module$/i.test(type);
@@ -332,7 +335,7 @@ function takeScript(ctx: Ctx, el: Element, content: ChildContent, subRel: string
       if (ctx.loadedScripts.has(key) || ctx.loadedScripts.has(src)) return;
       ctx.loadedScripts.add(key);
       ctx.loadedScripts.add(src);
-      ctx.externalScripts.push([{ text: `<script src="${escapeAttr(src)}"></script>\n` }]);
+      ctx.externalScripts.push([{ text: `<script src="${quoteAttr(src)}"></script>\n` }]);
       return;
     }
     const rel = path.posix.normalize(rebasePath(ctx, src.replace(/^\.\//, ""), subRel));
@@ -342,7 +345,7 @@ function takeScript(ctx: Ctx, el: Element, content: ChildContent, subRel: string
     // like the official compiler, a script file runs as written, unscoped (GSAP plugins, helpers); only
     // inline scripts get the host's scope
     if (existsSync(path.resolve(ctx.projectDir, rel))) ctx.deps.add(rel);
-    ctx.externalScripts.push([{ text: `<script src="${escapeAttr(rel)}"></script>\n` }]);
+    ctx.externalScripts.push([{ text: `<script src="${quoteAttr(rel)}"></script>\n` }]);
     return;
   }
   const textNode = el.children.find((c) => (c as { data?: string }).data !== undefined) as { startIndex?: number | null } | undefined;
