@@ -76,7 +76,7 @@ describe("hyperframes info", () => {
     expect(r.stdout).toMatch(/track 1\n\s+clip\s+video\s+1\.5s–3s/);
     expect(r.stdout).toMatch(/card\s+compositions\/card\.html\s+1s–3s/);
     expect(r.stdout).toMatch(/accent\s+color\s+default "blue"/);
-    expect(r.stdout).toMatch(/Files: 15 referenced/);
+    expect(r.stdout).toMatch(/Files: 16 referenced/);
   });
 
   it("--json shape", () => {
@@ -92,7 +92,7 @@ describe("hyperframes info", () => {
       { id: "accent", type: "color", label: "Accent", default: "blue" },
       { id: "count", type: "number", label: "Count", default: 3 },
     ]);
-    expect(j.files.count).toBe(15);
+    expect(j.files.count).toBe(16);
     expect(j.files.bytes).toBeGreaterThan(1000);
     expect(j.media).toHaveLength(4);
     expect(j.externalUrls).toHaveLength(2);

@@ -8,6 +8,8 @@ import { formatFinding, lintProject, LINT_CODES, stripJsComments } from "../src/
 import type { LintFinding } from "../src/compose/types.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** Lint only needs a GSAP script to exist, not the library. */
+const GSAP_STUB = "/* a stand-in for GSAP */\n";
 const badDir = path.join(root, "test", "fixtures", "bad");
 const good = path.join(root, "test", "fixtures", "good", "full");
 
@@ -78,8 +80,9 @@ describe("script rules", () => {
     try {
       writeFileSync(
         path.join(dir, "index.html"),
-        `<!doctype html><html><body><div data-composition-id="m" data-width="10" data-height="10" data-duration="1"></div>\n<script>\n${js}\nwindow.__timelines = window.__timelines || {}; window.__timelines["m"] = tl;\n</script></body></html>`,
+        `<!doctype html><html><body><div data-composition-id="m" data-width="10" data-height="10" data-duration="1"></div>\n<script src="gsap.min.js"></script><script>\n${js}\nwindow.__timelines = window.__timelines || {}; window.__timelines["m"] = tl;\n</script></body></html>`,
       );
+      writeFileSync(path.join(dir, "gsap.min.js"), GSAP_STUB);
       const r = await lintProject(dir);
       return r.findings.map((f) => `${f.code}:${f.line}`);
     } finally {
@@ -101,11 +104,11 @@ describe("script rules", () => {
   });
 });
 
-/** Write a throw-away project (path → content), lint it, and return the findings. */
+/** Write a throw-away project (path → content, plus a gsap.min.js stand-in), lint it, and return the findings. */
 async function lintFiles(files: Record<string, string>): Promise<LintFinding[]> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "hf-lint-rules-"));
   try {
-    for (const [rel, text] of Object.entries(files)) {
+    for (const [rel, text] of Object.entries({ "gsap.min.js": GSAP_STUB, ...files })) {
       mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
       writeFileSync(path.join(dir, rel), text);
     }
@@ -118,7 +121,7 @@ async function lintFiles(files: Record<string, string>): Promise<LintFinding[]> 
 /** index.html with `body` inside the root (from line 3) and `js` in a script after it (from line 3 + body lines + 3). */
 function page(body: string, js = "", rootAttrs = ""): string {
   return [
-    `<!doctype html><html><body>`,
+    `<!doctype html><html><body><script src="gsap.min.js"></script>`,
     `<div id="stage" data-composition-id="m" data-width="320" data-height="180" data-duration="2"${rootAttrs}>`,
     body,
     `</div>`,
@@ -362,10 +365,110 @@ describe("new rules stay quiet on the shipped examples and templates", () => {
     ...readdirSync(path.join(root, "examples")).map((d) => path.join(root, "examples", d)),
     ...readdirSync(path.join(root, "templates")).map((d) => path.join(root, "templates", d)),
   ].filter((d) => existsSync(path.join(d, "index.html")));
-  const codes = ["gsap_animates_clip_element", "timed_element_missing_clip_class", "imperative_media_control", "subcomposition_root_styled_by_class", "gsap_repeat_ceil_overshoot"];
+  const codes = [
+    "gsap_animates_clip_element",
+    "timed_element_missing_clip_class",
+    "imperative_media_control",
+    "subcomposition_root_styled_by_class",
+    "gsap_repeat_ceil_overshoot",
+    "missing_gsap_script",
+    "nested_structure_needs_subcomposition",
+  ];
   for (const d of dirs)
     it(path.relative(root, d), async () => {
       const r = await lintProject(d);
       expect(r.findings.filter((f) => codes.includes(f.code))).toEqual([]);
     });
+});
+
+describe("missing_gsap_script", () => {
+  const noGsap = (js: string, head = ""): string =>
+    [
+      `<!doctype html><html><head>${head}</head><body>`,
+      `<div id="stage" data-composition-id="m" data-width="320" data-height="180" data-duration="2"></div>`,
+      `<script>`,
+      `const tl = gsap.timeline({ paused: true });`,
+      js,
+      `window.__timelines = window.__timelines || {}; window.__timelines["m"] = tl;`,
+      `</script></body></html>`,
+    ].join("\n");
+  const lint = async (files: Record<string, string>): Promise<LintFinding[]> => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "hf-lint-gsap-"));
+    try {
+      for (const [rel, text] of Object.entries(files)) {
+        mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+        writeFileSync(path.join(dir, rel), text);
+      }
+      return (await lintProject(dir)).findings;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it("is an error at the first GSAP call when nothing loads GSAP (the page would render a still)", async () => {
+    const f = await lint({ "index.html": noGsap(`tl.to("#stage", { x: 10, duration: 1 });`) });
+    expect(only(f, "missing_gsap_script")).toEqual([
+      expect.objectContaining({ severity: "error", file: "index.html", line: 4, element: "<script>" }),
+    ]);
+    expect(only(f, "missing_gsap_script")[0]!.message).toMatch(/gsap\.timeline\(\).*never loads GSAP/);
+  });
+
+  it("finds a call in a sub-composition or a local script file too", async () => {
+    const sub = `<template id="c-template"><div data-composition-id="c" data-width="10" data-height="10"><script>
+gsap.set(".x", { x: 1 });
+</script></div></template>`;
+    const page = `<!doctype html><html><body><div data-composition-id="m" data-width="10" data-height="10" data-duration="1" data-no-timeline>
+<div id="h" data-composition-id="c" data-composition-src="c.html" data-start="0" data-duration="1"></div></div></body></html>`;
+    const f = await lint({ "index.html": page, "c.html": sub });
+    expect(only(f, "missing_gsap_script").map((x) => [x.file, x.line])).toEqual([["c.html", 2]]);
+    const g = await lint({ "index.html": noGsap("", `<script src="js/main.js"></script>`).replace(/<script>[\s\S]*<\/script>/, ""), "js/main.js": "gsap.to('.a', { x: 1 });" });
+    expect(only(g, "missing_gsap_script").map((x) => x.element)).toEqual(['<script src="js/main.js">']);
+  });
+
+  it("is quiet when GSAP is loaded: a gsap script (local, remote, or by a sub-composition), a bundle, a module import", async () => {
+    const stub = "/* stand-in */";
+    expect(only(await lint({ "index.html": noGsap("", `<script src="gsap.min.js"></script>`), "gsap.min.js": stub }), "missing_gsap_script")).toEqual([]);
+    expect(only(await lint({ "index.html": noGsap("", `<script src="https://cdn.jsdelivr.net/npm/gsap@3/dist/gsap.min.js"></script>`) }), "missing_gsap_script")).toEqual([]);
+    // a local bundle that contains the library
+    expect(
+      only(await lint({ "index.html": noGsap("", `<script src="vendor.js"></script>`), "vendor.js": "/*! GreenSock GSAP 3 */ var gsap = {};" }), "missing_gsap_script"),
+    ).toEqual([]);
+    expect(only(await lint({ "index.html": noGsap("").replace("<script>", `<script type="module">import { gsap } from "./gsap-core.js";`) }), "missing_gsap_script")).toEqual([]);
+    // the page shares GSAP with its sub-compositions, whichever file loads it
+    const sub = `<template id="c-template"><div data-composition-id="c" data-width="10" data-height="10"><script src="../gsap.min.js"></script></div></template>`;
+    const page = noGsap("").replace(
+      `data-duration="2"></div>`,
+      `data-duration="2"><div id="h" data-composition-id="c" data-composition-src="parts/c.html" data-start="0" data-duration="1"></div></div>`,
+    );
+    expect(only(await lint({ "index.html": page, "parts/c.html": sub, "gsap.min.js": stub }), "missing_gsap_script")).toEqual([]);
+  });
+});
+
+describe("nested_structure_needs_subcomposition", () => {
+  it("warns on a timeline element of the root that holds nested layout (as the official lint)", async () => {
+    const body = [
+      `<div id="scene" class="clip" data-start="0" data-duration="1"><div id="panel"><b>hi</b></div></div>`, // line 3
+      `<div class="wrap">`,
+      `  <section id="deep" class="clip" data-start="1" data-duration="1"><span><p>text</p></span></section>`, // 5: through an untimed wrapper and a span
+      `</div>`,
+    ].join("\n");
+    const f = await lintFiles({ "index.html": page(body) });
+    expect(only(f, "nested_structure_needs_subcomposition").map((x) => [x.line, x.element, x.severity])).toEqual([
+      [3, '<div id="scene">', "warning"],
+      [5, '<section id="deep">', "warning"],
+    ]);
+    expect(only(f, "nested_structure_needs_subcomposition")[0]!.message).toContain('nested <div id="panel">');
+  });
+
+  it("is quiet on inline text, opaque elements, media, hosts, untimed wrappers and sub-composition files", async () => {
+    const body = [
+      `<div id="a" class="clip" data-start="0" data-duration="1"><span>one <b>two</b></span><br><script>void 0</script></div>`,
+      `<svg id="c" class="clip" data-start="0" data-duration="1"><g><rect/></g></svg>`,
+      `<div class="wrap"><div class="inner"><img id="i" src="x.png"></div></div>`,
+      `<div id="h" data-composition-id="c" data-composition-src="c.html" data-start="0" data-duration="1"></div>`,
+    ].join("\n");
+    const sub = `<template id="c-template"><div data-composition-id="c" data-width="10" data-height="10"><div id="s" class="clip" data-start="0" data-duration="1"><div>nested</div></div></div></template>`;
+    const f = await lintFiles({ "index.html": page(body), "c.html": sub, "x.png": "" });
+    expect(only(f, "nested_structure_needs_subcomposition")).toEqual([]);
+  });
 });

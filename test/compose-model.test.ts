@@ -35,6 +35,7 @@ describe("fixture project", () => {
         "css/fonts.css", // @import inside main.css
         "fonts/brand.woff2", // url() inside fonts.css, relative to the css file
         "img/bg.png", // url() in main.css and in a style attribute
+        "gsap.min.js", // <script src> (a stand-in: lint needs the file, not the library)
         "js/anim.js", // <script src>
         "img/tex.png", // url() inside <style>
         "img/a.png", // img src (index) and plain relative path in the sub-composition (from the project root)
@@ -149,7 +150,10 @@ describe("conformance corpus", () => {
       expect(m.clips.every((x) => x.start !== null)).toBe(true);
       const lint = await lintProject(dir);
       expect(lint.errorCount).toBe(0);
-      const codes = [...new Set(lint.findings.map((f) => f.code))].sort();
+      // lint_expected lists what a case triggers on purpose; several nest plain elements in clips, which the
+      // Studio-layout warning nested_structure_needs_subcomposition notes (the official lint does too)
+      const incidental = new Set(["nested_structure_needs_subcomposition"]);
+      const codes = [...new Set(lint.findings.map((f) => f.code).filter((c) => !incidental.has(c)))].sort();
       expect(codes).toEqual([...(spec.lint_expected ?? [])].sort());
     });
   }

@@ -203,9 +203,34 @@ describe("lint", () => {
     });
   }
   for (const ex of EXAMPLES) {
-    it(`examples/${ex} has zero lint errors`, async () => {
+    it(`examples/${ex} has zero lint findings`, async () => {
       const r = await lintProject(path.join(root, "examples", ex));
-      expect(r.errorCount, show(r)).toBe(0);
+      expect(r.findings, show(r)).toEqual([]);
+    });
+  }
+});
+
+// The same projects under the official linter (CLI 0.8.170), when it is installed: set HYPERFRAMES_OFFICIAL_CLI
+// to its bin/hyperframes.mjs (and HYPERFRAMES_OFFICIAL_NODE to the node it needs, if not this one).
+const OFFICIAL = process.env.HYPERFRAMES_OFFICIAL_CLI;
+describe.skipIf(!OFFICIAL)("the official linter", () => {
+  const officialLint = (dir: string) => {
+    const r = spawnSync(process.env.HYPERFRAMES_OFFICIAL_NODE ?? process.execPath, [OFFICIAL!, "lint", dir, "--json"], { encoding: "utf8", timeout: 120_000 });
+    const json = r.stdout.slice(r.stdout.indexOf("{"));
+    return JSON.parse(json) as { errorCount: number; warningCount: number; findings: { code: string; message: string }[] };
+  };
+  for (const t of TEMPLATES) {
+    it(`finds nothing in a new ${t} project`, () => {
+      const dir = path.join(tmp, `official-lint-${t}`);
+      initProject(dir, { template: t });
+      const r = officialLint(dir);
+      expect(r.findings.map((f) => `${f.code}: ${f.message}`)).toEqual([]);
+    });
+  }
+  for (const ex of EXAMPLES) {
+    it(`finds nothing in examples/${ex}`, () => {
+      const r = officialLint(path.join(root, "examples", ex));
+      expect(r.findings.map((f) => `${f.code}: ${f.message}`)).toEqual([]);
     });
   }
 });

@@ -61,6 +61,10 @@ describe("clip timing: half-open windows, ancestor gating, relative starts", () 
             `<div id="scene" class="cell" style="left:40px;top:0" data-start="0" data-duration="0.5">
                <div id="inner" style="width:40px;height:40px;background:rgb(0,255,0);visibility:visible" data-start="0" data-duration="1.2"></div>
              </div>`,
+            // the same with a child that is not timed: every descendant of a hidden clip is hidden
+            `<div id="scene2" class="cell" style="left:0;top:45px" data-start="0" data-duration="0.5">
+               <div id="plain" style="width:40px;height:40px;background:rgb(255,0,0);visibility:visible"></div>
+             </div>`,
             // relative starts: a [0, 0.5); b = a + 0.25 → [0.75, 1.0); c = b → [1.0, 1.15); d = b - 0.5 → [0.5, 0.75)
             cell("a", 2, 0, "rgb(0,0,255)", 'data-start="0" data-duration="0.5"'),
             cell("b", 3, 0, "rgb(255,255,0)", 'data-start="a + 0.25" data-duration="0.25"'),
@@ -97,6 +101,14 @@ describe("clip timing: half-open windows, ancestor gating, relative starts", () 
     expectColourAt(d, 14, at, LIME, "#inner on #scene's last frame");
     expectColourAt(d, 15, at, BLACK, "#inner after #scene ended");
     expectColourAt(d, 35, at, BLACK, "#inner after #scene ended");
+  });
+
+  it("a non-timed visibility:visible child is hidden while its clip is (official 0.8.170 hides every descendant)", () => {
+    const at = cellCentre(0, 1);
+    expectColourAt(d, 0, at, RED, "#plain inside a visible #scene2");
+    expectColourAt(d, 14, at, RED, "#plain on #scene2's last frame");
+    expectColourAt(d, 15, at, BLACK, "#plain after #scene2 ended");
+    expectColourAt(d, 35, at, BLACK, "#plain after #scene2 ended");
   });
 
   it("resolves id + N, id - N and chained references to the referenced clip's end", () => {

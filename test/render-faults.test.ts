@@ -102,6 +102,47 @@ describe("page errors", () => {
     expect(r.warned.join("\n")).toMatch(/page errors during load: .*undefinedFunctionCall/);
   });
 
+  it("are reported at the author's file and line, in the page and in a sub-composition (not at a line of the injected page)", async () => {
+    const index = page({
+      rootAttrs: "data-no-timeline",
+      gsap: false,
+      body: `${cell("ok", 0, 0, "rgb(255,255,255)")}\n<div id="h" data-composition-id="part" data-composition-src="parts/part.html" data-start="0" data-duration="1"></div>`,
+      script: `// the page's own script\npageFunctionMissing();`,
+    });
+    const part = `<!doctype html><html><body><template id="part-template">
+<div data-composition-id="part" data-width="40" data-height="40" data-no-timeline>
+<script>
+const a = 1;
+partFunctionMissing();
+</script>
+</div></template></body></html>`;
+    const project = makeProject({ "index.html": index, "parts/part.html": part }, { gsap: false });
+    const line = index.split("\n").findIndex((l) => l.includes("pageFunctionMissing()")) + 1;
+    const r = await renderProject(project, { frames: "0:2" });
+    const warned = r.warned.join("\n");
+    expect(warned).toContain(`pageFunctionMissing is not defined (index.html:${line})`);
+    expect(warned).toContain("partFunctionMissing is not defined (parts/part.html:5)");
+  });
+
+  it("a script that throws while seeking fails with seek_failed naming the author's file and line", async () => {
+    const index = page({
+      body: cell("ok", 0, 0, "rgb(255,255,255)"),
+      script: `const tl = gsap.timeline({ paused: true });
+tl.to("#ok", { x: 10, duration: 1, onUpdate() {
+  if (tl.time() > 0.5) throw new TypeError("the update failed");
+} });
+window.__timelines = { main: tl };`,
+    });
+    const project = makeProject({ "index.html": index });
+    const line = index.split("\n").findIndex((l) => l.includes("the update failed")) + 1;
+    const output = path.join(tempDir("hf-render-out-"), "seek.mp4");
+    const err = await rejection(render({ project, output, quality: "draft", workers: 1 }));
+    expect(err).toBeInstanceOf(RenderError);
+    expect(err.code).toBe("seek_failed");
+    expect(err.message).toContain(`TypeError: the update failed (index.html:${line})`);
+    expectNoOutput(output);
+  });
+
   it("a composition that registers no timeline (and no data-no-timeline) renders with a warning saying so", async () => {
     const project = makeProject(
       { "index.html": page({ gsap: false, body: cell("ok", 0, 0, "rgb(255,255,255)"), script: `/* nothing registered */` }) },

@@ -103,3 +103,39 @@ describe("<video> and <audio> in a render", () => {
     expect(loud - quiet).toBeLessThan(6.5);
   });
 });
+
+// Like the official renderer: every <audio> of the page is mixed, wherever it is and whether or not it is
+// timed (an untimed one plays from 0), and a mono source is copied to both channels at its own level.
+describe("audio outside the root, mono sources", () => {
+  let r: TestRender;
+  let source: string;
+  beforeAll(async () => {
+    const dir = makeProject(
+      {
+        "index.html": `<!doctype html><html><head><style>html,body{background:#000}</style></head><body>
+<div id="stage" data-composition-id="root" data-width="160" data-height="90" data-duration="0.6" data-fps="10" data-no-timeline>
+  <div id="bg" class="clip" data-start="0" data-duration="0.6" style="background:#123456"></div>
+</div>
+<audio id="bed" src="assets/tone.wav"></audio>
+</body></html>`,
+      },
+      { gsap: false },
+    );
+    source = path.join(dir, "assets", "tone.wav");
+    makeTone(source, 2);
+    r = await renderProject(dir, { workers: 1 });
+  });
+
+  it("mixes an untimed <audio> that is a direct child of <body>, outside the composition root", () => {
+    expect(r.hasAudio).toBe(true);
+    expect(probeFile(r.output).audio?.channels).toBe(2);
+    expect(meanVolumeDb(r.output, 0.1, 0.5)).toBeGreaterThan(-35);
+  });
+
+  it("copies a mono source to both channels at its own level (no −3 dB equal-power upmix)", () => {
+    const src = meanVolumeDb(source, 0.1, 0.5);
+    const out = meanVolumeDb(r.output, 0.1, 0.5);
+    console.log(`mono tone: source ${src.toFixed(1)} dB, render ${out.toFixed(1)} dB`);
+    expect(Math.abs(out - src)).toBeLessThan(1);
+  });
+});

@@ -42,3 +42,81 @@ describe("sub-composition timelines", () => {
     expect(colourDistance(corner(17), [255, 255, 255])).toBeLessThan(60);
   });
 });
+
+// A full-document sub-composition that loads GSAP itself and then uses it: its scripts run in the order of
+// its own file, after the host page's scripts, even when the host page loads GSAP only at the end of <body>.
+const countUp = `<!doctype html><html><head></head><body><template id="meter-template">
+<div data-composition-id="meter" data-width="160" data-height="90">
+<style>.bar{position:absolute;left:0;top:0;width:160px;height:90px;background:#ffffff;transform-origin:0 0}</style>
+<div class="bar"></div>
+<script src="../gsap.min.js"></script>
+<script>
+const tl = gsap.timeline({ paused: true });
+tl.fromTo(".bar", { scaleX: 0 }, { scaleX: 1, duration: 1, ease: "none" });
+window.__timelines = window.__timelines || {};
+window.__timelines["meter"] = tl;
+</script>
+</div></template></body></html>`;
+
+describe("sub-composition scripts", () => {
+  it("run in the order of their own file, after a host page that loads GSAP at the end of <body>", async () => {
+    const dir = makeProject({
+      "compositions/meter.html": countUp,
+      "index.html": `<!doctype html><html><head><style>html,body{background:#000}</style></head><body>
+<div id="stage" data-composition-id="root" data-width="160" data-height="90" data-duration="1" data-fps="10">
+<div id="host" class="clip" data-composition-id="meter" data-composition-src="compositions/meter.html" data-start="0" data-duration="1"></div>
+</div>
+<script src="gsap.min.js"></script>
+<script>window.__timelines = window.__timelines || {}; window.__timelines["root"] = gsap.timeline({ paused: true });</script>
+</body></html>`,
+    });
+    const r = await renderProject(dir, { workers: 1 });
+    expect(r.warned.join("\n")).not.toMatch(/error|not defined|parseEase/i);
+    const d = await decodeFrames(r.output);
+    // the bar grows from the left over 1 s: x=120 is reached at 0.75 s
+    expect(colourDistance(pixel(d, 2, 120, 45), [0, 0, 0]), "frame 2 (0.2 s) at x=120").toBeLessThan(60);
+    expect(colourDistance(pixel(d, 2, 10, 45), [255, 255, 255]), "frame 2 (0.2 s) at x=10").toBeLessThan(60);
+    expect(colourDistance(pixel(d, 9, 120, 45), [255, 255, 255]), "frame 9 (0.9 s) at x=120").toBeLessThan(60);
+  });
+});
+
+// Templates whose CSS styles their own root by id, or through html/body, style the mounted root only: the
+// host is a clip placed by its own class (left/top without position), like any direct child of the root.
+// A bare `*` rule of a template is global, as in the official compiler.
+const cardById = `<!doctype html><html><body><template id="card-a-template">
+<div id="card-a-root" data-composition-id="card-a" data-width="40" data-height="20">
+<style>#card-a-root{position:absolute;left:0;top:0;width:100%;height:100%;overflow:hidden} .fill{position:absolute;inset:0;background:#ff0000}</style>
+<div class="fill"></div>
+</div></template></body></html>`;
+const cardByBody = `<!doctype html><html><body><template id="card-b-template">
+<div data-composition-id="card-b" data-width="40" data-height="20">
+<style>html, body{margin:0;position:absolute;left:0;top:0;width:100%;height:100%;overflow:hidden} .fill{position:absolute;inset:0;background:#00ff00}
+* { box-sizing: border-box; }</style>
+<div class="fill"></div>
+</div></template></body></html>`;
+
+describe("sub-composition hosts", () => {
+  it("are positioned by their own CSS like any clip, whatever the template's root rules say", async () => {
+    const dir = makeProject({
+      "compositions/card-a.html": cardById,
+      "compositions/card-b.html": cardByBody,
+      "index.html": `<!doctype html><html><head><script src="gsap.min.js"></script><style>html,body{background:#000}
+.mount-a{left:50%;top:0%} .mount-b{left:25%;top:50%}</style></head><body>
+<div id="stage" data-composition-id="root" data-width="160" data-height="90" data-duration="0.2" data-fps="10">
+<div id="a" class="mount-a clip" data-composition-id="card-a" data-composition-src="compositions/card-a.html" data-start="0" data-duration="0.2"></div>
+<div id="b" class="mount-b clip" data-composition-id="card-b" data-composition-src="compositions/card-b.html" data-start="0" data-duration="0.2"></div>
+<div id="pad" class="clip" data-start="0" data-duration="0.2" style="left:0;top:70px;width:40px;height:20px;padding:0 10px;background:#0000ff"></div>
+</div>
+<script>window.__timelines = window.__timelines || {}; window.__timelines["root"] = gsap.timeline({ paused: true });</script>
+</body></html>`,
+    });
+    const r = await renderProject(dir, { workers: 1 });
+    const d = await decodeFrames(r.output);
+    expect(colourDistance(pixel(d, 0, 5, 5), [0, 0, 0]), "nothing at the top-left corner").toBeLessThan(60);
+    expect(colourDistance(pixel(d, 0, 100, 10), [255, 0, 0]), "card A at (80,0)").toBeLessThan(60);
+    expect(colourDistance(pixel(d, 0, 60, 55), [0, 255, 0]), "card B at (40,45)").toBeLessThan(60);
+    // a bare * rule of a sub-composition is not scoped (official): #pad is 40 px wide border-box, not 60
+    expect(colourDistance(pixel(d, 0, 30, 80), [0, 0, 255]), "#pad inside its 40 px").toBeLessThan(60);
+    expect(colourDistance(pixel(d, 0, 50, 80), [0, 0, 0]), "#pad is 40 px wide, border-box").toBeLessThan(60);
+  });
+});

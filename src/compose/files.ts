@@ -4,7 +4,7 @@
  * and `srcset`. CSS is scanned as text (it is not HTML); HTML is always walked with the parser.
  */
 import path from "node:path";
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 
 export type UrlClass =
   | { kind: "local"; path: string }
@@ -37,15 +37,20 @@ export interface ResolveContext {
   fileDir: string;
   /**
    * "document": relative to the file (entry HTML, CSS files);
-   * "subcomposition": `../` paths relative to the file, other relative paths from the document base (contract §5.2).
+   * "subcomposition": `../` paths relative to the file; other relative paths name a sibling of the file when
+   * that file exists, else resolve from the document base (contract §5.2; the official compiler's rule).
    */
   mode: "document" | "subcomposition";
 }
 
-/** Absolute filesystem path a local reference points to. */
+/** Absolute filesystem path a local reference points to (the one rule shared by the model and the compiler). */
 export function resolveLocalPath(localPath: string, ctx: ResolveContext): string {
   if (localPath.startsWith("/")) return path.join(ctx.projectDir, localPath);
-  if (ctx.mode === "subcomposition" && !localPath.startsWith("../")) return path.resolve(ctx.baseDir, localPath);
+  if (ctx.mode === "subcomposition" && !localPath.startsWith("../")) {
+    const sibling = path.resolve(ctx.fileDir, localPath);
+    if (path.resolve(ctx.fileDir) !== path.resolve(ctx.baseDir) && existsSync(sibling)) return sibling;
+    return path.resolve(ctx.baseDir, localPath);
+  }
   return path.resolve(ctx.fileDir, localPath);
 }
 

@@ -1,9 +1,11 @@
 /**
- * Puts the runtime into a composition's HTML: a config script (mode, fps, variable overrides) and the
- * runtime itself, at the very top of <head>, so they run before any page script.
+ * Puts the runtime into a composition's HTML: a config script (mode, fps, variable overrides, line map) and
+ * the runtime itself, at the very top of <head>, so they run before any page script. The line map of the
+ * compiled page (compile.ts) is shifted by what is inserted, so the runtime reports errors at the author's
+ * file and line.
  */
 import { getRuntimeScript } from "./runtime-bundle.js";
-import { insertAtHeadTop } from "./html.js";
+import { shiftForInsert, type LineMap } from "./line-map.js";
 
 export interface InjectOptions {
   mode: "preview" | "render";
@@ -16,7 +18,11 @@ export interface InjectOptions {
   runtimeSrc?: string;
   /** extra HTML placed right after the runtime (e.g. font fallbacks) */
   extraHead?: string;
+  /** HTML placed before the config and the runtime (e.g. the preview's error bridge) */
+  prelude?: string;
   timelineWaitMs?: number;
+  /** line map of `html` (from compileComposition), shifted here and handed to the runtime */
+  lineMap?: LineMap;
 }
 
 /** JSON safe to embed inside <script>. */
@@ -36,16 +42,25 @@ export function runtimeTags(opts: InjectOptions): string {
     transparent: !!opts.transparent,
     draftLayers: !!opts.draftLayers,
     timelineWaitMs: opts.timelineWaitMs,
+    lineMap: opts.lineMap,
   };
+  // no raw newline in the config: it must not move the page's lines (see injectRuntime)
   const cfgTag = `<script data-hf-injected>window.__HF_CONFIG=${scriptJson(config)};window.__hfVariables=window.__HF_CONFIG.variables;</script>`;
   const rt = opts.runtimeSrc
     ? `<script data-hf-injected src="${opts.runtimeSrc}"></script>`
     : `<script data-hf-injected>${getRuntimeScript().replace(/<\/script/gi, "<\\/script")}</script>`;
-  return cfgTag + rt + (opts.extraHead ?? "");
+  return (opts.prelude ?? "") + cfgTag + rt + (opts.extraHead ?? "");
 }
 
 /** Insert the runtime at the top of <head> (creating one if needed); strips previously injected copies. */
 export function injectRuntime(html: string, opts: InjectOptions): string {
   const cleaned = html.replace(/<script data-hf-injected[^>]*>[\s\S]*?<\/script>/g, "");
-  return insertAtHeadTop(cleaned, runtimeTags(opts));
+  const head = /<head(\s[^>]*)?>/i.exec(cleaned);
+  const htmlTag = head ? null : /<html(\s[^>]*)?>/i.exec(cleaned);
+  const at = head ? head.index + head[0].length : htmlTag ? htmlTag.index + htmlTag[0].length : 0;
+  const wrap = (t: string) => (head ? t : `<head>${t}</head>`);
+  let lineMap = opts.lineMap;
+  if (lineMap) lineMap = shiftForInsert(lineMap, cleaned, at, wrap(runtimeTags({ ...opts, lineMap: undefined })));
+  const tags = wrap(runtimeTags({ ...opts, lineMap }));
+  return cleaned.slice(0, at) + tags + cleaned.slice(at);
 }

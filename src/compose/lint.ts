@@ -6,7 +6,7 @@
 import type { LintFinding, LintResult } from "./types.js";
 import { analyzeProject, type ProjectAnalysis, type ScriptInfo, type VNode } from "./model.js";
 import { is as cssIs } from "css-select";
-import { allElements, attr, describeElement, hasAttr, ownText, type Element } from "./html.js";
+import { allElements, attr, childElements, describeElement, hasAttr, ownText, type Element } from "./html.js";
 import { parseTimingNumber } from "./timing.js";
 import { readTextFile } from "./files.js";
 import { NESTING_AT_RULE, matchCssBrace, splitCssTopLevel } from "./css.js";
@@ -68,6 +68,8 @@ export const LINT_CODES: Record<string, "error" | "warning" | "error|warning"> =
   gsap_animates_clip_element: "error",
   timed_element_missing_clip_class: "warning",
   imperative_media_control: "error",
+  missing_gsap_script: "error",
+  nested_structure_needs_subcomposition: "warning",
   subcomposition_root_styled_by_class: "warning",
 };
 
@@ -623,6 +625,107 @@ function nodeFinding(n: VNode, code: string, severity: "error" | "warning", mess
   return f;
 }
 
+/** A call that needs the GSAP library. */
+const GSAP_USE = /\bgsap\s*\.\s*(to|from|fromTo|timeline|set|registerPlugin)\s*\(/;
+/** Text that is (or imports) the GSAP library itself. */
+const GSAP_LIBRARY = /\/\*\s*inlined:.*gsap|\b_gsScope\b|\bGreenSock\b|\bfrom\s*["'][^"']*gsap[^"']*["']|\bimport\s*\(\s*["'][^"']*gsap/i;
+
+/**
+ * missing_gsap_script (as the official linter): a script calls gsap.to/from/fromTo/timeline/set/registerPlugin
+ * but no script of the composition (the page or its sub-compositions, which share the page) loads GSAP:
+ * no `<script src>` naming gsap, no local script file or inline script that is the library. The page would
+ * render a still image with one "gsap is not defined" error.
+ */
+function missingGsapFindings(a: ProjectAnalysis, jsScripts: ScriptInfo[]): LintFinding[] {
+  const fileText = (s: ScriptInfo): string | undefined => {
+    if (s.src === undefined || s.remote) return undefined;
+    const abs = a.references.find((r) => r.kind === "script" && r.url === s.src && r.file === s.file)?.abs;
+    const t = abs ? readTextFile(abs) : undefined;
+    return t !== undefined && t.length < 5_000_000 ? t : undefined;
+  };
+  let use: { s: ScriptInfo; code: string; index: number; what: string } | undefined;
+  for (const s of jsScripts) {
+    if (s.src !== undefined && /gsap/i.test(s.src)) return [];
+    const text = s.src !== undefined ? fileText(s) : s.text;
+    if (!text) continue;
+    if (GSAP_LIBRARY.test(text) || (text.length > 5000 && /\bgsap\b/i.test(text) && /\bgsap\s*\.\s*(config|defaults|version)\b/.test(text))) return [];
+    const code = stripJsComments(text);
+    const m = GSAP_USE.exec(code);
+    if (m && !use) use = { s, code, index: m.index, what: `gsap.${m[1]}()` };
+  }
+  if (!use) return [];
+  const { s, code, index, what } = use;
+  const line = s.src === undefined ? lineIn(code, index, s.textLine) : undefined;
+  return [
+    {
+      code: "missing_gsap_script",
+      severity: "error",
+      message: `${s.src === undefined ? "this script" : `script ${s.src}`} calls ${what} but the composition never loads GSAP, so nothing would animate (gsap is not defined)`,
+      hint: 'load GSAP before the scripts that use it: <script src="gsap.min.js"></script> with a local copy (npm\'s gsap/dist/gsap.min.js)',
+      file: s.file,
+      element: s.element,
+      ...(line !== undefined ? { line } : s.line !== undefined ? { line: s.line } : {}),
+    },
+  ];
+}
+
+/** Inline text markup that does not count as nested structure inside a timeline element. */
+const INLINE_TEXT_TAGS = new Set(["br", "wbr", "b", "i", "u", "s", "em", "strong", "small", "sub", "sup", "mark", "span", "a", "code", "abbr"]);
+/** Elements whose insides are not layout (never nested structure). */
+const OPAQUE_TAGS = new Set(["svg", "canvas", "picture", "video", "audio", "select", "textarea", "iframe", "object"]);
+const NON_LAYOUT_TAGS = new Set(["style", "script", "template", "noscript"]);
+const NON_RENDERED_TAGS = new Set([...NON_LAYOUT_TAGS, "link", "meta"]);
+
+/**
+ * nested_structure_needs_subcomposition (as the official linter, a warning there too): in the entry file,
+ * a timeline element of the root (the first timed element, medium or host on each branch) that holds
+ * nested layout (any element other than inline text markup) instead of being a sub-composition. The
+ * official Studio timeline shows one row per top-level element and expects nested scenes in
+ * sub-compositions mounted with data-composition-src.
+ */
+function nestedStructureFindings(a: ProjectAnalysis): LintFinding[] {
+  const root = a.root;
+  if (!root) return [];
+  const kids = childElements;
+  const isHost = (el: Element) => hasAttr(el, "data-composition-src") || hasAttr(el, "data-composition-id");
+  const isTimed = (el: Element) =>
+    hasAttr(el, "data-start") || (hasAttr(el, "data-track-index") && hasAttr(el, "data-duration")) || el.name === "video" || el.name === "audio" || el.name === "img";
+  const rows: Element[] = [];
+  const visit = (el: Element): void => {
+    if (NON_RENDERED_TAGS.has(el.name)) return;
+    if (isHost(el) || isTimed(el)) rows.push(el);
+    else kids(el).forEach(visit);
+  };
+  kids(root.el).forEach(visit);
+  const nestedIn = (el: Element): Element | null => {
+    if (OPAQUE_TAGS.has(el.name)) return null;
+    for (const c of kids(el)) {
+      if (NON_LAYOUT_TAGS.has(c.name)) continue;
+      if (!INLINE_TEXT_TAGS.has(c.name)) return c;
+      const deeper = nestedIn(c);
+      if (deeper) return deeper;
+    }
+    return null;
+  };
+  const out: LintFinding[] = [];
+  for (const row of rows) {
+    if (isHost(row)) continue;
+    const nested = nestedIn(row);
+    if (!nested) continue;
+    const line = root.doc.html.lineAt(row.startIndex);
+    out.push({
+      code: "nested_structure_needs_subcomposition",
+      severity: "warning",
+      message: `${describeElement(row)} is a timeline element holding nested ${describeElement(nested)}; HyperFrames Studio shows one timeline row per top-level element and expects nested structure in a sub-composition (the official lint warns too)`,
+      hint: `move ${describeElement(row)} and its contents into a sub-composition file mounted with data-composition-src, or keep only inline text (span, b, em…) inside the clip`,
+      file: root.doc.rel,
+      element: describeElement(row),
+      ...(line !== undefined ? { line } : {}),
+    });
+  }
+  return out;
+}
+
 function projectRules(a: ProjectAnalysis): LintFinding[] {
   const out: LintFinding[] = [];
   const model = a.model;
@@ -699,6 +802,9 @@ function projectRules(a: ProjectAnalysis): LintFinding[] {
       });
     }
   }
+
+  out.push(...missingGsapFindings(a, jsScripts));
+  out.push(...nestedStructureFindings(a));
 
   // --- scripts ---
   for (const s of a.scripts) {

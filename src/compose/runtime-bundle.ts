@@ -16,10 +16,9 @@ export function getRuntimeScript(): string {
   const srcDir = path.join(root, "src", "compose", "runtime");
   let source: string;
   // any runtime module edited since the build (not only index.ts) means the built bundle is stale
-  const srcNewer =
-    existsSync(srcDir) &&
-    existsSync(built) &&
-    Math.max(...readdirSync(srcDir).map((f) => statSync(path.join(srcDir, f)).mtimeMs)) > statSync(built).mtimeMs;
+  // (line-map.ts is the one module outside runtime/ that the runtime bundles)
+  const srcFiles = existsSync(srcDir) ? [...readdirSync(srcDir).map((f) => path.join(srcDir, f)), path.join(root, "src", "compose", "line-map.ts")].filter((f) => existsSync(f)) : [];
+  const srcNewer = srcFiles.length > 0 && existsSync(built) && Math.max(...srcFiles.map((f) => statSync(f).mtimeMs)) > statSync(built).mtimeMs;
   if (existsSync(built) && !srcNewer) source = readFileSync(built, "utf8");
   else {
     // esbuild is a dependency (used by the build); bundle synchronously from source

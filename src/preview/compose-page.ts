@@ -8,6 +8,7 @@ import { assemblePage } from "../compose/page.js";
 import { insertAtHeadTop } from "../compose/html.js";
 import { fontFaceCss } from "../render/fonts.js";
 import { compileComposition } from "../compose/compile.js";
+import type { LineMap } from "../compose/line-map.js";
 
 export const RUNTIME_URL = "/__hyperframes/runtime.js";
 export const FONTS_URL = "/__hyperframes/fonts/";
@@ -25,7 +26,9 @@ window.addEventListener("error", function(ev){
     if (tag === "script" || tag === "link") post({ kind: "resource", message: "could not load " + (t.src || t.href), file: t.src || t.href });
     return;
   }
-  post({ kind: "exception", message: ev.message || String(ev.error), file: ev.filename, line: ev.lineno, column: ev.colno, stack: ev.error && ev.error.stack ? String(ev.error.stack) : undefined });
+  // errors in the page itself are reported at the author's file and line (the runtime's line map)
+  var at = window.__hfMapLocation ? window.__hfMapLocation(ev.filename, ev.lineno) : null;
+  post({ kind: "exception", message: ev.message || String(ev.error), file: at ? at.file : ev.filename, line: at ? at.line : ev.lineno, column: at ? undefined : ev.colno, stack: ev.error && ev.error.stack ? String(ev.error.stack) : undefined });
 }, true);
 window.addEventListener("unhandledrejection", function(ev){
   var r = ev.reason;
@@ -66,21 +69,22 @@ function reportScript(e: unknown): string {
 
 export function buildCompositionPage(html: string, opts: CompositionPageOptions = {}): string {
   let source = html;
+  let lineMap: LineMap | undefined;
   let compileError: unknown;
   if (opts.project && opts.entry) {
     try {
-      source = compileComposition(opts.project, opts.entry, html).html;
+      ({ html: source, lineMap } = compileComposition(opts.project, opts.entry, html));
     } catch (e) {
       // show the page as written, and the reason in the player's overlay
       compileError = e;
     }
   }
-  const { html: withRuntime } = assemblePage(source, {
-    inject: { mode: "preview", variables: opts.variables, fps: opts.fps, runtimeSrc: RUNTIME_URL },
+  // the bridge goes first, before the runtime; inject shifts the line map past it
+  const bridge = `<script data-hf-preview-bridge>${BRIDGE}</script>${compileError ? reportScript(compileError) : ""}`;
+  return assemblePage(source, {
+    inject: { mode: "preview", variables: opts.variables, fps: opts.fps, runtimeSrc: RUNTIME_URL, prelude: bridge, lineMap },
     fontUrlPrefix: FONTS_URL,
     // the Liberation faces the render gets from fontconfig, for families the page does not map to a bundled font
     extraHead: (fonts) => `<style data-hf-injected-fonts>${fontFaceCss(FONTS_URL, fonts.mapped.keys())}</style>`,
-  });
-  const bridge = `<script data-hf-preview-bridge>${BRIDGE}</script>${compileError ? reportScript(compileError) : ""}`;
-  return insertAtHeadTop(withRuntime, bridge);
+  }).html;
 }

@@ -2,8 +2,10 @@
  * The audio mix: every audible <audio>/<video> clip is trimmed from its media start, time-stretched by its
  * playback rate, scaled by data-volume (plain linear gain), delayed to its start, padded and trimmed to
  * the render length, and summed. Output: 48 kHz stereo PCM WAV, muxed by the encoder.
+ * A mono source is copied to both channels at its own level, as the official renderer does (FFmpeg's
+ * default mono → stereo conversion would spread it at −3 dB per channel).
  */
-import { runFfmpeg } from "./ffmpeg.js";
+import { probe, runFfmpeg } from "./ffmpeg.js";
 import { RenderError } from "../errors.js";
 
 export interface AudioTrack {
@@ -36,8 +38,19 @@ function atempoChain(rate: number): string {
   return parts.join(",");
 }
 
+/** Channel count of a file's first audio stream (0 when unknown). */
+async function audioChannels(file: string): Promise<number> {
+  try {
+    const info = await probe(file);
+    return info.streams.find((s) => s.codec_type === "audio")?.channels ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** Mix tracks into `out` (wav). `rangeStart`/`duration` select the rendered part of the composition. */
 export async function mixAudio(tracks: AudioTrack[], out: string, rangeStart: number, duration: number, signal?: AbortSignal): Promise<void> {
+  const channels = await Promise.all(tracks.map((t) => audioChannels(t.file)));
   const args = ["-hide_banner", "-loglevel", "error", "-y"];
   const filters: string[] = [];
   const labels: string[] = [];
@@ -54,7 +67,9 @@ export async function mixAudio(tracks: AudioTrack[], out: string, rangeStart: nu
     const period = t.loop && t.sourceSeconds ? Math.round((t.sourceSeconds - t.mediaStart) * 48000) : 0;
     const chain = [
       "aresample=48000",
-      "aformat=sample_fmts=fltp:channel_layouts=stereo",
+      ...(channels[i] === 1
+        ? ["aformat=sample_fmts=fltp:channel_layouts=mono", "pan=stereo|c0=c0|c1=c0"]
+        : ["aformat=sample_fmts=fltp:channel_layouts=stereo"]),
       // a finite repeat count: an endless aloop never lets FFmpeg finish
       period > 0 ? `aloop=loop=${Math.ceil(((skip + len) * t.rate * 48000) / period) + 1}:size=${period}` : "",
       `atrim=start=${(skip * t.rate).toFixed(6)}:duration=${(len * t.rate).toFixed(6)}`,

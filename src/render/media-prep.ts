@@ -70,15 +70,20 @@ export async function prepareMedia(o: PrepareMediaOptions): Promise<PreparedMedi
       m.end = m.start + Math.max(0, (len - m.mediaStart) / m.playbackRate);
     }
   }
+  // Every audible <audio>/<video> of the page is mixed, like the official renderer: outside the root or
+  // without data-start too (the runtime gives those a window, see mediaWindow). Video frames are
+  // extracted for the timed clips only.
   for (const m of report.media) {
-    if (!m.timed || m.hidden) continue;
+    if (m.hidden) continue;
+    const audible = m.hasAudio && m.volume > 0;
+    if (!m.timed && !audible) continue;
     const file = localFileForUrl(m.src, server.url, projectReal);
     if (!file) {
       if (m.src) o.warn(`${describeMedia(m)} is not a local file of the project (${m.src}); it is skipped in the render`);
-      else o.warn(`${describeMedia(m)} has no src; it is skipped`);
+      else if (m.timed || m.tag === "audio") o.warn(`${describeMedia(m)} has no src; it is skipped`);
       continue;
     }
-    if (m.tag === "video") {
+    if (m.tag === "video" && m.timed) {
       const windowSeconds = Math.min(m.end ?? duration, duration) - m.start;
       if (windowSeconds <= 0) continue;
       const req = { file, mediaStart: m.mediaStart, rate: m.playbackRate, loop: m.loop, windowSeconds, fps };
@@ -92,7 +97,7 @@ export async function prepareMedia(o: PrepareMediaOptions): Promise<PreparedMedi
       }
       videoTable[m.key] = { urlPrefix: server.addFrames(`v${[...extracted.keys()].indexOf(key)}`, ex.dir), count: ex.count, ext: "jpg" };
     }
-    if (o.audio && m.hasAudio && m.volume > 0) {
+    if (o.audio && audible) {
       const sourceSeconds = m.loop ? await mediaLength(file) : undefined;
       tracks.push({ file, start: m.start, end: m.end, mediaStart: m.mediaStart, rate: m.playbackRate, volume: m.volume, loop: m.loop, sourceSeconds, label: describeMedia(m) });
     }

@@ -112,7 +112,7 @@ export async function startRenderServer(opts: RenderServerOptions): Promise<Rend
 
   const getEntryHtml = (): string => {
     if (compiled) return compiled;
-    const { html } = compileComposition(rootReal, opts.entry);
+    const { html, lineMap } = compileComposition(rootReal, opts.entry);
     const loc = localiseGsap(html);
     for (const u of loc.rewritten) {
       if (!warned.has(u)) {
@@ -120,7 +120,7 @@ export async function startRenderServer(opts: RenderServerOptions): Promise<Rend
         opts.onWarning?.(`${opts.entry} loads GSAP from ${u}; rendering with the installed gsap package instead (no network needed)`);
       }
     }
-    compiled = assemblePage(loc.html, { inject: opts.inject, fontUrlPrefix: RENDER_FONTS_URL }).html;
+    compiled = assemblePage(loc.html, { inject: { ...opts.inject, lineMap }, fontUrlPrefix: RENDER_FONTS_URL }).html;
     return compiled;
   };
 

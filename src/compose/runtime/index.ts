@@ -12,6 +12,7 @@ import { installVirtualTime, type VirtualTime } from "./virtual-time.js";
 import { createScope } from "./scope.js";
 import { promoteMovingBoxes } from "./draft-layers.js";
 import { createAdapters } from "./adapters.js";
+import { mapLine, type LineMap } from "../line-map.js";
 
 type AnyObj = Record<string, any>;
 const W = window as any;
@@ -26,6 +27,8 @@ interface RuntimeConfig {
   transparent?: boolean;
   /** draft render: plain boxes GSAP only moves get their own layer (see draft-layers.ts) */
   draftLayers?: boolean;
+  /** where each line of this page comes from in the author's files (compile.ts, inject.ts) */
+  lineMap?: LineMap;
 }
 
 const cfg: RuntimeConfig = Object.assign({ mode: "preview", fps: 30, timelineWaitMs: 3000 }, W.__HF_CONFIG || {});
@@ -36,13 +39,37 @@ const vt: VirtualTime | null = isRender ? installVirtualTime() : null;
 // Errors and warnings visible to the host (render/preview)
 const errors: string[] = [];
 const warnings: string[] = [];
+/** The author's file and line of a line of this page (null: another file, or code the toolkit added). */
+function mapLocation(filename: string | undefined, line: number): { file: string; line: number } | null {
+  if (!filename || filename.split("#")[0] !== location.href.split("#")[0]) return null;
+  return mapLine(cfg.lineMap, line);
+}
+W.__hfMapLocation = mapLocation;
+/** ` (index.html:12)`, ` (js/app.js:3)` for a script file of the project, or ` (in code added by hyperframes)`. */
+function whereText(filename: string | undefined, line: number): string {
+  if (!filename) return "";
+  const at = mapLocation(filename, line);
+  if (at) return ` (${at.file}:${at.line})`;
+  const isPage = filename.split("#")[0] === location.href.split("#")[0];
+  if (isPage && cfg.lineMap) return " (in code added by hyperframes)";
+  return ` (${filename.startsWith(location.origin + "/") ? filename.slice(location.origin.length + 1) : filename}:${line})`;
+}
 window.addEventListener("error", (e) => {
-  const where = e.filename ? ` (${e.filename.replace(location.origin, "")}:${e.lineno})` : "";
+  const where = whereText(e.filename, e.lineno);
   errors.push(`${e.message}${where}`);
   postToParent({ type: "error", message: `${e.message}${where}` });
 });
+/** Where an error was thrown, as whereText gives it: its first stack frame in the author's page, else its first frame. */
+function whereThrown(err: unknown): string {
+  const stack = String((err as { stack?: unknown })?.stack ?? "");
+  const frames = [...stack.matchAll(/(https?:\/\/[^\s)]+):(\d+):\d+/g)];
+  const own = frames.find((m) => mapLocation(m[1], Number(m[2])));
+  const m = own ?? frames[0];
+  return m ? whereText(m[1], Number(m[2])) : "";
+}
 window.addEventListener("unhandledrejection", (e) => {
-  errors.push(`Unhandled promise rejection: ${String((e as PromiseRejectionEvent).reason?.message ?? (e as PromiseRejectionEvent).reason)}`);
+  const reason = (e as PromiseRejectionEvent).reason;
+  errors.push(`Unhandled promise rejection: ${String(reason?.message ?? reason)}${whereThrown(reason)}`);
 });
 
 function postToParent(msg: AnyObj): void {
@@ -171,6 +198,9 @@ const state = {
   playing: false,
   rate: 1,
   videoFrames: null as null | Record<string, { urlPrefix: string; count: number; ext: string }>,
+  /** start and duration resolution of the timing model (set by buildTiming) */
+  resolveStart: null as null | ((el: HTMLElement) => number),
+  durationOf: null as null | ((el: HTMLElement, start: number) => number | null),
 };
 
 function findRoot(): HTMLElement | null {
@@ -293,6 +323,8 @@ function buildTiming(root: HTMLElement): void {
   }
   state.timed = timed;
   state.byEl = byEl;
+  state.resolveStart = resolveStart;
+  state.durationOf = durationOf;
 }
 
 function mediaStartOf(el: Element): number {
@@ -482,6 +514,18 @@ function isVisibleAt(t: Timed, time: number): boolean {
   return true;
 }
 const lastVisible = new WeakMap<Element, boolean>();
+/**
+ * Marks a clip outside its window. Nothing inside it shows, not even a descendant whose own CSS says
+ * `visibility: visible` (which plain `visibility: hidden` on the clip would let through): like the
+ * official runtime, a style rule hides every descendant of a marked clip with `!important`.
+ */
+const CLIP_HIDDEN = "data-hf-clip-hidden";
+function installClipHiddenRule(): void {
+  const style = document.createElement("style");
+  style.setAttribute("data-hf-runtime", "");
+  style.textContent = `[${CLIP_HIDDEN}] * { visibility: hidden !important; }`;
+  (document.head ?? document.documentElement).appendChild(style);
+}
 function applyVisibility(time: number): void {
   for (const t of state.timed) {
     if (t.kind === "audio") continue;
@@ -491,6 +535,7 @@ function applyVisibility(time: number): void {
     if (lastVisible.get(t.el) === vis && !hidden) continue;
     lastVisible.set(t.el, vis);
     t.el.style.visibility = vis ? "visible" : "hidden";
+    t.el.toggleAttribute(CLIP_HIDDEN, !vis);
     if (t.inFlow && !t.hasTimedDescendants) t.el.style.display = vis ? t.origDisplay : "none";
     if (hidden) t.el.style.display = "none";
   }
@@ -524,10 +569,25 @@ function seekAnimations(time: number): void {
   }
 }
 
+/**
+ * The composition-time window of a <video>/<audio>. Media the timing model does not hold (outside the root,
+ * or without data-start) still plays, as in the official renderer: from its own data-start when it has one,
+ * else for the window of the sub-composition it is in, else from 0; until its duration, or its natural end.
+ */
 function mediaWindow(el: HTMLMediaElement): { start: number; end: number } | null {
   const t = state.byEl.get(el);
-  if (!t) return null;
-  return { start: t.start, end: t.end };
+  if (t) return { start: t.start, end: t.end };
+  if (!state.resolveStart || !state.durationOf) return null;
+  if (el.hasAttribute("data-start")) {
+    const start = state.resolveStart(el);
+    const d = state.durationOf(el, start);
+    return { start, end: d === null ? Infinity : start + d };
+  }
+  for (let p = el.parentElement; p && p !== state.root; p = p.parentElement) {
+    const host = p.hasAttribute("data-composition-id") ? state.byEl.get(p) : undefined;
+    if (host) return { start: host.start, end: host.end };
+  }
+  return { start: 0, end: Infinity };
 }
 
 /** Render mode: show pre-extracted video frames (served by the renderer) instead of the browser's decoder. */
@@ -674,7 +734,15 @@ function frameChanged(): boolean {
 async function renderSeek(t: number): Promise<boolean> {
   await ready;
   const pending: Promise<unknown>[] = [];
-  seekSync(t, pending);
+  try {
+    seekSync(t, pending);
+  } catch (e) {
+    // a page callback (onUpdate, an hf-seek listener…) threw: say where, in the author's file
+    const where = whereThrown(e);
+    if (!where || !(e instanceof Error)) throw e;
+    const Ctor = (e.constructor as ErrorConstructor) ?? Error;
+    throw new Ctor(`${e.message}${where}`);
+  }
   if (pending.length) await Promise.all(pending);
   return frameChanged();
 }
@@ -826,6 +894,7 @@ async function init(): Promise<void> {
   state.rootId = root.getAttribute("data-composition-id") || "";
   root.setAttribute("data-hf-root", "");
   normalise(root);
+  installClipHiddenRule();
   applyBindings(root);
   // early, so autoplaying anime.js/Lottie instances are paused before they run far on the wall clock (preview)
   adapters.discover();
@@ -877,6 +946,7 @@ function clips() {
 function media() {
   return Array.from(document.querySelectorAll<HTMLMediaElement>("video, audio")).map((m, i) => {
     const t = state.byEl.get(m);
+    const win = mediaWindow(m) ?? { start: 0, end: Infinity };
     const key = m.getAttribute("data-hf-video-key") || `m${i}`;
     m.setAttribute("data-hf-video-key", key);
     const hiddenAncestor = !!m.closest("[data-hidden]");
@@ -885,9 +955,10 @@ function media() {
       id: m.id || null,
       tag: m.tagName.toLowerCase(),
       src: m.currentSrc || (m.getAttribute("src") ? new URL(m.getAttribute("src")!, document.baseURI).href : null),
+      /** a clip of the timing model (inside the root, with data-start); the others are only mixed */
       timed: !!t,
-      start: t ? t.start : 0,
-      end: t ? (Number.isFinite(t.end) ? t.end : null) : null,
+      start: win.start,
+      end: Number.isFinite(win.end) ? win.end : null,
       mediaStart: mediaStartOf(m),
       playbackRate: rateOf(m),
       volume: Math.max(0, Math.min(3.981, num(m.getAttribute("data-volume")) ?? 1)),
