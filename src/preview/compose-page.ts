@@ -5,7 +5,6 @@
  * same way the renderer does it (src/compose/compile.ts), so the preview shows what a render shows.
  */
 import { assemblePage } from "../compose/page.js";
-import { insertAtHeadTop } from "../compose/html.js";
 import { fontFaceCss } from "../render/fonts.js";
 import { compileComposition } from "../compose/compile.js";
 import type { LineMap } from "../compose/line-map.js";
