@@ -13,6 +13,7 @@ import { UsageError } from "../errors.js";
 import { hyperframesPreviewPlugin } from "./plugin.js";
 import { discoverCompositions, type CompositionEntry } from "./project.js";
 import { DEFAULT_PORT, DEFAULT_HOST } from "./defaults.js";
+import { viteAllowedHosts } from "./guard.js";
 
 export interface PreviewOptions {
   /** project folder (default: current directory) */
@@ -69,7 +70,7 @@ export async function startPreview(opts: PreviewOptions = {}): Promise<PreviewSe
     throw new UsageError("preview_bad_port", `--port ${opts.port} is not a valid port`, { hint: "use a number between 1 and 65535" });
   const host = opts.host ?? DEFAULT_HOST;
 
-  const plugin = hyperframesPreviewPlugin({ project, onReload: opts.onReload });
+  const plugin = hyperframesPreviewPlugin({ project, onReload: opts.onReload, host });
   const cacheKey = createHash("sha1").update(project).digest("hex").slice(0, 10);
   // Vite exits the whole process on SIGTERM / stdin end; as a library we leave that to the caller
   const sigtermBefore = new Set(process.listeners("SIGTERM"));
@@ -83,7 +84,15 @@ export async function startPreview(opts: PreviewOptions = {}): Promise<PreviewSe
     clearScreen: false,
     cacheDir: path.join(tmpdir(), "hyperframes-vite", cacheKey),
     optimizeDeps: { noDiscovery: true, include: [] },
-    server: { port: requestedPort, host, strictPort: false, open: false, fs: { strict: true, allow: [project] } },
+    server: {
+      port: requestedPort,
+      host,
+      strictPort: false,
+      open: false,
+      fs: { strict: true, allow: [project] },
+      // Host headers Vite itself accepts (its websocket included); the plugin's guard applies the same rule first
+      allowedHosts: viteAllowedHosts(host),
+    },
     plugins: [plugin],
   });
   for (const l of process.listeners("SIGTERM")) if (!sigtermBefore.has(l)) process.off("SIGTERM", l);
