@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import http from "node:http";
 import dgram from "node:dgram";
+import net from "node:net";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -186,13 +187,12 @@ describe("a render never reaches the network", () => {
         rootAttrs: "data-no-timeline",
         body: `<img src="${base}/red.svg" style="position:absolute;left:0;top:0"><div id="t" style="position:absolute;left:0;top:60px;color:#fff"></div>`,
         script: `fetch("${base}/beacon?from=page").then(function (r) { return r.text(); }).then(function (t) { document.getElementById("t").textContent = t; });
-new Worker(URL.createObjectURL(new Blob(['fetch("${base}/beacon?from=worker")'], { type: "text/javascript" })));
 navigator.sendBeacon("${base}/beacon?from=sendBeacon", "x");
 try { new WebSocket("${base.replace("http", "ws")}/socket"); } catch (e) {}`,
       }),
     });
 
-  it("<img src=http…>, fetch(), a worker's fetch, sendBeacon and a WebSocket are blocked; the render fails listing them; the server sees nothing", async () => {
+  it("<img src=http…>, fetch(), sendBeacon and a WebSocket are blocked; the render fails listing them; the server sees nothing", async () => {
     hits.length = 0;
     upgrades = 0;
     const dir = networkProject();
@@ -203,12 +203,32 @@ try { new WebSocket("${base.replace("http", "ws")}/socket"); } catch (e) {}`,
     expect(err, "the render must fail (before the fix it drew the network's answer into the video)").toBeDefined();
     expect(err).toMatchObject({ code: "network_request_blocked", file: "index.html", exitCode: 1 });
     expect(err!.message).toContain(`${base}/red.svg`);
-    expect(err!.data!.urls).toEqual(
-      expect.arrayContaining([`${base}/red.svg`, `${base}/beacon?from=page`, `${base}/beacon?from=worker`, `${base}/beacon?from=sendBeacon`]),
-    );
+    expect(err!.data!.urls).toEqual(expect.arrayContaining([`${base}/red.svg`, `${base}/beacon?from=page`, `${base}/beacon?from=sendBeacon`]));
     expect(err!.hint).toMatch(/--allow-network/);
+    await new Promise((r) => setTimeout(r, 300));
     expect(hits).toEqual([]);
     expect(upgrades).toBe(0);
+  });
+
+  it("workers are blocked too: a dedicated worker's fetch, service workers and shared workers (their own browser targets)", async () => {
+    hits.length = 0;
+    const dir = makeProject({
+      "sw.js": `fetch("${base}/beacon?from=serviceworker"); self.addEventListener("install", function () { fetch("${base}/beacon?from=serviceworker-install"); });`,
+      "shared.js": `fetch("${base}/beacon?from=sharedworker");`,
+      "index.html": tiny({
+        gsap: false,
+        rootAttrs: "data-no-timeline",
+        duration: 1,
+        body: `<div style="position:absolute;inset:0;background:#fff"></div>`,
+        script: `new Worker(URL.createObjectURL(new Blob(['fetch("${base}/beacon?from=worker")'], { type: "text/javascript" })));
+try { navigator.serviceWorker.register("sw.js").catch(function () {}); } catch (e) {}
+try { new SharedWorker("shared.js"); } catch (e) {}
+try { new SharedWorker(URL.createObjectURL(new Blob(['fetch("${base}/beacon?from=blob-sharedworker")'], { type: "text/javascript" }))); } catch (e) {}`,
+      }),
+    });
+    await expect(renderProject(dir, { workers: 1 })).rejects.toMatchObject({ code: "network_request_blocked" });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(hits).toEqual([]);
   });
 
   it("--allow-network lets the requests through, with a warning", async () => {
@@ -220,26 +240,35 @@ try { new WebSocket("${base.replace("http", "ws")}/socket"); } catch (e) {}`,
     expect(colourDistance(await frameRgbAt(r.output, 2, 20, 20), RED)).toBeLessThan(60);
   });
 
-  it("WebRTC sends nothing (STUN to a UDP server on loopback)", async () => {
+  it("WebRTC sends nothing (STUN over UDP, TURN over TCP, to servers on loopback)", async () => {
     const udp = dgram.createSocket("udp4");
     let packets = 0;
     udp.on("message", () => packets++);
     await new Promise<void>((r) => udp.bind(0, "127.0.0.1", () => r()));
+    let tcpConnections = 0;
+    const tcp = net.createServer((sock) => {
+      tcpConnections++;
+      sock.destroy();
+    });
+    await new Promise<void>((r) => tcp.listen(0, "127.0.0.1", () => r()));
     try {
       const port = (udp.address() as AddressInfo).port;
+      const tport = (tcp.address() as AddressInfo).port;
       const dir = makeProject({
         "index.html": tiny({
           gsap: false,
           rootAttrs: "data-no-timeline",
           body: "",
-          script: `try { var pc = new RTCPeerConnection({ iceServers: [{ urls: "stun:127.0.0.1:${port}" }] }); pc.createDataChannel("x"); pc.createOffer().then(function (o) { return pc.setLocalDescription(o); }); } catch (e) {}`,
+          script: `try { var pc = new RTCPeerConnection({ iceServers: [{ urls: "stun:127.0.0.1:${port}" }, { urls: "turn:127.0.0.1:${tport}?transport=tcp", username: "exfiltrated-data", credential: "x" }] }); pc.createDataChannel("x"); pc.createOffer().then(function (o) { return pc.setLocalDescription(o); }); } catch (e) {}`,
         }),
       });
       await renderProject(dir, { workers: 1, verify: false });
       await new Promise((r) => setTimeout(r, 300));
       expect(packets).toBe(0);
+      expect(tcpConnections).toBe(0);
     } finally {
       udp.close();
+      tcp.close();
     }
   });
 

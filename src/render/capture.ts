@@ -38,7 +38,7 @@ export interface CaptureSessionOptions {
 /**
  * Page APIs whose traffic request interception cannot see: WebRTC (UDP/TCP to any host) and shared workers
  * (their own target) — removed before any page script runs, in every frame. (WebTransport needs QUIC,
- * which the browser is launched without; service worker scripts are refused by the file server.)
+ * which the browser is launched without; the file server refuses service and shared worker scripts.)
  */
 const NO_UNWATCHED_NETWORK = `(function(){for (var k of ["RTCPeerConnection","webkitRTCPeerConnection","RTCDataChannel","SharedWorker","WebTransport"]) { try { Object.defineProperty(window, k, { value: undefined, writable: false, configurable: false }); } catch (e) {} }})();`;
 
@@ -158,7 +158,7 @@ export class CaptureSession {
       client.send("Fetch.failRequest", { requestId: e.requestId, errorReason: "BlockedByClient" }).catch(() => undefined);
     });
     await client.send("Fetch.enable", { patterns: [{ urlPattern: "*" }] });
-    await client.send("Page.addScriptToEvaluateOnNewDocument", { source: NO_UNWATCHED_NETWORK });
+    await this.page.evaluateOnNewDocument(NO_UNWATCHED_NETWORK);
   }
 
   /** BeginFrames without screenshots keep a begin-frame-controlled page rendering while it loads. */

@@ -169,6 +169,12 @@ export async function startRenderServer(opts: RenderServerOptions): Promise<Rend
         return;
       }
       if (req.method !== "GET" && req.method !== "HEAD") return send(405, "method not allowed");
+      // service and shared workers are targets of their own, outside the capture pages' request interception
+      const dest = req.headers["sec-fetch-dest"];
+      if (dest === "serviceworker" || dest === "sharedworker") {
+        refuse({ kind: "network", url: urlPath, via: `${dest === "serviceworker" ? "service" : "shared"} worker script: not allowed in renders` });
+        return send(403, "forbidden: service and shared workers are not allowed in renders");
+      }
       if (urlPath === "/" || urlPath === entryPath) return send(200, getEntryHtml(), MIME[".html"]);
       if (urlPath.startsWith("/__hf/lib/gsap/")) {
         const name = path.basename(urlPath);
