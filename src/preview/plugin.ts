@@ -35,6 +35,8 @@ export interface PreviewPluginOptions {
   reloadDebounceMs?: number;
   /** the interface the server is bound to (--host): its name is accepted in Host headers besides loopback */
   host?: string;
+  /** draft renders may reach the network (default false) */
+  allowNetwork?: boolean;
 }
 
 export interface PreviewPluginApi {
@@ -100,7 +102,7 @@ function isIgnored(rel: string): boolean {
 export function hyperframesPreviewPlugin(opts: PreviewPluginOptions): Plugin & { api: PreviewPluginApi } {
   const project = path.resolve(opts.project);
   const projectName = path.basename(project);
-  const jobs = new RenderJobs(project);
+  const jobs = new RenderJobs(project, { allowNetwork: opts.allowNetwork });
   const debounce = opts.reloadDebounceMs ?? 60;
   const token = newServerToken();
 

@@ -26,6 +26,8 @@ export interface PreviewOptions {
   open?: boolean;
   /** called with project-relative paths each time the preview is told to reload */
   onReload?: (files: string[]) => void;
+  /** renders started from the preview may reach the network (default false, like `render`) */
+  allowNetwork?: boolean;
 }
 
 export interface PreviewServer {
@@ -70,7 +72,7 @@ export async function startPreview(opts: PreviewOptions = {}): Promise<PreviewSe
     throw new UsageError("preview_bad_port", `--port ${opts.port} is not a valid port`, { hint: "use a number between 1 and 65535" });
   const host = opts.host ?? DEFAULT_HOST;
 
-  const plugin = hyperframesPreviewPlugin({ project, onReload: opts.onReload, host });
+  const plugin = hyperframesPreviewPlugin({ project, onReload: opts.onReload, host, allowNetwork: opts.allowNetwork });
   const cacheKey = createHash("sha1").update(project).digest("hex").slice(0, 10);
   // Vite exits the whole process on SIGTERM / stdin end; as a library we leave that to the caller
   const sigtermBefore = new Set(process.listeners("SIGTERM"));
