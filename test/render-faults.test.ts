@@ -167,7 +167,8 @@ describe("pages that never become ready", () => {
     );
     const output = path.join(tempDir("hf-render-out-"), "img.mp4");
     const t0 = Date.now();
-    const err = await rejection(render({ project, output, quality: "draft", readyTimeoutMs: 1500 }));
+    // the image is on "the network" (renders block it unless allowed: then it is refused at once, see sandbox-render.test.ts)
+    const err = await rejection(render({ project, output, quality: "draft", readyTimeoutMs: 1500, allowNetwork: true }));
     expect(err).toBeInstanceOf(RenderTimeoutError);
     expect(err.code).toBe("page_not_ready");
     console.log(`image never loads → ${err.message}`);
@@ -193,7 +194,7 @@ describe("pages that never become ready", () => {
       },
       { gsap: false },
     );
-    const err = await rejection(render({ project, output: path.join(tempDir("hf-render-out-"), "font.mp4"), quality: "draft", readyTimeoutMs: 1500 }));
+    const err = await rejection(render({ project, output: path.join(tempDir("hf-render-out-"), "font.mp4"), quality: "draft", readyTimeoutMs: 1500, allowNetwork: true }));
     expect(err).toBeInstanceOf(RenderTimeoutError);
     console.log(`font never loads → ${err.message}`);
     expect(err.message).toMatch(/font.*Never/);

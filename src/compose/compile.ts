@@ -23,7 +23,7 @@ import render from "dom-serializer";
 import { CompositionError } from "../errors.js";
 import { NESTING_AT_RULE, matchCssBrace, splitCssTopLevel } from "./css.js";
 import { assemble, lineIndex, type LineMap, type Piece } from "./line-map.js";
-import { projectRelative, resolveLocalPath } from "./files.js";
+import { checkProjectPath, projectRelative, resolveLocalPath } from "./files.js";
 
 export interface CompileResult {
   html: string;
@@ -242,12 +242,24 @@ function rebaseCssUrls(ctx: Ctx, css: string, subFileRel: string): string {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Absolute path of a project path as the file server sees it: `/x` is the project root, not the disk's. */
+function projectPath(ctx: Ctx, rel: string): string {
+  return rel.startsWith("/") ? path.join(ctx.projectDir, rel) : path.resolve(ctx.projectDir, rel);
+}
+
+/** Where a reference really leads when that is outside the project (a `..` path or a symlink), else undefined. */
+function outsideProject(ctx: Ctx, abs: string): string | undefined {
+  const c = checkProjectPath(ctx.projectDir, abs);
+  return c.inside ? undefined : c.viaSymlink ? `a symlink to ${c.real}` : c.real;
+}
+
 function readSub(ctx: Ctx, rel: string, hostDesc: string, fromFile: string): string {
-  const abs = path.resolve(ctx.projectDir, rel);
-  if (!abs.startsWith(path.resolve(ctx.projectDir) + path.sep))
-    throw new CompositionError("subcomposition_outside_project", `${hostDesc} data-composition-src="${rel}" points outside the project`, {
+  const abs = projectPath(ctx, rel);
+  const outside = outsideProject(ctx, abs);
+  if (outside)
+    throw new CompositionError("subcomposition_outside_project", `${hostDesc} data-composition-src="${rel}" points outside the project (${outside})`, {
       file: fromFile,
-      hint: "keep sub-compositions inside the project folder",
+      hint: "keep sub-compositions inside the project folder (renders and the preview read only the project's own files)",
     });
   if (!existsSync(abs))
     throw new CompositionError("subcomposition_file_missing", `${hostDesc} data-composition-src="${rel}": file not found`, {
@@ -339,6 +351,12 @@ function takeScript(ctx: Ctx, el: Element, content: ChildContent, subRel: string
       return;
     }
     const rel = path.posix.normalize(rebasePath(ctx, src.replace(/^\.\//, ""), subRel));
+    const outside = outsideProject(ctx, projectPath(ctx, rel));
+    if (outside)
+      throw new CompositionError("file_outside_project", `<script src="${src}"> in ${subRel} points outside the project (${outside})`, {
+        file: subRel,
+        hint: "copy the script into the project and load it by a relative path (renders and the preview read only the project's own files)",
+      });
     if (ctx.loadedScripts.has(rel) || (LIB_RE.test(rel) && ctx.loadedScripts.has(libName(rel)))) return;
     ctx.loadedScripts.add(rel);
     if (LIB_RE.test(rel)) ctx.loadedScripts.add(libName(rel));
@@ -526,7 +544,6 @@ function compileFragment(ctx: Ctx, html: string, fileRel: string, firstLine: num
 /** Compile a composition's entry file (project-relative) into browser-ready HTML. */
 export function compileComposition(projectDir: string, entry = "index.html", html?: string): CompileResult {
   const abs = path.resolve(projectDir, entry);
-  const source = html ?? readFileSync(abs, "utf8");
   const ctx: Ctx = {
     projectDir: path.resolve(projectDir),
     deps: new Set([entry]),
@@ -535,6 +552,13 @@ export function compileComposition(projectDir: string, entry = "index.html", htm
     externalScripts: [],
     inlineScripts: [],
   };
+  const outside = outsideProject(ctx, abs);
+  if (outside)
+    throw new CompositionError("entry_outside_project", `entry ${entry} is not inside the project folder (${outside})`, {
+      file: entry,
+      hint: "pass an entry file that is inside the project (not a symlink to elsewhere)",
+    });
+  const source = html ?? readFileSync(abs, "utf8");
   const { text, map } = assemble(compileFragment(ctx, source, entry, 1, 0, [entry]));
   return { html: text, dependencies: [...ctx.deps], lineMap: map };
 }

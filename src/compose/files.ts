@@ -4,7 +4,7 @@
  * and `srcset`. CSS is scanned as text (it is not HTML); HTML is always walked with the parser.
  */
 import path from "node:path";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 
 export type UrlClass =
   | { kind: "local"; path: string }
@@ -27,6 +27,10 @@ export function classifyUrl(raw: string | undefined | null): UrlClass {
   }
   return { kind: "local", path: p };
 }
+
+/** CDN URLs of GSAP that renders answer from the installed gsap package (group 1: the file name). */
+export const GSAP_CDN_RE =
+  /^(?:https?:)?\/\/(?:cdn\.jsdelivr\.net\/npm\/gsap(?:@[^/]+)?\/dist\/|cdnjs\.cloudflare\.com\/ajax\/libs\/gsap\/[^/]+\/|unpkg\.com\/gsap(?:@[^/]+)?\/dist\/)([A-Za-z0-9_.-]+\.js)$/;
 
 export interface ResolveContext {
   /** absolute project directory (the file server root) */
@@ -52,6 +56,104 @@ export function resolveLocalPath(localPath: string, ctx: ResolveContext): string
     return path.resolve(ctx.baseDir, localPath);
   }
   return path.resolve(ctx.fileDir, localPath);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The project boundary. ONE rule, used by the model and lint, the compiler, the render file server and the
+// preview server: a composition may load a file only when its real path (every symlink followed) is inside
+// the project folder's real path. Only the toolkit's own routes (runtime, gsap, bundled fonts) are exempt.
+
+export interface ProjectPathCheck {
+  /** true when the real path is inside the project folder */
+  inside: boolean;
+  /** the real path (for a missing file: its nearest existing folder's real path + the rest) */
+  real: string;
+  /** the path is lexically inside the project but a symlink (of the file or a folder above it) leads out */
+  viaSymlink: boolean;
+  exists: boolean;
+}
+
+function within(root: string, p: string): boolean {
+  if (p === root) return true;
+  return p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+}
+
+function realOrResolved(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+/** Real path of `abs`; for a missing path, the real path of its nearest existing ancestor joined with the rest. */
+function realPathOf(abs: string): { real: string; exists: boolean } {
+  try {
+    return { real: realpathSync(abs), exists: true };
+  } catch {
+    /* missing (or a dangling link): walk up */
+  }
+  const tail: string[] = [];
+  let dir = abs;
+  for (;;) {
+    const up = path.dirname(dir);
+    tail.unshift(path.basename(dir));
+    if (up === dir) return { real: abs, exists: false };
+    dir = up;
+    try {
+      return { real: path.join(realpathSync(dir), ...tail), exists: false };
+    } catch {
+      /* keep walking */
+    }
+  }
+}
+
+/**
+ * Is the file at absolute path `abs` inside the project `projectDir`, once every symlink is followed?
+ * A missing file is judged by where its nearest existing folder really is (a missing file under a symlink
+ * to /etc is outside too).
+ */
+export function checkProjectPath(projectDir: string, abs: string): ProjectPathCheck {
+  const lexicalRoot = path.resolve(projectDir);
+  const root = realOrResolved(lexicalRoot);
+  const target = path.resolve(abs);
+  const lexicallyInside = within(lexicalRoot, target) || within(root, target);
+  const { real, exists } = realPathOf(target);
+  const inside = within(root, real);
+  return { inside, real, viaSymlink: !inside && lexicallyInside, exists };
+}
+
+/** `.env`, `.env.local`, … anywhere in a path: never served, whatever asks for it. */
+export function isSecretPath(rel: string): boolean {
+  return rel.split(/[\\/]/).some((seg) => /^\.env(\.|$)/i.test(seg));
+}
+
+export type ProjectUrlResolution =
+  | { status: "ok"; file: string }
+  | { status: "missing" }
+  /** outside the project (`..`, a symlink leading out) or a secret file (`.env*`) */
+  | { status: "forbidden"; reason: "outside" | "secret"; real?: string };
+
+/**
+ * Map the path of a URL on a server rooted at the project (`/img/a.png?x=1`) to the file it serves.
+ * Used by the render file server and the preview server, so both refuse exactly the same requests.
+ */
+export function resolveProjectUrl(projectDir: string, urlPath: string): ProjectUrlResolution {
+  let rel: string;
+  try {
+    rel = decodeURIComponent(urlPath.split("?")[0]!.split("#")[0]!);
+  } catch {
+    return { status: "missing" };
+  }
+  if (rel.includes("\0")) return { status: "missing" };
+  const normal = path.posix.normalize("/" + rel);
+  if (isSecretPath(normal)) return { status: "forbidden", reason: "secret" };
+  const root = realOrResolved(projectDir);
+  const candidate = path.join(root, "." + normal);
+  const c = checkProjectPath(root, candidate);
+  if (!c.inside) return { status: "forbidden", reason: "outside", real: c.real };
+  if (!c.exists) return { status: "missing" };
+  return { status: "ok", file: c.real };
 }
 
 /** Project-relative posix path, or null when `abs` is outside the project directory. */

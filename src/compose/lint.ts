@@ -8,7 +8,7 @@ import { analyzeProject, type ProjectAnalysis, type ScriptInfo, type VNode } fro
 import { is as cssIs } from "css-select";
 import { allElements, attr, childElements, describeElement, hasAttr, ownText, type Element } from "./html.js";
 import { parseTimingNumber } from "./timing.js";
-import { readTextFile } from "./files.js";
+import { GSAP_CDN_RE, readTextFile } from "./files.js";
 import { NESTING_AT_RULE, matchCssBrace, splitCssTopLevel } from "./css.js";
 
 export interface LintOptions {
@@ -56,6 +56,8 @@ export const LINT_CODES: Record<string, "error" | "warning" | "error|warning"> =
   local_file_missing: "error",
   local_file_outside_project: "warning",
   remote_script: "warning",
+  remote_asset: "warning",
+  network_request: "warning",
   media_missing_id: "error",
   media_missing_src: "warning",
   video_missing_muted: "warning",
@@ -768,7 +770,7 @@ function projectRules(a: ProjectAnalysis): LintFinding[] {
   for (const s of jsScripts) {
     if (s.text) scriptTexts.push(stripJsComments(s.text));
     else if (s.src !== undefined && !s.remote && !/gsap|\.min\.js$/i.test(s.src)) {
-      const abs = a.references.find((r) => r.kind === "script" && r.url === s.src && r.file === s.file)?.abs;
+      const abs = a.references.find((r) => r.kind === "script" && r.url === s.src && r.file === s.file && r.rel != null)?.abs;
       const t = abs ? readTextFile(abs) : undefined;
       if (t !== undefined && t.length < 2_000_000) scriptTexts.push(t);
     }
@@ -807,17 +809,8 @@ function projectRules(a: ProjectAnalysis): LintFinding[] {
   out.push(...nestedStructureFindings(a));
 
   // --- scripts ---
+  out.push(...networkFindings(a));
   for (const s of a.scripts) {
-    if (s.remote)
-      out.push({
-        code: "remote_script",
-        severity: "warning",
-        message: `script ${s.src} loads from the network, so rendering needs network access and may change if the file changes`,
-        hint: "download the script into the project (e.g. npm's gsap/dist/gsap.min.js) and load it by a relative path",
-        file: s.file,
-        element: s.element,
-        ...(s.line !== undefined ? { line: s.line } : {}),
-      });
     out.push(...scriptFindings(s));
     if (s.isJs && s.text.trim()) {
       const code = stripJsComments(s.text);
@@ -975,6 +968,73 @@ function projectRules(a: ProjectAnalysis): LintFinding[] {
       );
     set.add(key);
     hostsById.set(id, set);
+  }
+  return out;
+}
+
+/** Network APIs in inline scripts (first use of each per script). */
+const NETWORK_PATTERNS: { re: RegExp; what: string }[] = [
+  { re: /\bfetch\s*\(/, what: "fetch()" },
+  { re: /\bXMLHttpRequest\b/, what: "XMLHttpRequest" },
+  { re: /\bimport\s*\(\s*["'`](?:https?:)?\/\//, what: "import() of a URL" },
+  { re: /(?:\bfrom|^\s*import)\s*["'`](?:https?:)?\/\//m, what: "an import from a URL" },
+  { re: /\bnew\s+(?:WebSocket|EventSource|WebTransport|RTCPeerConnection)\s*\(/, what: "a network connection (WebSocket, EventSource, WebRTC)" },
+  { re: /\bnavigator\s*\.\s*sendBeacon\s*\(/, what: "navigator.sendBeacon()" },
+  { re: /\b(?:src|href|srcset)\s*=\s*\\?["'`]?(?:https?:)?\/\/|setAttribute\s*\(\s*["'](?:src|href)["']\s*,\s*["'`](?:https?:)?\/\//, what: "a src/href set to a network URL" },
+];
+
+const ALLOW_NETWORK_NOTE = "renders block every request outside the project (the render fails unless --allow-network), and what comes from the network can differ between renders";
+
+/**
+ * Network use: remote references in the markup and CSS (scripts keep their own code, remote_script; remote
+ * sub-compositions are the model's remote_subcomposition) and network APIs in inline scripts.
+ */
+function networkFindings(a: ProjectAnalysis): LintFinding[] {
+  const out: LintFinding[] = [];
+  const at = (f: { file: string; line?: number; element?: string }) => ({
+    file: f.file,
+    ...(f.element !== undefined ? { element: f.element } : {}),
+    ...(f.line !== undefined ? { line: f.line } : {}),
+  });
+  for (const s of a.scripts) {
+    if (!s.remote) continue;
+    const gsap = GSAP_CDN_RE.test(s.src!.trim());
+    out.push({
+      code: "remote_script",
+      severity: "warning",
+      message: gsap
+        ? `script ${s.src} loads GSAP from a CDN: renders use the installed gsap package instead, but the preview needs the network`
+        : `script ${s.src} loads from the network: ${ALLOW_NETWORK_NOTE}`,
+      hint: "download the script into the project (e.g. npm's gsap/dist/gsap.min.js) and load it by a relative path",
+      ...at(s),
+    });
+  }
+  const KIND: Record<string, string> = { stylesheet: "stylesheet", link: "link", media: "media", image: "image", poster: "poster", srcset: "srcset image", "css-url": "CSS url()", "css-import": "CSS @import" };
+  for (const r of a.references) {
+    if (!r.remote || r.kind === "script" || r.kind === "subcomposition") continue;
+    out.push({
+      code: "remote_asset",
+      severity: "warning",
+      message: `${KIND[r.kind] ?? r.kind} ${r.url} loads from the network: ${ALLOW_NETWORK_NOTE}`,
+      hint: "download the file into the project and reference it by a relative path",
+      ...at(r),
+    });
+  }
+  for (const s of a.scripts) {
+    if (!s.isJs || !s.text.trim()) continue;
+    const code = stripJsComments(s.text);
+    for (const p of NETWORK_PATTERNS) {
+      const m = p.re.exec(code);
+      if (!m) continue;
+      out.push(
+        scriptFindingAt(s, code, m.index, {
+          code: "network_request",
+          severity: "warning",
+          message: `inline script uses ${p.what}, which reaches the network unless it loads a file of the project: ${ALLOW_NETWORK_NOTE}`,
+          hint: "put the data in the project (a file next to the composition, or inline in the script) and load it by a relative path",
+        }),
+      );
+    }
   }
   return out;
 }

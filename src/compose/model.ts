@@ -24,6 +24,7 @@ import {
   type ParsedHtml,
 } from "./html.js";
 import {
+  checkProjectPath,
   classifyUrl,
   cssReferences,
   fileExists,
@@ -79,8 +80,10 @@ export interface FileReference {
   url: string;
   /** absolute local path (local references) */
   abs?: string;
-  /** project-relative posix path; null when outside the project */
+  /** project-relative posix path; null when outside the project (lexically, or through a symlink) */
   rel?: string | null;
+  /** where a symlink inside the project leads, when that is outside it */
+  symlinkTarget?: string;
   /** the http(s) URL (remote references) */
   remote?: string;
   exists: boolean;
@@ -191,6 +194,17 @@ export function analyzeProject(dir: string, opts: AnalyzeOptions = {}): ProjectA
   const entryRel = projectRelative(projectDir, entryAbs);
   if (entryRel === null || entryRel === "")
     return fatal(finding("entry_outside_project", "error", `entry ${entryArg} is not inside the project folder ${projectDir}`, `pass ${flag} as a path inside the project`, entryArg));
+  const entryCheck = checkProjectPath(projectDir, entryAbs);
+  if (!entryCheck.inside)
+    return fatal(
+      finding(
+        "entry_outside_project",
+        "error",
+        `entry ${entryRel} is a symlink to ${entryCheck.real}, outside the project folder ${projectDir}`,
+        "put the entry file itself in the project (renders and the preview read only the project's own files)",
+        entryRel,
+      ),
+    );
   a.entry = entryRel;
   if (!fileExists(entryAbs))
     return fatal(
@@ -416,7 +430,10 @@ export function analyzeProject(dir: string, opts: AnalyzeOptions = {}): ProjectA
         const abs = resolveLocalPath(cls.path, { projectDir, baseDir, fileDir: baseDir, mode: "document" });
         const rel = projectRelative(projectDir, abs) ?? abs;
         v.mount.file = rel;
-        if (mountStack.includes(abs) || mountStack.length >= MAX_DEPTH) {
+        if (!checkProjectPath(projectDir, abs).inside) {
+          // never read: the references check below reports it (local_file_outside_project)
+          v.mount.missing = true;
+        } else if (mountStack.includes(abs) || mountStack.length >= MAX_DEPTH) {
           v.mount.cycle = true;
           add(
             finding(
@@ -558,7 +575,10 @@ export function analyzeProject(dir: string, opts: AnalyzeOptions = {}): ProjectA
     if (cls.kind === "ignore") return null;
     if (cls.kind === "remote") return { kind, url, remote: cls.url, exists: true, file, line, element };
     const abs = resolveLocalPath(cls.path, ctx);
-    return { kind, url, abs, rel: projectRelative(projectDir, abs), exists: fileExists(abs), file, line, element };
+    const c = checkProjectPath(projectDir, abs);
+    const ref: FileReference = { kind, url, abs, rel: c.inside ? projectRelative(projectDir, abs) : null, exists: fileExists(abs), file, line, element };
+    if (c.viaSymlink) ref.symlinkTarget = c.real;
+    return ref;
   };
   const cssRefs = (out: FileReference[], css: string, offset: number | undefined, d: { rel: string; lineAt: (o: number) => number | undefined }, ctx: ResolveContext, element?: string): void => {
     for (const r of cssReferences(css)) {
@@ -566,7 +586,7 @@ export function analyzeProject(dir: string, opts: AnalyzeOptions = {}): ProjectA
       const ref = makeRef(r.isImport ? "css-import" : "css-url", r.url, ctx, d.rel, line, element);
       if (!ref) continue;
       out.push(ref);
-      if (ref.abs && ref.exists && (r.isImport || /\.css$/i.test(ref.abs))) cssFile(out, ref.abs);
+      if (ref.abs && ref.rel != null && ref.exists && (r.isImport || /\.css$/i.test(ref.abs))) cssFile(out, ref.abs);
     }
   };
   const cssFile = (out: FileReference[], abs: string): void => {
@@ -597,7 +617,7 @@ export function analyzeProject(dir: string, opts: AnalyzeOptions = {}): ProjectA
           const rel = (attr(el, "rel") ?? "").toLowerCase().split(/\s+/);
           if (rel.includes("stylesheet")) {
             const r = push("stylesheet", attr(el, "href"));
-            if (r?.abs && r.exists) cssFile(out, r.abs);
+            if (r?.abs && r.rel != null && r.exists) cssFile(out, r.abs);
           } else if (rel.some((x) => x === "preload" || x === "modulepreload" || x === "icon")) push("link", attr(el, "href"));
           break;
         }
@@ -646,9 +666,11 @@ export function analyzeProject(dir: string, opts: AnalyzeOptions = {}): ProjectA
       add(
         finding(
           "local_file_outside_project",
-          "warning",
-          `"${r.url}" resolves to ${r.abs}, outside the project folder; the renderer's file server cannot serve it`,
-          "copy the file into the project and reference it by a relative path",
+          "error",
+          r.symlinkTarget
+            ? `"${r.url}" is a symlink to ${r.symlinkTarget}, outside the project folder; renders and the preview refuse it`
+            : `"${r.url}" resolves to ${r.abs}, outside the project folder; renders and the preview refuse it`,
+          "copy the file into the project (not a symlink to elsewhere) and reference it by a relative path",
           r.file,
           r.line,
           r.element,
@@ -896,7 +918,8 @@ function isMountedTemplateContent(el: Element, nodes: VNode[]): boolean {
  */
 export async function loadComposition(dir: string, opts: AnalyzeOptions = {}): Promise<CompositionModel> {
   const a = analyzeProject(dir, opts);
-  const fatal = a.fatal ?? a.findings.find((f) => f.code === "subcomposition_cycle");
+  // a file outside the project is never loaded: refused like a broken project (`hyperframes lint` lists every one)
+  const fatal = a.fatal ?? a.findings.find((f) => f.code === "subcomposition_cycle" || f.code === "local_file_outside_project");
   if (fatal || !a.model) {
     const f = fatal ?? finding("root_composition_missing", "error", `cannot load ${dir}`, "run `hyperframes lint`", a.entry);
     throw new CompositionError(f.code, f.message, { file: f.file, line: f.line, hint: f.hint });

@@ -8,14 +8,20 @@ import { assemblePage } from "../compose/page.js";
 import { fontFaceCss } from "../render/fonts.js";
 import { compileComposition } from "../compose/compile.js";
 import type { LineMap } from "../compose/line-map.js";
+import { GSAP_CDN_RE } from "../compose/files.js";
 
 export const RUNTIME_URL = "/__hyperframes/runtime.js";
 export const FONTS_URL = "/__hyperframes/fonts/";
 /** Query parameter of a composition URL carrying the variable overrides as JSON. */
 export const VARS_PARAM = "hf-vars";
 
-/** Runs before the runtime and the composition: collects errors into window.__hfPreviewErrors and tells the parent. */
+/**
+ * Runs before the runtime and the composition: collects errors into window.__hfPreviewErrors and tells the
+ * parent; network requests (reported by the page's report-only Content-Security-Policy, see guard.ts) become
+ * "network" warnings, except GSAP from a CDN, which renders answer from the installed package.
+ */
 const BRIDGE = `(function(){
+var GSAP_CDN = ${GSAP_CDN_RE.toString()};
 var errs = window.__hfPreviewErrors = [];
 function post(e){ errs.push(e); try { if (window.parent && window.parent !== window) window.parent.postMessage(Object.assign({ source: "hf-preview-bridge", type: "error" }, e), "*"); } catch (_) {} }
 window.addEventListener("error", function(ev){
@@ -29,6 +35,11 @@ window.addEventListener("error", function(ev){
   var at = window.__hfMapLocation ? window.__hfMapLocation(ev.filename, ev.lineno) : null;
   post({ kind: "exception", message: ev.message || String(ev.error), file: at ? at.file : ev.filename, line: at ? at.line : ev.lineno, column: at ? undefined : ev.colno, stack: ev.error && ev.error.stack ? String(ev.error.stack) : undefined });
 }, true);
+document.addEventListener("securitypolicyviolation", function(ev){
+  var u = String(ev.blockedURI || "");
+  if (!/^(https?|wss?):/i.test(u) || GSAP_CDN.test(u)) return;
+  post({ kind: "network", message: "the composition reaches the network: " + u + " is not a file of the project, and renders block every such request (the render fails unless --allow-network)", file: ev.sourceFile || undefined, line: ev.lineNumber || undefined });
+});
 window.addEventListener("unhandledrejection", function(ev){
   var r = ev.reason;
   post({ kind: "rejection", message: "unhandled promise rejection: " + (r && r.message ? r.message : String(r)), stack: r && r.stack ? String(r.stack) : undefined });

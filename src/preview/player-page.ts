@@ -150,7 +150,7 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function playerPage(opts: { projectName: string; wsToken: string }): string {
+export function playerPage(opts: { projectName: string; wsToken: string; apiToken?: string }): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -211,7 +211,7 @@ export function playerPage(opts: { projectName: string; wsToken: string }): stri
   </section>
 </div>
 <div id="toast"></div>
-<script>window.__HF_WS = ${JSON.stringify({ token: opts.wsToken, path: "/" }).replace(/</g, "\\u003c")};</script>
+<script>window.__HF_WS = ${JSON.stringify({ token: opts.wsToken, path: "/" }).replace(/</g, "\\u003c")};window.__HF_API_TOKEN = ${JSON.stringify(opts.apiToken ?? "").replace(/</g, "\\u003c")};</script>
 <script src="/__hyperframes/client.js"></script>
 </body>
 </html>`;

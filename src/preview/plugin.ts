@@ -6,7 +6,10 @@
  *  - answers `/__hyperframes/api/project` (picker, size, variables, static clips, lint findings);
  *  - runs draft renders (`POST /__hyperframes/render`, progress by polling or SSE);
  *  - turns every file change in the project into one `hf:reload` HMR event (Vite's own HMR is switched off,
- *    so the player decides: it reloads the iframe and restores the time and variables).
+ *    so the player decides: it reloads the iframe and restores the time and variables);
+ *  - in front of everything (its own routes and Vite's): serves only the project and only to this machine's
+ *    pages (guard.ts: 403 for paths leading outside the project and `.env*`, for foreign Host headers, and for
+ *    render requests that are not the player's own).
  */
 import type { Plugin, ViteDevServer } from "vite";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -20,6 +23,8 @@ import { getClientScript } from "./client-bundle.js";
 import { playerPage } from "./player-page.js";
 import { describeComposition, describeForPreview, discoverCompositions } from "./project.js";
 import { RenderJobs, type RenderJobRequest } from "./render-jobs.js";
+import { forbiddenPath, hostAllowed, newServerToken, PREVIEW_CSP_REPORT_ONLY, stateChangeRefusal } from "./guard.js";
+import { resolveProjectUrl } from "../compose/files.js";
 
 export interface PreviewPluginOptions {
   /** absolute project directory */
@@ -28,10 +33,16 @@ export interface PreviewPluginOptions {
   onReload?: (files: string[]) => void;
   /** debounce for grouping file events into one reload, ms */
   reloadDebounceMs?: number;
+  /** the interface the server is bound to (--host): its name is accepted in Host headers besides loopback */
+  host?: string;
+  /** draft renders may reach the network (default false) */
+  allowNetwork?: boolean;
 }
 
 export interface PreviewPluginApi {
   jobs: RenderJobs;
+  /** the per-server token the player sends with state-changing requests (header x-hyperframes-token) */
+  token: string;
 }
 
 const CLASSIC_TYPES: Record<string, string> = {
@@ -72,13 +83,12 @@ async function readBody(req: IncomingMessage, limit = 1 << 20): Promise<string> 
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** Resolve a URL path inside the project; undefined if it escapes the project or isn't a file. */
+/** The project file a URL path (still percent-encoded) maps to; undefined when missing, outside the project or not a file. */
 function projectFile(project: string, urlPath: string): string | undefined {
-  const rel = urlPath.replace(/^\/+/, "");
-  const full = path.resolve(project, rel);
-  if (full !== project && !full.startsWith(project + path.sep)) return undefined;
+  const r = resolveProjectUrl(project, urlPath);
+  if (r.status !== "ok") return undefined;
   try {
-    return statSync(full).isFile() ? full : undefined;
+    return statSync(r.file).isFile() ? r.file : undefined;
   } catch {
     return undefined;
   }
@@ -92,8 +102,9 @@ function isIgnored(rel: string): boolean {
 export function hyperframesPreviewPlugin(opts: PreviewPluginOptions): Plugin & { api: PreviewPluginApi } {
   const project = path.resolve(opts.project);
   const projectName = path.basename(project);
-  const jobs = new RenderJobs(project);
+  const jobs = new RenderJobs(project, { allowNetwork: opts.allowNetwork });
   const debounce = opts.reloadDebounceMs ?? 60;
+  const token = newServerToken();
 
   async function handle(server: ViteDevServer, req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): Promise<void> {
     const url = new URL(req.url ?? "/", "http://preview.local");
@@ -105,8 +116,14 @@ export function hyperframesPreviewPlugin(opts: PreviewPluginOptions): Plugin & {
     }
     const method = req.method ?? "GET";
 
+    // to this machine's pages only, and only the project (before any route of ours or Vite's answers)
+    if (!hostAllowed(req.headers.host, opts.host))
+      return send(res, 403, "text/plain; charset=utf-8", `forbidden: this server answers to localhost, 127.0.0.1 and [::1]${opts.host ? ` (and ${opts.host})` : ""} only, not "${req.headers.host ?? ""}"`);
+    const forbidden = forbiddenPath(project, url.pathname);
+    if (forbidden) return send(res, 403, "text/plain; charset=utf-8", `forbidden: ${forbidden}; hyperframes dev serves only the project folder`);
+
     if (method === "GET" && (p === "/" || p === "/__hyperframes" || p === "/__hyperframes/")) {
-      return send(res, 200, "text/html; charset=utf-8", playerPage({ projectName, wsToken: server.config.webSocketToken }));
+      return send(res, 200, "text/html; charset=utf-8", playerPage({ projectName, wsToken: server.config.webSocketToken, apiToken: token }));
     }
     if (p === "/__hyperframes/client.js") {
       return send(res, 200, "text/javascript; charset=utf-8", await getClientScript());
@@ -127,6 +144,8 @@ export function hyperframesPreviewPlugin(opts: PreviewPluginOptions): Plugin & {
       return sendJson(res, 200, { name: projectName, dir: project, compositions, composition: details });
     }
     if (p === "/__hyperframes/render" && method === "POST") {
+      const refusal = stateChangeRefusal(req, token);
+      if (refusal) return sendJson(res, 403, { error: { code: "preview_forbidden", message: `render request refused: ${refusal}`, hint: "start renders from the preview page itself" } });
       try {
         const body = JSON.parse((await readBody(req)) || "{}") as Partial<RenderJobRequest>;
         const composition = typeof body.composition === "string" ? body.composition : "index.html";
@@ -149,6 +168,8 @@ export function hyperframesPreviewPlugin(opts: PreviewPluginOptions): Plugin & {
       const job = jobs.get(m[1]!);
       if (!job) return sendJson(res, 404, { error: { code: "preview_unknown_render", message: `no render ${m[1]}` } });
       if (m[2] === "/cancel") {
+        const refusal = stateChangeRefusal(req, token);
+        if (refusal) return sendJson(res, 403, { error: { code: "preview_forbidden", message: `cancel request refused: ${refusal}`, hint: "cancel renders from the preview page itself" } });
         jobs.cancel(job.id);
         return sendJson(res, 200, job);
       }
@@ -180,6 +201,8 @@ export function hyperframesPreviewPlugin(opts: PreviewPluginOptions): Plugin & {
       if (entry) {
         try {
           const page = buildCompositionPage(html, { project, entry: rel, variables: parseVarsParam(url.searchParams.get(VARS_PARAM)), fps: entry.fps });
+          // renders block the network: here requests are only reported (the bridge warns), not blocked
+          res.setHeader("Content-Security-Policy-Report-Only", PREVIEW_CSP_REPORT_ONLY);
           return send(res, 200, "text/html; charset=utf-8", page);
         } catch (e) {
           return send(res, 500, "text/html; charset=utf-8", `<!doctype html><pre>${String((e as Error)?.message ?? e).replace(/</g, "&lt;")}</pre>`);
@@ -205,7 +228,7 @@ export function hyperframesPreviewPlugin(opts: PreviewPluginOptions): Plugin & {
 
   return {
     name: "hyperframes-preview",
-    api: { jobs },
+    api: { jobs, token },
     config() {
       return {
         appType: "custom",

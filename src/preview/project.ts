@@ -8,6 +8,7 @@ import path from "node:path";
 import { parseDocument } from "htmlparser2";
 import type { Element, ChildNode } from "domhandler";
 import { loadComposition, lintProject } from "../compose/index.js";
+import { checkProjectPath } from "../compose/files.js";
 import type { ClipInfo, LintResult, VariableDecl } from "../compose/types.js";
 
 export interface CompositionEntry {
@@ -79,7 +80,8 @@ export function discoverCompositions(dir: string): CompositionEntry[] {
     if (!name.toLowerCase().endsWith(".html")) continue;
     const full = path.join(dir, name);
     try {
-      if (!statSync(full).isFile()) continue;
+      // a symlink to a file elsewhere is not the project's: never offered (and the server refuses it)
+      if (!statSync(full).isFile() || !checkProjectPath(dir, full).inside) continue;
       const entry = describeComposition(name, readFileSync(full, "utf8"));
       if (entry) out.push(entry);
     } catch {

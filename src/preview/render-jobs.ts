@@ -40,7 +40,10 @@ export class RenderJobs {
   private listeners = new Map<string, Set<Listener>>();
   private seq = 0;
 
-  constructor(private readonly projectDir: string) {}
+  constructor(
+    private readonly projectDir: string,
+    private readonly opts: { allowNetwork?: boolean } = {},
+  ) {}
 
   get(id: string): RenderJobState | undefined {
     return this.jobs.get(id);
@@ -89,6 +92,7 @@ export class RenderJobs {
       format: req.format,
       fps: req.fps,
       variables: req.variables,
+      allowNetwork: this.opts.allowNetwork,
       signal: ac.signal,
       onProgress: (p) => {
         job.progress = { phase: p.phase, frame: p.frame, total: p.total, fps: p.fps, etaSeconds: p.etaSeconds, message: p.message };

@@ -13,6 +13,7 @@ import { UsageError } from "../errors.js";
 import { hyperframesPreviewPlugin } from "./plugin.js";
 import { discoverCompositions, type CompositionEntry } from "./project.js";
 import { DEFAULT_PORT, DEFAULT_HOST } from "./defaults.js";
+import { viteAllowedHosts } from "./guard.js";
 
 export interface PreviewOptions {
   /** project folder (default: current directory) */
@@ -25,6 +26,8 @@ export interface PreviewOptions {
   open?: boolean;
   /** called with project-relative paths each time the preview is told to reload */
   onReload?: (files: string[]) => void;
+  /** renders started from the preview may reach the network (default false, like `render`) */
+  allowNetwork?: boolean;
 }
 
 export interface PreviewServer {
@@ -69,7 +72,7 @@ export async function startPreview(opts: PreviewOptions = {}): Promise<PreviewSe
     throw new UsageError("preview_bad_port", `--port ${opts.port} is not a valid port`, { hint: "use a number between 1 and 65535" });
   const host = opts.host ?? DEFAULT_HOST;
 
-  const plugin = hyperframesPreviewPlugin({ project, onReload: opts.onReload });
+  const plugin = hyperframesPreviewPlugin({ project, onReload: opts.onReload, host, allowNetwork: opts.allowNetwork });
   const cacheKey = createHash("sha1").update(project).digest("hex").slice(0, 10);
   // Vite exits the whole process on SIGTERM / stdin end; as a library we leave that to the caller
   const sigtermBefore = new Set(process.listeners("SIGTERM"));
@@ -83,7 +86,15 @@ export async function startPreview(opts: PreviewOptions = {}): Promise<PreviewSe
     clearScreen: false,
     cacheDir: path.join(tmpdir(), "hyperframes-vite", cacheKey),
     optimizeDeps: { noDiscovery: true, include: [] },
-    server: { port: requestedPort, host, strictPort: false, open: false, fs: { strict: true, allow: [project] } },
+    server: {
+      port: requestedPort,
+      host,
+      strictPort: false,
+      open: false,
+      fs: { strict: true, allow: [project] },
+      // Host headers Vite itself accepts (its websocket included); the plugin's guard applies the same rule first
+      allowedHosts: viteAllowedHosts(host),
+    },
     plugins: [plugin],
   });
   for (const l of process.listeners("SIGTERM")) if (!sigtermBefore.has(l)) process.off("SIGTERM", l);

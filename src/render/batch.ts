@@ -486,7 +486,7 @@ class Run implements BatchRun {
         launching = (async () => {
           await old?.close();
           launches++;
-          launched = await launchBrowser({ browserPath: o.browser, beginFrame: wantBeginFrame, width: model.width, height: model.height, debug: o.debug });
+          launched = await launchBrowser({ browserPath: o.browser, beginFrame: wantBeginFrame, width: model.width, height: model.height, debug: o.debug, blockNetwork: !o.allowNetwork });
           return launched;
         })().finally(() => (launching = undefined));
       }

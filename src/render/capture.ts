@@ -27,7 +27,20 @@ export interface CaptureSessionOptions {
   onConsole?: (line: string) => void;
   /** reuse the previous image when the page reports no change (default true) */
   reuseStaticFrames?: boolean;
+  /**
+   * Block the network: every request of the page (and its frames and dedicated workers) whose URL is not
+   * under this origin (the render file server) is failed and reported to `onBlocked`. Unset: no interception.
+   */
+  allowedOrigin?: string;
+  onBlocked?: (url: string, resourceType: string) => void;
 }
+
+/**
+ * Page APIs whose traffic request interception cannot see: WebRTC (UDP/TCP to any host) and shared workers
+ * (their own target) — removed before any page script runs, in every frame. (WebTransport needs QUIC,
+ * which the browser is launched without; the file server refuses service and shared worker scripts.)
+ */
+const NO_UNWATCHED_NETWORK = `(function(){for (var k of ["RTCPeerConnection","webkitRTCPeerConnection","RTCDataChannel","SharedWorker","WebTransport"]) { try { Object.defineProperty(window, k, { value: undefined, writable: false, configurable: false }); } catch (e) {} }})();`;
 
 export interface CapturedFrame {
   data: Buffer;
@@ -117,6 +130,7 @@ export class CaptureSession {
       if (m.type() === "error" || m.type() === "warn") this.o.onConsole?.(`console.${m.type()}: ${m.text()}`);
     });
     this.client = await this.page.createCDPSession();
+    if (this.o.allowedOrigin) await this.blockNetwork(this.o.allowedOrigin);
     await this.client.send("Emulation.setDeviceMetricsOverride", {
       width: this.o.width,
       height: this.o.height,
@@ -124,6 +138,27 @@ export class CaptureSession {
       mobile: false,
     });
     if (this.o.transparent) await this.client.send("Emulation.setDefaultBackgroundColorOverride", { color: { r: 0, g: 0, b: 0, a: 0 } });
+  }
+
+  /**
+   * Request interception on the page's own CDP session (it also sees the page's iframes and dedicated
+   * workers): the render server's URLs continue, everything else fails as BlockedByClient and is reported.
+   * data: and blob: URLs never reach the network and are not intercepted.
+   */
+  private async blockNetwork(origin: string): Promise<void> {
+    const prefix = origin.replace(/\/$/, "") + "/";
+    const client = this.client;
+    client.on("Fetch.requestPaused", (e: { requestId: string; request: { url: string }; resourceType: string }) => {
+      const url = e.request.url;
+      if (url.startsWith(prefix) || /^(data|blob):/i.test(url)) {
+        client.send("Fetch.continueRequest", { requestId: e.requestId }).catch(() => undefined);
+        return;
+      }
+      this.o.onBlocked?.(url, e.resourceType);
+      client.send("Fetch.failRequest", { requestId: e.requestId, errorReason: "BlockedByClient" }).catch(() => undefined);
+    });
+    await client.send("Fetch.enable", { patterns: [{ urlPattern: "*" }] });
+    await this.page.evaluateOnNewDocument(NO_UNWATCHED_NETWORK);
   }
 
   /** BeginFrames without screenshots keep a begin-frame-controlled page rendering while it loads. */

@@ -15,6 +15,8 @@ export interface LaunchOptions {
   width: number;
   height: number;
   debug?: boolean;
+  /** the browser reaches 127.0.0.1 only (NETWORK_BLOCK_ARGS); default true */
+  blockNetwork?: boolean;
 }
 
 export interface LaunchedBrowser {
@@ -74,6 +76,17 @@ export const BASE_ARGS = [
   "--disable-features=Translate,MediaRouter,OptimizationHints,PaintHolding,BackForwardCache,InterestFeedContentSuggestions",
 ];
 
+/**
+ * Renders never need the network beyond the render file server on 127.0.0.1. Browser-wide backstops behind
+ * the capture pages' request interception (capture.ts): no host name or address but 127.0.0.1 resolves (no
+ * DNS lookups that could carry data out), WebRTC gets no UDP, and pages cannot open popups.
+ */
+export const NETWORK_BLOCK_ARGS = [
+  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+  "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+  "--block-new-web-contents",
+];
+
 export const BEGIN_FRAME_ARGS = [
   "--deterministic-mode",
   "--enable-begin-frame-control",
@@ -107,6 +120,7 @@ export async function launchBrowser(opts: LaunchOptions): Promise<LaunchedBrowse
   const shm = shmArgs();
   const args = [...BASE_ARGS, ...shm, ...resolved.extraArgs, `--window-size=${opts.width},${opts.height}`];
   if (beginFrame) args.push(...BEGIN_FRAME_ARGS);
+  if (opts.blockNetwork !== false) args.push(...NETWORK_BLOCK_ARGS);
   // headless shell in one process: ~10% less memory and a little faster (measured on the 1080p bench); each
   // capture worker has its own browser, and a crashed one is replaced, so the shared fate costs nothing
   if (resolved.kind === "headless-shell" && process.env.HYPERFRAMES_MULTI_PROCESS !== "1") args.push("--single-process");

@@ -82,6 +82,8 @@ export const RENDER_OPTIONS = [
     help: "parallel capture pages; default: chosen from CPU cores and frame count" }),
   def({ name: "frames", flag: "frames", type: "string", valueName: "<start:end>", scope: ["local"],
     help: "render only frames START..END-1 (0-based, end exclusive), e.g. 0:30" }),
+  def({ name: "allowNetwork", flag: "allow-network", type: "boolean", default: false, scope: ["local"],
+    help: "let the composition reach the network while rendering (by default every request outside the project is blocked and the render fails, listing them)" }),
   def({ name: "browser", flag: "browser", type: "path", valueName: "<path>", scope: ["local"],
     help: "Chrome/Chromium executable to use (also HYPERFRAMES_BROWSER_PATH)" }),
   def({ name: "composition", flag: "composition", type: "string", default: "index.html", valueName: "<file>", scope: ["local", "cloud"], cloudKey: "composition",

@@ -13,7 +13,7 @@ import type { CompositionModel } from "../compose/types.js";
 import { frameCount } from "../compose/timing.js";
 import { RenderCancelledError, RenderError, UsageError, HyperframesError, CompositionError, OutputVerificationError } from "../errors.js";
 import { resolveOptions, parseFrameRange, formatForExtension, FORMATS, FORMAT_TRAITS, type Format, type Quality } from "./options.js";
-import { startRenderServer, type RenderServer } from "./server.js";
+import { startRenderServer, type RenderServer, type Refusal } from "./server.js";
 import { launchBrowser, type LaunchedBrowser } from "./launch.js";
 import { CaptureSession, type CaptureMethod, type PageReport } from "./capture.js";
 import { startEncoder, QUALITY_PRESETS, type Encoder } from "./encode.js";
@@ -72,6 +72,11 @@ export interface RenderOptions {
   /** ms to wait for the page to become ready (default 60000) */
   readyTimeoutMs?: number;
   debug?: boolean;
+  /**
+   * let the composition reach the network (default false: every request not served from the project is
+   * blocked and the render fails listing them)
+   */
+  allowNetwork?: boolean;
   /** reuse an already-launched browser (batch renders) */
   sharedBrowser?: LaunchedBrowser;
   /** share decoded video frames with other renders (batch renders); frames are kept by the cache */
@@ -130,6 +135,31 @@ function checkOutputName(output: string, format: Format): void {
         ? `use a .${wanted} file name or --format ${named}`
         : `.${ext} is not an output format: use a .${wanted} file name (formats: ${FORMATS.join(", ")}${ext === "png" ? "; PNG frames: --format png-sequence and a folder name" : ""})`,
   });
+}
+
+function listRefusals(rs: readonly Refusal[]): string {
+  const shown = rs.slice(0, 5).map((r) => `${r.url}${r.via ? ` (${r.via})` : ""}`);
+  return shown.join(", ") + (rs.length > 5 ? ` and ${rs.length - 5} more` : "");
+}
+
+/** The error for what the render file server and the capture pages refused (undefined: nothing was). */
+export function refusalError(refusals: readonly Refusal[], entry: string, cause?: unknown): CompositionError | undefined {
+  const files = refusals.filter((r) => r.kind !== "network");
+  if (files.length)
+    return new CompositionError(
+      "file_outside_project",
+      `the page asked for ${listRefusals(files)}: ${files.some((f) => f.kind === "outside") ? "outside the project folder (a .. path or a symlink leading out)" : "a .env file"}; renders read only the project's own files`,
+      { file: entry, hint: "copy the file into the project (not a symlink to elsewhere) and reference it by a relative path", data: { urls: files.map((r) => r.url) }, cause },
+    );
+  const net = refusals.filter((r) => r.kind === "network");
+  if (net.length)
+    return new CompositionError("network_request_blocked", `the composition tried to reach the network, which renders block: ${listRefusals(net)}`, {
+      file: entry,
+      hint: "copy those files into the project and reference them by relative paths, or pass --allow-network to let the requests through (the video may then change from one render to the next)",
+      data: { urls: net.map((r) => r.url) },
+      cause,
+    });
+  return undefined;
 }
 
 export async function render(opts: RenderOptions): Promise<RenderResult> {
@@ -195,6 +225,14 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
   };
   signal?.addEventListener("abort", onAbort, { once: true });
 
+  const blockNetwork = !opts.allowNetwork;
+  if (!blockNetwork) warn("--allow-network: the composition may reach the network while rendering; what it loads can change the video from one render to the next, and it can send data out");
+  /** fail with what the render refused (files outside the project, network requests), if anything */
+  const checkRefusals = (cause?: unknown) => {
+    const e = server && refusalError(server.refusals, resolved.composition, cause);
+    if (e) throw e;
+  };
+
   try {
     throwIfAborted(signal);
     progress({ phase: "prepare", frame: 0, total: 0, fps: 0, etaSeconds: 0, message: "starting browser" });
@@ -203,11 +241,12 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
       entry: resolved.composition,
       inject: { mode: "render", fps, variables: merged.values, transparent, draftLayers: quality === "draft" },
       onWarning: warn,
+      blockNetwork,
     });
     const wantBeginFrame = opts.capture !== "screenshot" && !transparent;
     launched =
       opts.sharedBrowser ??
-      (await launchBrowser({ browserPath: opts.browser, beginFrame: wantBeginFrame, width, height, debug: opts.debug }));
+      (await launchBrowser({ browserPath: opts.browser, beginFrame: wantBeginFrame, width, height, debug: opts.debug, blockNetwork }));
     throwIfAborted(signal);
     const method: CaptureMethod = launched.beginFrame && wantBeginFrame ? "beginframe" : "screenshot";
     // gif: JPEG captures (its two passes read them back as one Matroska stream); png-sequence: PNG with alpha
@@ -227,6 +266,8 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
         transparent,
         readyTimeoutMs,
         onConsole: opts.onLog,
+        allowedOrigin: blockNetwork ? server!.url : undefined,
+        onBlocked: (url, type) => server!.refuse({ kind: "network", url, via: type }),
       });
 
     // The first page tells us the duration (when not static), media and clips.
@@ -235,6 +276,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     await first.open();
     const report: PageReport = await first.load();
     throwIfAborted(signal);
+    checkRefusals();
     for (const w of report.warnings) warn(w);
     if (report.errors.length) warn(`page errors during load: ${report.errors.slice(0, 3).join(" | ")}`);
     const duration = model.duration > 0 ? model.duration : report.duration;
@@ -285,7 +327,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     const startSession = async (ownBrowser: boolean): Promise<CaptureSession> => {
       let browser = launched!.browser;
       if (ownBrowser) {
-        const b = await launchBrowser({ browserPath: opts.browser, beginFrame: wantBeginFrame, width, height, debug: opts.debug });
+        const b = await launchBrowser({ browserPath: opts.browser, beginFrame: wantBeginFrame, width, height, debug: opts.debug, blockNetwork });
         extraBrowsers.push(b);
         browser = b.browser;
       }
@@ -394,6 +436,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
       throw e;
     }
     await writer;
+    checkRefusals();
     const captureSeconds = (Date.now() - captureStart) / 1000;
     for (const s of pool) await s.close();
     sessions.length = 0;
@@ -443,6 +486,8 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     return result;
   } catch (e) {
     if (signal?.aborted && !(e instanceof RenderCancelledError)) throw new RenderCancelledError();
+    // a refused request is the likely cause of a later failure (a timeout waiting for a blocked image, …): report it
+    if (!(e instanceof RenderCancelledError) && !(e instanceof CompositionError && (e.code === "file_outside_project" || e.code === "network_request_blocked"))) checkRefusals(e);
     if (e instanceof HyperframesError) throw e;
     const msg = (e as Error)?.message ?? String(e);
     if (isCrash(e))

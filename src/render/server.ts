@@ -1,8 +1,12 @@
 /**
  * The render file server: bound to 127.0.0.1 on a free port, serves only the project folder (no path
- * traversal, no symlink escape), compiles + injects the runtime into the entry HTML, answers CDN gsap
- * requests from the installed gsap package (so such compositions render offline), and serves
- * pre-extracted video frames under /__hf/frames/.
+ * traversal, no symlink escape, no `.env*`: compose/files.ts `resolveProjectUrl`), compiles + injects the
+ * runtime into the entry HTML, answers CDN gsap requests from the installed gsap package (so such
+ * compositions render offline), and serves pre-extracted video frames under /__hf/frames/.
+ *
+ * It answers only requests addressed to itself (Host 127.0.0.1:<port>: no DNS rebinding) and records what it
+ * refused (`refusals`): files outside the project, and — with `blockNetwork` — the network requests the
+ * page's Content-Security-Policy stopped (WebSockets; the capture pages' request interception stops the rest).
  */
 import http from "node:http";
 import { createReadStream, existsSync, realpathSync, statSync, readFileSync } from "node:fs";
@@ -13,6 +17,7 @@ import { compileComposition } from "../compose/compile.js";
 import type { InjectOptions } from "../compose/inject.js";
 import { assemblePage } from "../compose/page.js";
 import { RENDER_FONTS_URL, bundledFontFile } from "./fonts.js";
+import { GSAP_CDN_RE, resolveProjectUrl } from "../compose/files.js";
 
 const require = createRequire(import.meta.url);
 
@@ -50,8 +55,6 @@ export const MIME: Record<string, string> = {
   ".csv": "text/csv; charset=utf-8",
 };
 
-/** CDN URLs of GSAP we can answer from the installed package. */
-const GSAP_CDN_RE = /^(?:https?:)?\/\/(?:cdn\.jsdelivr\.net\/npm\/gsap(?:@[^/]+)?\/dist\/|cdnjs\.cloudflare\.com\/ajax\/libs\/gsap\/[^/]+\/|unpkg\.com\/gsap(?:@[^/]+)?\/dist\/)([A-Za-z0-9_.-]+\.js)$/;
 
 /** Rewrite `<script src="https://cdn…/gsap…">` to the local copy; returns the new html and the URLs rewritten. */
 export function localiseGsap(html: string): { html: string; rewritten: string[] } {
@@ -65,27 +68,30 @@ export function localiseGsap(html: string): { html: string; rewritten: string[] 
   return { html: out, rewritten };
 }
 
-/** Resolve a URL path inside root; undefined if it escapes (.., symlinks) or does not exist. */
+/** Resolve a URL path inside root; undefined if it is missing, escapes (.., symlinks) or is a secret (.env*). */
 export function safeResolve(rootReal: string, urlPath: string): string | undefined {
-  let rel: string;
-  try {
-    rel = decodeURIComponent(urlPath.split("?")[0]!.split("#")[0]!);
-  } catch {
-    return undefined;
-  }
-  if (rel.includes("\0")) return undefined;
-  const candidate = path.resolve(rootReal, "." + path.posix.normalize("/" + rel));
-  if (candidate !== rootReal && !candidate.startsWith(rootReal + path.sep)) return undefined;
-  if (!existsSync(candidate)) return undefined;
-  let real: string;
-  try {
-    real = realpathSync(candidate);
-  } catch {
-    return undefined;
-  }
-  if (real !== rootReal && !real.startsWith(rootReal + path.sep)) return undefined;
-  return real;
+  const r = resolveProjectUrl(rootReal, urlPath);
+  return r.status === "ok" ? r.file : undefined;
 }
+
+/** A request the render refused: the render fails with the list (see render.ts). */
+export interface Refusal {
+  /** network: a URL not served by the render server; outside / secret: a project path that is not the project's to serve */
+  kind: "network" | "outside" | "secret";
+  url: string;
+  /** how it was asked for (resource type, CSP directive, worker kind) */
+  via?: string;
+}
+
+/** Where CSP violation reports go (the browser sends them; page scripts cannot stop it). */
+export const CSP_REPORT_PATH = "/__hf/csp-report";
+
+/**
+ * Page policy of a render with the network blocked. Only `connect-src` is set: it stops WebSocket
+ * connections (which the capture pages' request interception never sees) to anything but this server,
+ * and lets http(s) requests through to the interception, which blocks and lists them.
+ */
+export const RENDER_CSP = `connect-src 'self' http: https: data: blob:; report-uri ${CSP_REPORT_PATH}`;
 
 export interface RenderServerOptions {
   projectDir: string;
@@ -93,6 +99,8 @@ export interface RenderServerOptions {
   inject: InjectOptions;
   /** called with warnings (e.g. CDN gsap answered locally) */
   onWarning?: (msg: string) => void;
+  /** the render blocks the network (default true): pages get RENDER_CSP, violations are recorded */
+  blockNetwork?: boolean;
 }
 
 export interface RenderServer {
@@ -100,6 +108,10 @@ export interface RenderServer {
   entryUrl: string;
   /** serve frames for a video key from a directory (files <n>.<ext>) */
   addFrames(key: string, dir: string): string;
+  /** requests refused so far (in order, without duplicates) */
+  readonly refusals: readonly Refusal[];
+  /** record a refusal made elsewhere (the capture pages' request interception) */
+  refuse(r: Refusal): void;
   close(): Promise<void>;
 }
 
@@ -109,6 +121,12 @@ export async function startRenderServer(opts: RenderServerOptions): Promise<Rend
   const warned = new Set<string>();
   let compiled: string | undefined;
   const entryPath = "/" + opts.entry.split(path.sep).join("/");
+  const blockNetwork = opts.blockNetwork !== false;
+  const refusals: Refusal[] = [];
+  const refuse = (r: Refusal) => {
+    if (!refusals.some((x) => x.kind === r.kind && x.url === r.url)) refusals.push(r);
+  };
+  let selfHost = "";
 
   const getEntryHtml = (): string => {
     if (compiled) return compiled;
@@ -126,12 +144,39 @@ export async function startRenderServer(opts: RenderServerOptions): Promise<Rend
 
   const server = http.createServer((req, res) => {
     const urlPath = (req.url ?? "/").split("?")[0]!;
+    if (blockNetwork) res.setHeader("content-security-policy", RENDER_CSP);
     const send = (status: number, body: string | Buffer, type = "text/plain; charset=utf-8") => {
       res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
       res.end(body);
     };
     try {
+      // only requests for this server by its own address (a page elsewhere cannot use DNS rebinding to read the project)
+      if (req.headers.host !== selfHost) return send(403, "forbidden host");
+      if (req.method === "POST" && urlPath === CSP_REPORT_PATH) {
+        let body = "";
+        req.setEncoding("utf8");
+        req.on("data", (c: string) => {
+          if (body.length < 65536) body += c;
+        });
+        req.on("end", () => {
+          try {
+            const rep = (JSON.parse(body) as { "csp-report"?: Record<string, string> })["csp-report"];
+            const url = rep?.["blocked-uri"];
+            if (url && !/^(data|blob|about):/i.test(url)) refuse({ kind: "network", url, via: `Content-Security-Policy ${rep["effective-directive"] ?? rep["violated-directive"] ?? ""}`.trim() });
+          } catch {
+            /* not a report */
+          }
+          res.writeHead(204).end();
+        });
+        return;
+      }
       if (req.method !== "GET" && req.method !== "HEAD") return send(405, "method not allowed");
+      // service and shared workers are targets of their own, outside the capture pages' request interception
+      const dest = req.headers["sec-fetch-dest"];
+      if (dest === "serviceworker" || dest === "sharedworker") {
+        refuse({ kind: "network", url: urlPath, via: `${dest === "serviceworker" ? "service" : "shared"} worker script: not allowed in renders` });
+        return send(403, "forbidden: service and shared workers are not allowed in renders");
+      }
       if (urlPath === "/" || urlPath === entryPath) return send(200, getEntryHtml(), MIME[".html"]);
       if (urlPath.startsWith("/__hf/lib/gsap/")) {
         const name = path.basename(urlPath);
@@ -158,7 +203,12 @@ export async function startRenderServer(opts: RenderServerOptions): Promise<Rend
         res.writeHead(200, { "content-type": MIME[path.extname(p)]!, "cache-control": "max-age=3600" });
         return createReadStream(p).pipe(res);
       }
-      const file = safeResolve(rootReal, urlPath);
+      const r = resolveProjectUrl(rootReal, urlPath);
+      if (r.status === "forbidden") {
+        refuse({ kind: r.reason, url: urlPath, via: String(req.headers["sec-fetch-dest"] ?? "") || undefined });
+        return send(403, r.reason === "secret" ? "forbidden: .env files are never served" : "forbidden: outside the project folder");
+      }
+      const file = r.status === "ok" ? r.file : undefined;
       if (!file || !statSync(file).isFile()) return send(404, "not found");
       const ext = path.extname(file).toLowerCase();
       const size = statSync(file).size;
@@ -185,7 +235,8 @@ export async function startRenderServer(opts: RenderServerOptions): Promise<Rend
   });
   server.keepAliveTimeout = 5000;
   const port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
+  selfHost = `127.0.0.1:${port}`;
+  const url = `http://${selfHost}`;
   return {
     url,
     entryUrl: url + entryPath,
@@ -193,6 +244,8 @@ export async function startRenderServer(opts: RenderServerOptions): Promise<Rend
       frames.set(key, dir);
       return `/__hf/frames/${key}/`;
     },
+    refusals,
+    refuse,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections?.();

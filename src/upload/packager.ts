@@ -187,6 +187,14 @@ async function planPack(dir: string, o: PackOptions): Promise<PackPlan> {
   const entry = checkRelative(o.entry ?? "index.html", "entry");
   const api = o.compose ?? defaultCompose;
   const lint = await api.lintProject(rootReal, { entry, entryFlag: "--composition" });
+  // a reference leading outside the project (compose's checkProjectPath) is never packed, lint errors allowed or not
+  const escape = lint.findings.find((f) => f.code === "local_file_outside_project");
+  if (escape)
+    throw new UsageError(/symlink/.test(escape.message) ? "symlink_escape" : "unsafe_path", `${escape.file}${escape.line ? `:${escape.line}` : ""}: ${escape.message}`, {
+      file: escape.file,
+      line: escape.line,
+      hint: "copy the file into the project instead of linking to it",
+    });
   if (lint.errorCount > 0 && !o.allowLintErrors) {
     const first = lint.findings.find((f) => f.severity === "error");
     throw new CompositionError("lint_errors", `${lint.errorCount} lint error${lint.errorCount > 1 ? "s" : ""} in ${entry}; not packing${first ? ` (first: ${first.file}${first.line ? `:${first.line}` : ""}: ${first.message})` : ""}`, {

@@ -14,6 +14,7 @@ export function register(program: Command): void {
     .option("--host <host>", "interface to bind; use 0.0.0.0 to allow other machines", DEFAULT_HOST)
     .option("--open", "open the preview in your browser")
     .option("--json", "print machine-readable events (listening, reload) on stdout")
+    .option("--allow-network", "let the preview's Render button render compositions that reach the network (blocked by default, as in `render`)")
     .addHelpText(
       "after",
       `
@@ -24,7 +25,7 @@ Examples:
   $ hyperframes dev my-video --open     and open it in the browser
   $ hyperframes dev --port 4000 --host 0.0.0.0`,
     )
-    .action(async (dir: string, opts: { port: string; host: string; open?: boolean; json?: boolean }) => {
+    .action(async (dir: string, opts: { port: string; host: string; open?: boolean; json?: boolean; allowNetwork?: boolean }) => {
       const out = createOutput(!!opts.json);
       const port = Number(opts.port);
       if (!/^\d+$/.test(String(opts.port)) || port > 65535)
@@ -35,6 +36,7 @@ Examples:
         port,
         host: opts.host,
         open: !!opts.open,
+        allowNetwork: !!opts.allowNetwork,
         onReload: (files) => {
           out.event({ type: "reload", files });
           out.info(`  reload ${files.slice(0, 3).join(", ")}${files.length > 3 ? ` (+${files.length - 3})` : ""}`);

@@ -185,6 +185,9 @@ class PreviewApp {
     if (resume) player.play();
     this.wake();
     if (hf.error && !this.errors.length) this.addError({ kind: "exception", message: hf.error }, false);
+    // files outside the project: the server answered 403; say which reference asked for them
+    for (const f of this.details?.lint?.findings ?? [])
+      if (f.severity === "error" && /outside_project$/.test(f.code)) this.addError({ kind: "forbidden", message: f.message, file: f.file, line: f.line }, false);
     if (this.errors.length) this.overlay.show(this.errors, this.details);
     else this.overlay.hide();
     this.drawMeta();

@@ -37,7 +37,15 @@ export class ErrorOverlay {
       this.dismissed = true;
     });
     el.append(close);
-    el.append(h("h2", {}, first?.kind === "timeout" ? "The composition did not become ready" : "The composition failed"));
+    const title =
+      first?.kind === "timeout"
+        ? "The composition did not become ready"
+        : errors.every((e) => e.kind === "network")
+          ? "The composition reaches the network (renders block it)"
+          : errors.every((e) => e.kind === "forbidden" || e.kind === "network")
+            ? "The composition reads files outside the project"
+            : "The composition failed";
+    el.append(h("h2", {}, title));
     if (first) {
       const where = first.file ? `${shortFile(first.file)}${first.line ? `:${first.line}${first.column ? `:${first.column}` : ""}` : ""}` : "";
       if (where) el.append(h("div", { class: "where" }, where));

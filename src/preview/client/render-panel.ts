@@ -2,6 +2,11 @@
 import { $, h } from "./dom.js";
 import type { RenderJob } from "./types.js";
 
+/** Headers of the player's state-changing requests: the server refuses any without them (guard.ts). */
+function apiHeaders(): Record<string, string> {
+  return { "Content-Type": "application/json", "X-Hyperframes-Token": String((window as any).__HF_API_TOKEN ?? "") };
+}
+
 export class RenderPanel {
   private readonly el = $("render-panel");
   private readonly btn = $<HTMLButtonElement>("render-btn");
@@ -20,7 +25,7 @@ export class RenderPanel {
     try {
       const r = await fetch("/__hyperframes/render", {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
+        headers: apiHeaders(),
         body: JSON.stringify({ composition, variables, quality: "draft" }),
       });
       const body = await r.json();
@@ -77,7 +82,7 @@ export class RenderPanel {
       el.append(h("div", { class: "info" }, p.total ? `${phase}frame ${p.frame}/${p.total} · ${p.fps.toFixed(1)} fps · ETA ${Math.ceil(p.etaSeconds)}s` : `${phase || "preparing · "}starting the browser…`));
       if (job.id) {
         const cancel = h("button", { class: "btn", style: "margin-top:8px" }, "Cancel");
-        cancel.addEventListener("click", () => void fetch(`/__hyperframes/render/${job.id}/cancel`, { method: "POST" }));
+        cancel.addEventListener("click", () => void fetch(`/__hyperframes/render/${job.id}/cancel`, { method: "POST", headers: apiHeaders(), body: "{}" }));
         el.append(cancel);
       }
     } else if (job.status === "done") {
