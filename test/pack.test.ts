@@ -120,7 +120,7 @@ describe("packProject", () => {
     expect(zipNames).not.toContain(".npmrc");
   });
 
-  it.skipIf(!composeIndexExists())("warns, naming each one, about referenced files outside the project instead of dropping them silently", async () => {
+  it.skipIf(!composeIndexExists())("refuses, naming it, a referenced file outside the project instead of dropping it silently", async () => {
     const parent = await mkdtemp(path.join(os.tmpdir(), "hf-parent-"));
     await writeFile(path.join(parent, "x.png"), Buffer.from("89504e470d0a1a0a", "hex"));
     const dir = path.join(parent, "proj");
@@ -130,12 +130,12 @@ describe("packProject", () => {
     await writeFile(path.join(dir, "style.css"), "h1 { background: url(../x.png) }");
     await mkdir(path.join(dir, "assets"));
     await writeFile(path.join(dir, "assets/logo.png"), Buffer.from("89504e470d0a1a0a", "hex"));
-    const res = await packProject(dir);
-    const outside = res.warnings.filter((w) => w.includes("../x.png"));
-    expect(outside.length, res.warnings.join("\n")).toBeGreaterThan(0);
-    expect(outside.join("\n")).toMatch(/outside the project/);
-    expect(outside.join("\n")).toMatch(/not packed/);
-    expect(res.files.map((f) => f.path)).not.toContain("../x.png");
+    // renders read only the project's own files, so a zip without it would render differently: refuse, naming it
+    const e = await packProject(dir).catch((x) => x);
+    expect(e).toBeInstanceOf(UsageError);
+    expect(e.code).toBe("unsafe_path");
+    expect(String(e.message)).toMatch(/\.\.\/x\.png|x\.png/);
+    expect(String(e.message)).toMatch(/outside the project/);
   });
 
   it("refuses paths with ..", async () => {
