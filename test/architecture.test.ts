@@ -28,7 +28,6 @@ const RANK: Record<string, number> = {
 const OVERSIZE: Record<string, number> = {
   "compose/lint.ts": 923,
   "compose/runtime/index.ts": 936,
-  "render/batch.ts": 681,
   "render/render.ts": 496,
   "preview/client/main.ts": 425,
 };
