@@ -2,6 +2,7 @@
  * Listens to the dev server's HMR websocket for our `hf:reload` event. The player does not load Vite's own
  * client: that one would reload the whole player page on an .html change and lose the player's state.
  */
+import { $ } from "./dom.js";
 
 export interface HmrHandlers {
   onReload(data: { files: string[] }): void;
@@ -40,4 +41,10 @@ export function connectHmr(handlers: HmrHandlers): void {
     });
   };
   open();
+}
+
+/** The connection light in the top bar. */
+export function showConnection(up: boolean): void {
+  $("conn-dot").className = `status-dot ${up ? "live" : "err"}`;
+  $("conn-text").textContent = up ? "live" : "disconnected";
 }

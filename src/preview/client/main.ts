@@ -11,7 +11,7 @@ import { ErrorOverlay } from "./overlay.js";
 import { RenderPanel } from "./render-panel.js";
 import { LintPanel, pickElement } from "./lint-panel.js";
 import { bindTransport, onKey } from "./controls.js";
-import { connectHmr } from "./hmr.js";
+import { connectHmr, showConnection } from "./hmr.js";
 import { frameCount } from "../../compose/timing.js";
 import type { Clip, CompositionDetails, CompositionWindow, PageError, ProjectInfo } from "./types.js";
 
@@ -66,7 +66,7 @@ class PreviewApp {
     new MutationObserver(() => this.layout()).observe(this.box, { childList: true });
     new ResizeObserver(() => this.layout()).observe(this.stage);
     window.addEventListener("message", (ev) => this.onMessage(ev));
-    connectHmr({ onReload: () => void this.hotReload(), onConnection: (up) => this.setConnection(up) });
+    connectHmr({ onReload: () => void this.hotReload(), onConnection: showConnection });
     this.wake();
   }
 
@@ -386,11 +386,6 @@ class PreviewApp {
     this.lastCopied = arg;
     const ok = await copyText(arg);
     toast(ok ? `Copied: ${arg}` : `Copy failed; the argument is: ${arg}`);
-  }
-
-  private setConnection(up: boolean): void {
-    $("conn-dot").className = `status-dot ${up ? "live" : "err"}`;
-    $("conn-text").textContent = up ? "live" : "disconnected";
   }
 
   /** Snapshot for tests and debugging. */
