@@ -26,7 +26,6 @@ const RANK: Record<string, number> = {
 
 /** Files still over the limit, with the most lines they may have: shrink them, never grow them. */
 const OVERSIZE: Record<string, number> = {
-  "compose/lint.ts": 923,
   "compose/model.ts": 897,
   "compose/runtime/index.ts": 936,
   "render/batch.ts": 681,
