@@ -76,7 +76,7 @@ export function installVariables(): void {
   applyCssVariables(document.documentElement, getVariables(), W.__hfVariables);
 }
 
-/** Scoped sub-composition scripts call window.__hfScope (see compile.ts). */
+/** Scoped sub-composition scripts call window.__hfScope (see compile/scripts.ts). */
 export function installScopes(): void {
   W.__hfScope = (scopeId: string) => createScope(scopeId, getVariables);
 }
