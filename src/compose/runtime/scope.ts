@@ -1,5 +1,5 @@
 /**
- * Scopes for sub-composition scripts. The compiler (src/compose/compile.ts) wraps each script of a mounted
+ * Scopes for sub-composition scripts. The compiler (src/compose/compile/scripts.ts) wraps each script of a mounted
  * sub-composition in a function receiving scoped `document`, `window`, `gsap` and `__hyperframes`:
  * queries and GSAP string targets resolve inside the host's subtree, timelines registered under the
  * inner id are also registered under the host scope, and getVariables() returns the child's defaults

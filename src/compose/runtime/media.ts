@@ -1,0 +1,138 @@
+// Media: clip windows of <video>/<audio>, pre-extracted video frames (render), element sync (preview), the host's list.
+import { cfg, state } from "./state.js";
+import { postToParent } from "./bridge.js";
+import { mediaStartOf, num, rateOf } from "./timing.js";
+import { isVisibleAt } from "./visibility.js";
+
+/**
+ * The composition-time window of a <video>/<audio>. Media the timing model does not hold (outside the root,
+ * or without data-start) still plays, as in the official renderer: from its own data-start when it has one,
+ * else for the window of the sub-composition it is in, else from 0; until its duration, or its natural end.
+ */
+export function mediaWindow(el: HTMLMediaElement): { start: number; end: number } | null {
+  const t = state.byEl.get(el);
+  if (t) return { start: t.start, end: t.end };
+  if (!state.resolveStart || !state.durationOf) return null;
+  if (el.hasAttribute("data-start")) {
+    const start = state.resolveStart(el);
+    const d = state.durationOf(el, start);
+    return { start, end: d === null ? Infinity : start + d };
+  }
+  for (let p = el.parentElement; p && p !== state.root; p = p.parentElement) {
+    const host = p.hasAttribute("data-composition-id") ? state.byEl.get(p) : undefined;
+    if (host) return { start: host.start, end: host.end };
+  }
+  return { start: 0, end: Infinity };
+}
+
+/** Render mode: show pre-extracted video frames (served by the renderer) instead of the browser's decoder. */
+const frameImgs = new Map<HTMLVideoElement, HTMLImageElement>();
+const COPY_PROPS = ["objectFit", "objectPosition", "borderRadius", "opacity", "filter", "transform", "transformOrigin", "clipPath", "mixBlendMode"] as const;
+export function showVideoFrames(time: number, pending: Promise<unknown>[]): void {
+  const table = state.videoFrames;
+  if (!table) return;
+  const fps = cfg.fps;
+  for (const v of Array.from(document.querySelectorAll<HTMLVideoElement>("video"))) {
+    const key = v.getAttribute("data-hf-video-key");
+    const info = key ? table[key] : undefined;
+    if (!info) continue;
+    const win = mediaWindow(v) ?? { start: 0, end: Infinity };
+    let img = frameImgs.get(v);
+    if (!img) {
+      img = document.createElement("img");
+      img.className = "__render_frame__";
+      img.setAttribute("aria-hidden", "true");
+      v.insertAdjacentElement("afterend", img);
+      frameImgs.set(v, img);
+    }
+    // the <video> itself is hidden by us: judge by its clip window and its parent's visibility
+    const tv = state.byEl.get(v);
+    const parentVisible = !v.parentElement || getComputedStyle(v.parentElement).visibility !== "hidden";
+    const visible = (tv ? isVisibleAt(tv, time) : time >= win.start && time < win.end) && parentVisible && !v.closest("[data-hidden]");
+    if (!visible || info.count === 0) {
+      img.style.display = "none";
+      continue;
+    }
+    const raw = Math.max(0, Math.round((time - win.start) * fps));
+    // a looping clip's frames hold one period (media start → source end); others hold the last frame
+    const idx = v.loop ? raw % info.count : Math.min(info.count - 1, raw);
+    const src = `${info.urlPrefix}${idx}.${info.ext}`;
+    const cs = getComputedStyle(v);
+    const s = img.style;
+    s.position = cs.position === "static" ? "relative" : cs.position;
+    s.left = cs.left;
+    s.top = cs.top;
+    s.right = cs.right;
+    s.bottom = cs.bottom;
+    s.width = `${v.offsetWidth}px`;
+    s.height = `${v.offsetHeight}px`;
+    s.zIndex = cs.zIndex;
+    s.display = "block";
+    s.visibility = "visible";
+    s.boxSizing = cs.boxSizing;
+    for (const p of COPY_PROPS) (s as any)[p] = (cs as any)[p];
+    if (cs.position === "static") {
+      s.position = "absolute";
+      s.left = `${v.offsetLeft}px`;
+      s.top = `${v.offsetTop}px`;
+    }
+    v.style.visibility = "hidden";
+    if (img.getAttribute("src") !== src) {
+      img.src = src;
+      pending.push(img.decode().catch(() => undefined));
+    }
+  }
+}
+
+/** Preview mode: keep <video>/<audio> in step with the timeline. */
+export function syncMedia(time: number): void {
+  for (const m of Array.from(document.querySelectorAll<HTMLMediaElement>("video, audio"))) {
+    const win = mediaWindow(m);
+    if (!win) continue;
+    const active = time >= win.start && time < win.end && !m.closest("[data-hidden]");
+    const vol = num(m.getAttribute("data-volume"));
+    if (vol !== null) m.volume = Math.max(0, Math.min(1, vol));
+    m.playbackRate = rateOf(m) * state.rate;
+    let src = (time - win.start) * rateOf(m) + mediaStartOf(m);
+    if (m.loop && Number.isFinite(m.duration) && m.duration > 0) src = mediaStartOf(m) + ((src - mediaStartOf(m)) % (m.duration - mediaStartOf(m)));
+    if (!active) {
+      if (!m.paused) m.pause();
+      continue;
+    }
+    if (state.playing) {
+      if (Math.abs(m.currentTime - src) > 0.25) m.currentTime = src;
+      if (m.paused) m.play().catch(() => postToParent({ type: "media-autoplay-blocked" }));
+    } else {
+      if (!m.paused) m.pause();
+      if (Math.abs(m.currentTime - src) > 0.001) m.currentTime = src;
+    }
+  }
+}
+
+/** The page's <video>/<audio> elements, as the host mixes and extracts them. */
+export function media() {
+  return Array.from(document.querySelectorAll<HTMLMediaElement>("video, audio")).map((m, i) => {
+    const t = state.byEl.get(m);
+    const win = mediaWindow(m) ?? { start: 0, end: Infinity };
+    const key = m.getAttribute("data-hf-video-key") || `m${i}`;
+    m.setAttribute("data-hf-video-key", key);
+    const hiddenAncestor = !!m.closest("[data-hidden]");
+    return {
+      key,
+      id: m.id || null,
+      tag: m.tagName.toLowerCase(),
+      src: m.currentSrc || (m.getAttribute("src") ? new URL(m.getAttribute("src")!, document.baseURI).href : null),
+      /** a clip of the timing model (inside the root, with data-start); the others are only mixed */
+      timed: !!t,
+      start: win.start,
+      end: Number.isFinite(win.end) ? win.end : null,
+      mediaStart: mediaStartOf(m),
+      playbackRate: rateOf(m),
+      volume: Math.max(0, Math.min(3.981, num(m.getAttribute("data-volume")) ?? 1)),
+      muted: m.muted || m.hasAttribute("muted"),
+      loop: m.loop,
+      hasAudio: m.tagName === "AUDIO" ? true : m.getAttribute("data-has-audio") === "true" || (m.getAttribute("data-has-audio") === null && !(m.muted || m.hasAttribute("muted"))),
+      hidden: hiddenAncestor,
+    };
+  });
+}

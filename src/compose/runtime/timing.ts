@@ -1,0 +1,146 @@
+// Timing model: clip starts (relative and host-offset) and durations, built once the page is ready.
+import { state, W, warnings, type Timed } from "./state.js";
+
+export function findRoot(): HTMLElement | null {
+  const explicit = document.querySelector('[data-composition-id][data-root="true"]');
+  if (explicit) return explicit as HTMLElement;
+  for (const el of Array.from(document.querySelectorAll("[data-composition-id]"))) {
+    if (!el.parentElement?.closest("[data-composition-id]")) return el as HTMLElement;
+  }
+  return document.querySelector("[data-composition-id]") as HTMLElement | null;
+}
+
+export const num = (v: string | null | undefined): number | null => {
+  if (v === null || v === undefined || v.trim() === "") return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+};
+
+function kindOf(el: Element): string {
+  const tag = el.tagName.toLowerCase();
+  if (el.hasAttribute("data-composition-id")) return "composition";
+  if (tag === "video" || tag === "audio" || tag === "img") return tag;
+  return "scene";
+}
+
+export function buildTiming(root: HTMLElement): void {
+  const els = Array.from(root.querySelectorAll<HTMLElement>("[data-start]"));
+  const startCache = new Map<Element, number>();
+  const visiting = new Set<Element>();
+
+  const durationOf = (el: HTMLElement, start: number): number | null => {
+    const d = num(el.getAttribute("data-hf-authored-duration") ?? el.getAttribute("data-duration"));
+    if (d !== null && d > 0) return d;
+    const end = num(el.getAttribute("data-end"));
+    if (end !== null && end - start > 0) return end - start;
+    if (el instanceof HTMLMediaElement && Number.isFinite(el.duration) && el.duration > 0) {
+      const ms = mediaStartOf(el);
+      return Math.max(0, (el.duration - ms) / rateOf(el));
+    }
+    if (el.hasAttribute("data-composition-id") && el !== root) {
+      const tl = W.__timelines[el.getAttribute("data-composition-id")!];
+      if (tl && typeof tl.duration === "function") return tl.duration();
+    }
+    return null;
+  };
+  const hostStartOf = (el: HTMLElement): number => {
+    const host = el.parentElement?.closest<HTMLElement>("[data-composition-id]");
+    if (!host || host === root || !root.contains(host)) return 0;
+    // a mounted inner root without data-start inherits its host's start
+    return resolveStart(host);
+  };
+  const resolveStart = (el: HTMLElement): number => {
+    if (el === root) return 0;
+    const hit = startCache.get(el);
+    if (hit !== undefined) return hit;
+    if (visiting.has(el)) {
+      warnings.push(`data-start cycle at #${el.id || el.tagName.toLowerCase()}; using 0`);
+      return 0;
+    }
+    visiting.add(el);
+    let start = 0;
+    const raw = (el.getAttribute("data-start") ?? "").trim();
+    if (raw === "") start = hostStartOf(el);
+    else {
+      const n = num(raw);
+      if (n !== null) start = Math.max(0, n) + hostStartOf(el);
+      else {
+        const m = /^([A-Za-z0-9_.:-]+)\s*(?:([+-])\s*([0-9]*\.?[0-9]+))?$/.exec(raw);
+        if (!m) {
+          warnings.push(`invalid data-start "${raw}" on #${el.id || el.tagName.toLowerCase()}; using 0`);
+        } else {
+          const target = (document.getElementById(m[1]!) || document.querySelector(`[data-composition-id="${CSS.escape(m[1]!)}"]`)) as HTMLElement | null;
+          if (!target) warnings.push(`data-start "${raw}" names an unknown id "${m[1]}"; using 0`);
+          else {
+            const ts = resolveStart(target);
+            const td = durationOf(target, ts);
+            const off = m[3] ? Number(m[3]) * (m[2] === "-" ? -1 : 1) : 0;
+            start = Math.max(0, (td === null ? ts : ts + td) + off);
+          }
+        }
+      }
+    }
+    visiting.delete(el);
+    startCache.set(el, start);
+    return start;
+  };
+
+  const timed: Timed[] = [];
+  const byEl = new Map<Element, Timed>();
+  for (const el of els) {
+    if (el === root) continue;
+    const start = resolveStart(el);
+    const duration = durationOf(el, start);
+    const cs = getComputedStyle(el);
+    const t: Timed = {
+      el,
+      start,
+      duration,
+      end: duration === null ? Infinity : start + duration,
+      parent: null,
+      kind: kindOf(el),
+      track: num(el.getAttribute("data-track-index") ?? el.getAttribute("data-layer")) ?? 0,
+      compositionId: el.parentElement?.closest("[data-composition-id]")?.getAttribute("data-composition-id") ?? state.rootId,
+      hasTimedDescendants: !!el.querySelector("[data-start]"),
+      inFlow: cs.position === "static" || cs.position === "relative" || cs.position === "sticky",
+      origDisplay: el.style.display,
+    };
+    timed.push(t);
+    byEl.set(el, t);
+  }
+  for (const t of timed) {
+    let p = t.el.parentElement;
+    while (p && p !== root) {
+      const pt = byEl.get(p);
+      if (pt) {
+        t.parent = pt;
+        break;
+      }
+      p = p.parentElement;
+    }
+  }
+  state.timed = timed;
+  state.byEl = byEl;
+  state.resolveStart = resolveStart;
+  state.durationOf = durationOf;
+}
+
+export function mediaStartOf(el: Element): number {
+  return Math.max(0, num(el.getAttribute("data-playback-start")) ?? num(el.getAttribute("data-media-start")) ?? 0);
+}
+export function rateOf(el: Element): number {
+  const r = num(el.getAttribute("data-playback-rate"));
+  return r === null || r <= 0 ? 1 : Math.min(5, Math.max(0.1, r));
+}
+
+/** The clips of the timing model, as the host lists them. */
+export function clips() {
+  return state.timed.map((t) => ({
+    id: t.el.id || t.el.getAttribute("data-composition-id") || `${t.el.tagName.toLowerCase()}`,
+    kind: t.kind,
+    start: t.start,
+    duration: t.duration,
+    track: t.track,
+    compositionId: t.compositionId,
+  }));
+}
