@@ -34,13 +34,13 @@ import {
   srcsetUrls,
   type ResolveContext,
 } from "./files.js";
-import { createStartResolver, parseTimingNumber, type StartResolver, type TimingNode } from "./timing.js";
+import { DEFAULT_FPS, createStartResolver, parseTimingNumber, type StartResolver, type TimingNode } from "./timing.js";
 import { mergeSchemas, parseVariableSchema } from "./variables.js";
 
 /** Producer defaults when the root has no (valid) data-width / data-height. */
 export const DEFAULT_WIDTH = 1080;
 export const DEFAULT_HEIGHT = 1920;
-export const DEFAULT_FPS = 30;
+export { DEFAULT_FPS };
 /** Nesting limit for sub-compositions (the render compiler stops at 20 too). */
 const MAX_DEPTH = 20;
 

@@ -17,12 +17,10 @@ import { resolveOptions, toCloudBody } from "../../render/options.js";
 import { addRenderFlags, readRenderFlags } from "../render-flags.js";
 import { createOutput, redactSecrets, type Output } from "../output.js";
 import { HyperframesCloud, type CreateRenderRequest, type RenderDetail } from "../../upload/client.js";
-import { packProject } from "../../upload/packager.js";
 import { DEFAULT_INLINE_MAX, MB, createRenderFromZip, fmtBytes, uploadProject } from "../../upload/upload.js";
 import { downloadFile } from "../../upload/download.js";
 import { estimateCost, formatCost } from "../../upload/pricing.js";
-import { readRows, coerceRow, runCloudBatch } from "../../upload/batch.js";
-import { startWebhookListener } from "../../upload/listen.js";
+// the packager (zip, linter), the batch runner (CSV) and the webhook listener load in the commands that use them
 import { slug } from "../../upload/fsutil.js";
 
 interface CommonOpts {
@@ -192,6 +190,7 @@ Examples:
       const pollMs = Number(raw.pollInterval);
       if (!Number.isFinite(pollMs) || pollMs < 10) throw new UsageError("invalid_option", `--poll-interval must be at least 10 ms`);
 
+      const [{ packProject }, { readRows, coerceRow, runCloudBatch }] = await Promise.all([import("../../upload/packager.js"), import("../../upload/batch.js")]);
       let rows: Record<string, unknown>[] | undefined;
       if (raw.batch) rows = await readRows(String(raw.batch));
 
@@ -351,6 +350,7 @@ Examples:
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("invalid_option", `--port must be 0-65535, got "${o.port}"`);
       const client = process.env.HEYGEN_API_KEY ? makeClient(o, cmd) : undefined;
+      const { startWebhookListener } = await import("../../upload/listen.js");
       const listener = await startWebhookListener({
         secret,
         port,

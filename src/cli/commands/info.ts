@@ -2,10 +2,11 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { createOutput } from "../output.js";
-import { loadComposition, DEFAULT_FPS } from "../../compose/model.js";
-import { frameCount } from "../../compose/timing.js";
+import { DEFAULT_FPS, frameCount } from "../../compose/timing.js";
 import { fileSize } from "../../compose/files.js";
 import type { ClipInfo, CompositionModel, SubCompositionInfo } from "../../compose/types.js";
+// the composition model (HTML parser) loads when the command runs: other commands start without it
+
 
 interface InfoFlags {
   json?: boolean;
@@ -115,6 +116,7 @@ Examples:
     )
     .action(async (dir: string | undefined, flags: InfoFlags) => {
       const out = createOutput(Boolean(flags.json));
+      const { loadComposition } = await import("../../compose/model.js");
       const model = await loadComposition(path.resolve(dir ?? "."), { entry: flags.entry });
       const d = describeModel(model);
       const lines: string[] = [];

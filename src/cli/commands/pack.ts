@@ -5,7 +5,6 @@
 import path from "node:path";
 import { Command } from "commander";
 import { createOutput } from "../output.js";
-import { packProject } from "../../upload/packager.js";
 import { writeFileAtomic } from "../../upload/fsutil.js";
 import { fmtBytes } from "../../upload/upload.js";
 
@@ -35,6 +34,7 @@ Examples:
     )
     .action(async (dir: string, opts: { output?: string; composition: string; include?: string[]; exclude?: string[]; verbose?: boolean; json?: boolean }) => {
       const out = createOutput(!!opts.json);
+      const { packProject } = await import("../../upload/packager.js");
       const res = await packProject(dir, { entry: opts.composition, include: opts.include, exclude: opts.exclude });
       const file = path.resolve(opts.output ?? `${path.basename(res.dir)}.zip`);
       await writeFileAtomic(file, res.zip);
