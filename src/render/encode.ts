@@ -90,7 +90,9 @@ const ALWAYS_SENT_TAIL = 3;
 
 export function encoderArgs(o: EncoderOptions): string[] {
   const p = QUALITY_PRESETS[o.quality];
-  const args = ["-hide_banner", "-loglevel", o.debug ? "info" : "error", "-y"];
+  // -progress: key=value blocks on stdout (about twice a second) whose frame= is the count of frames encoded
+  // so far, for the progress of the encoder's tail after the last frame is captured
+  const args = ["-hide_banner", "-loglevel", o.debug ? "info" : "error", "-y", "-progress", "pipe:1"];
   // no probing: the default 5 MB probe holds back ~40 1080p frames, then FFmpeg encodes them in one burst
   // while every capture page waits on the full pipe (a ~1.5 s stall with one core idle)
   args.push("-probesize", "32", "-analyzeduration", "0");
@@ -140,6 +142,10 @@ export function encoderArgs(o: EncoderOptions): string[] {
 
 export interface Encoder {
   process: ChildProcess;
+  /** frames FFmpeg has encoded so far (from its -progress reports, about twice a second) */
+  readonly encoded: number;
+  /** frames per second FFmpeg encoded between its first and latest report that moved (0 until two have) */
+  encodeRate(): number;
   /** write one image; resolves when the pipe accepted it (backpressure) */
   write(img: Buffer): Promise<void>;
   /** close stdin and wait for FFmpeg to finish */
@@ -149,7 +155,23 @@ export interface Encoder {
 
 export function startEncoder(o: EncoderOptions): Encoder {
   const ff = resolveFfmpeg().path;
-  const proc = spawn(ff, encoderArgs(o), { stdio: ["pipe", "ignore", "pipe"] });
+  const proc = spawn(ff, encoderArgs(o), { stdio: ["pipe", "pipe", "pipe"] });
+  let encoded = 0;
+  let progressTail = "";
+  let first: { t: number; n: number } | undefined;
+  let last: { t: number; n: number } | undefined;
+  proc.stdout!.on("data", (d: Buffer) => {
+    const text = progressTail + d.toString();
+    const cut = text.lastIndexOf("\n");
+    progressTail = text.slice(cut + 1);
+    for (const m of text.slice(0, cut + 1).matchAll(/^frame=\s*(\d+)/gm)) {
+      const n = Number(m[1]);
+      if (n <= encoded) continue;
+      encoded = n;
+      last = { t: Date.now(), n };
+      first ??= last;
+    }
+  });
   let stderr = "";
   proc.stderr!.on("data", (d: Buffer) => {
     stderr += d.toString();
@@ -181,6 +203,12 @@ export function startEncoder(o: EncoderOptions): Encoder {
   let previous: Buffer | undefined;
   return {
     process: proc,
+    get encoded() {
+      return encoded;
+    },
+    encodeRate() {
+      return first && last && last.t > first.t ? (last.n - first.n) / ((last.t - first.t) / 1000) : 0;
+    },
     write(img) {
       if (exitErr) return exited.then(() => undefined);
       const i = index++;
