@@ -139,12 +139,9 @@ function run(cmd, argv, opts = {}) {
       for (const p of treePids(child.pid)) {
         const t = cpuSeconds(p);
         if (t === undefined) continue;
-        const known = cpu.get(p);
-        if (known) known.t = Math.max(known.t, t);
-        else {
-          const c = cpuClass(p);
-          if (c) cpu.set(p, { c, t });
-        }
+        // classified at every sample: a child is "node" between fork and exec
+        const c = cpuClass(p);
+        if (c) cpu.set(p, { c, t: Math.max(cpu.get(p)?.t ?? 0, t) });
       }
     }, SAMPLE_MS);
     child.on("close", (code) => {

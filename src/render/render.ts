@@ -493,7 +493,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
         }
         const elapsed = (Date.now() - captureStart) / 1000;
         const rate = captured / Math.max(elapsed, 1e-3);
-        progress({ stage: "capture", stageProgress: captured / frameCount, frame: captured, encoded: encoder!.encoded, fps: rate, etaSeconds: etaWithTail(captured, rate) });
+        progress({ stage: "capture", stageProgress: captured / frameCount, frame: captured, encoded: Math.min(encoder!.encoded, frameCount), fps: rate, etaSeconds: etaWithTail(captured, rate) });
       }
     };
     try {
@@ -510,7 +510,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     sessions.length = 0;
     // the encoder's tail: frames still inside FFmpeg (decoder, filters, the encoder's look-ahead)
     const encodeProgress = () => {
-      const done = encoder!.encoded;
+      const done = Math.min(encoder!.encoded, frameCount);
       const r = encoder!.encodeRate();
       progress({
         stage: "encode",
