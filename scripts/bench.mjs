@@ -13,8 +13,14 @@
  * raster depends a little on the frames drawn before it). With BENCH_PEER_LOSSLESS_CMD='hyperframes render
  * {dir} --format png-sequence -o {out}' the peer's standard render is scored against its own lossless frames.
  *
+ * CPU: each row also gives the CPU time per frame of the browser (every Chrome process), FFmpeg (encoder,
+ * probes, verification) and Node, from /proc/<pid>/stat of the process tree sampled with the memory, and the
+ * cores' utilisation: busy CPU time / (wall time × cores).
+ *
  * Flags: --only <name>   --quick (draft only, skip the 60 s runs)   --repeat <n> (median of n alternating
  * runs of ours and the peer; machines of this kind vary ±10% run to run)   --no-long (skip the 60 s runs)
+ * --browser <path> (repeatable: a row per browser, e.g. another Chromium build; `default` is the toolkit's own
+ * choice, which is also what runs without --browser)
  * --report <file>
  */
 import { spawn } from "node:child_process";
@@ -32,6 +38,11 @@ const quick = args.includes("--quick");
 const noLong = quick || args.includes("--no-long");
 const repeat = Math.max(1, Number(args.includes("--repeat") ? args[args.indexOf("--repeat") + 1] : 1) || 1);
 const reportFile = args.includes("--report") ? args[args.indexOf("--report") + 1] : path.join(root, "bench-report.json");
+/** --browser <path>, repeatable; undefined (no --browser, or --browser default) = the toolkit's own choice */
+const browsers = args.flatMap((a, i) => (a === "--browser" && args[i + 1] ? [args[i + 1] === "default" ? undefined : path.resolve(args[i + 1])] : []));
+if (!browsers.length) browsers.push(undefined);
+const cores = (await import("node:os")).availableParallelism();
+const CLK_TCK = 100;
 const cli = path.join(root, "bin", "hyperframes.js");
 
 if (!existsSync(benchDir)) {
@@ -80,6 +91,41 @@ function treePssKb(pid) {
 // Sampling smaps_rollup costs CPU that the render then lacks; 250 ms keeps the peak while staying out of the way.
 const SAMPLE_MS = Number(process.env.BENCH_SAMPLE_MS ?? 250);
 
+/** What a process counts as in the CPU split: node, ffmpeg (ffmpeg/ffprobe) or browser (everything else: Chrome's processes). */
+function cpuClass(pid) {
+  try {
+    const comm = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+    if (comm === "node" || comm.startsWith("node")) return "node";
+    if (/^ff(mpeg|probe)/.test(comm)) return "ffmpeg";
+    return "browser";
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every process of the tree under `pid` (itself included). */
+function treePids(pid) {
+  const out = [];
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop();
+    out.push(p);
+    stack.push(...childrenOf(p));
+  }
+  return out;
+}
+
 function run(cmd, argv, opts = {}) {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
@@ -89,19 +135,33 @@ function run(cmd, argv, opts = {}) {
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (err += d));
     let peak = 0;
+    // the latest CPU time seen per process (a process's time only grows), and its class
+    const cpu = new Map();
     const timer = setInterval(() => {
       peak = Math.max(peak, treePssKb(child.pid));
+      for (const p of treePids(child.pid)) {
+        const t = cpuSeconds(p);
+        if (t === undefined) continue;
+        // classified at every sample: a child is "node" between fork and exec
+        const c = cpuClass(p);
+        if (c) cpu.set(p, { c, t: Math.max(cpu.get(p)?.t ?? 0, t) });
+      }
     }, SAMPLE_MS);
     child.on("close", (code) => {
       clearInterval(timer);
-      resolve({ code, out, err, wall: Number(process.hrtime.bigint() - t0) / 1e9, peakMb: peak / 1024 });
+      const cpuByClass = { browser: 0, ffmpeg: 0, node: 0 };
+      for (const { c, t } of cpu.values()) cpuByClass[c] += t;
+      resolve({ code, out, err, wall: Number(process.hrtime.bigint() - t0) / 1e9, peakMb: peak / 1024, cpu: cpuByClass });
     });
   });
 }
 
-async function renderOnce(dir, quality, label, extra = []) {
-  const out = path.join(work, `${label}-${quality}.mp4`);
-  const r = await run(process.execPath, [cli, "render", dir, "--quality", quality, "--output", out, "--json", ...extra]);
+/** A short name for a --browser path in the rows: its folder and file name. */
+const browserLabel = (b) => (b ? `${path.basename(path.dirname(b))}/${path.basename(b)}` : undefined);
+
+async function renderOnce(dir, quality, label, extra = [], browser) {
+  const out = path.join(work, `${label.replace(/[^\w.-]+/g, "_")}-${quality}.mp4`);
+  const r = await run(process.execPath, [cli, "render", dir, "--quality", quality, "--output", out, "--json", ...(browser ? ["--browser", browser] : []), ...extra]);
   const resultLine = r.out.trim().split("\n").reverse().find((l) => l.includes('"type":"result"'));
   if (r.code !== 0 || !resultLine) {
     console.error(`bench: ${label} ${quality} failed (exit ${r.code})\n${r.err.slice(-2000)}`);
@@ -119,9 +179,16 @@ async function renderOnce(dir, quality, label, extra = []) {
     captureFps: Number(res.captureFps.toFixed(2)),
     peakTreeMb: Math.round(r.peakMb),
     captureMethod: res.captureMethod,
+    captureReason: res.captureReason,
+    browserProcess: res.browserProcess,
     workers: res.workers,
     reusedFrames: res.reusedFrames,
     browser: res.browser,
+    browserVersion: res.browserVersion,
+    browserPath: browser,
+    // CPU milliseconds per frame by process kind, and the cores' utilisation over the whole run
+    cpuMsPerFrame: Object.fromEntries(Object.entries(r.cpu).map(([k, v]) => [k, Number(((v * 1000) / res.frames).toFixed(1))])),
+    utilisation: Number((Object.values(r.cpu).reduce((a, b) => a + b, 0) / (r.wall * cores)).toFixed(3)),
   };
 }
 
@@ -260,31 +327,32 @@ const cases = readdirSync(benchDir).filter((d) => existsSync(path.join(benchDir,
 for (const name of cases) {
   const dir = path.join(benchDir, name);
   for (const quality of quick ? ["draft"] : ["draft", "standard"]) {
-    const ours = [];
+    // one series per browser, alternating with the peer's runs
+    const ours = browsers.map(() => []);
     const peers = [];
     for (let i = 0; i < repeat; i++) {
-      ours.push(await renderOnce(dir, quality, name));
+      for (const [k, b] of browsers.entries()) ours[k].push(await renderOnce(dir, quality, b ? `${name} [${browserLabel(b)}]` : browsers.length > 1 ? `${name} [default]` : name, [], b));
       const p = await peer(dir, quality, name);
       if (p) peers.push(p);
     }
-    const r = ours.every((x) => x.ok) ? medianRun(ours) : ours.find((x) => !x.ok);
     const hasCase = existsSync(path.join(dir, "case.json"));
-    if (r.ok && hasCase) Object.assign(r, await psnr(dir, r.out));
     const p = peers.length ? medianRun(peers) : undefined;
-    if (p && r.ok) {
-      r.peer = p;
-      r.speedupVsPeer = Number((p.wallSeconds / r.wallSeconds).toFixed(2));
-      if (hasCase) r.peer.minPsnr = (await psnr(dir, p.out)).minPsnr;
+    if (p && hasCase) p.minPsnr = (await psnr(dir, p.out)).minPsnr;
+    if (p && quality === "standard" && hasCase) p.fidelityPsnr = await peerFidelity(dir, p.out);
+    for (const series of ours) {
+      const r = series.every((x) => x.ok) ? medianRun(series) : series.find((x) => !x.ok);
+      if (r.ok && hasCase) Object.assign(r, await psnr(dir, r.out));
+      if (p && r.ok) {
+        r.peer = p;
+        r.speedupVsPeer = Number((p.wallSeconds / r.wallSeconds).toFixed(2));
+      }
+      if (quality === "standard" && r.ok && hasCase) r.fidelityPsnr = await ourFidelity(dir, r);
+      rows.push(r);
+      print(r);
     }
-    if (quality === "standard" && r.ok && hasCase) {
-      r.fidelityPsnr = await ourFidelity(dir, r);
-      if (r.peer) r.peer.fidelityPsnr = await peerFidelity(dir, r.peer.out);
-    }
-    rows.push(r);
-    print(r);
   }
   if (!noLong) {
-    const long = await renderOnce(makeLongVariant(dir, 60), "draft", `${name}-60s`);
+    const long = await renderOnce(makeLongVariant(dir, 60), "draft", `${name}-60s`, [], browsers[0]);
     rows.push(long);
     print(long);
     const base = rows.find((x) => x.label === name && x.quality === "draft");
@@ -292,7 +360,7 @@ for (const name of cases) {
   }
 }
 if (!noLong && !only) {
-  const st = await renderOnce(makeStatic(60), "draft", "static-60s");
+  const st = await renderOnce(makeStatic(60), "draft", "static-60s", [], browsers[0]);
   rows.push(st);
   print(st);
   const busy = rows.find((x) => x.label.endsWith("-60s") && x.ok);
@@ -301,12 +369,14 @@ if (!noLong && !only) {
 
 function print(r) {
   if (!r.ok) return console.log(`${r.label.padEnd(22)} ${r.quality.padEnd(9)} FAILED`);
+  const c = r.cpuMsPerFrame;
   console.log(
     `${r.label.padEnd(22)} ${r.quality.padEnd(9)} ${String(r.frames).padStart(5)} frames  ${r.wallSeconds.toFixed(1).padStart(6)} s  ${r.framesPerSecond
       .toFixed(1)
-      .padStart(5)} fps  peak ${String(r.peakTreeMb).padStart(5)} MB  ${r.captureMethod}/${r.workers}w  reused ${r.reusedFrames}${r.minPsnr !== undefined ? `  psnr ${r.minPsnr}` : ""}${
+      .padStart(5)} fps  peak ${String(r.peakTreeMb).padStart(5)} MB  ${r.captureMethod}/${r.workers}w${r.browserProcess === "multi" ? "/multi" : ""}  reused ${r.reusedFrames}${r.minPsnr !== undefined ? `  psnr ${r.minPsnr}` : ""}${
       r.peer ? `  peer ${r.peer.wallSeconds}s (x${r.speedupVsPeer})` : ""
-    }${r.fidelityPsnr !== undefined ? `  vs-lossless ${r.fidelityPsnr}${r.peer?.fidelityPsnr !== undefined ? ` (peer ${r.peer.fidelityPsnr})` : ""}` : ""}`,
+    }${r.fidelityPsnr !== undefined ? `  vs-lossless ${r.fidelityPsnr}${r.peer?.fidelityPsnr !== undefined ? ` (peer ${r.peer.fidelityPsnr})` : ""}` : ""}` +
+      `\n${"".padEnd(32)} cpu/frame browser ${c.browser} ms, ffmpeg ${c.ffmpeg} ms, node ${c.node} ms; cores ${Math.round(r.utilisation * 100)}% busy${r.browserVersion ? `  (${r.browserVersion}${r.browserPath ? ` ${r.browserPath}` : ""})` : ""}`,
   );
 }
 
@@ -316,7 +386,7 @@ for (const r of rows) {
   if (r.speedupVsBusy60s !== undefined) console.log(`static: 60 s mostly-static composition renders ${r.speedupVsBusy60s}x faster than the busy 60 s one (${r.reusedFrames} no-damage frames)`);
 }
 const browser = rows.find((r) => r.ok)?.browser;
-writeFileSync(reportFile, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: (await import("node:os")).cpus().length, browser, runs: rows }, null, 2));
+writeFileSync(reportFile, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cores, browser, browsers: browsers.filter(Boolean), runs: rows }, null, 2));
 console.log(`\nreport: ${reportFile}`);
 rmSync(work, { recursive: true, force: true });
 rmSync(binDir, { recursive: true, force: true });

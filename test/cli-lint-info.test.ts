@@ -137,7 +137,10 @@ describe("hyperframes doctor", () => {
     expect(Object.keys(j.encoders).sort()).toEqual(["aac", "libopus", "libvpx-vp9", "libx264", "prores_ks"]);
     expect(j.encoders.libx264).toBe(true);
     if (j.browser.ok) {
-      expect(j.browser).toMatchObject({ source: expect.any(String), kind: expect.stringMatching(/headless-shell|chrome/), path: expect.any(String) });
+      expect(j.browser).toMatchObject({ source: expect.any(String), kind: expect.stringMatching(/headless-shell|chrome|unknown/), path: expect.any(String) });
+      // probed afresh: the capture method and the process mode, each with its reason
+      expect(j.browser).toMatchObject({ capture: expect.stringMatching(/^(beginframe|screenshot)$/), captureReason: expect.any(String), process: expect.stringMatching(/^(single|multi)$/) });
+      expect(r.stdout).toBe(r.stdout.trim() + "\n");
       expect(r.code).toBe(0);
     } else expect(r.code).toBe(2);
   });

@@ -38,6 +38,9 @@ export function parseStartExpression(raw: string | undefined | null): StartExpre
   return { kind: "reference", refId, offset: m[2] === "-" ? -mag : mag };
 }
 
+/** The frame rate of a composition without (a valid) data-fps. */
+export const DEFAULT_FPS = 30;
+
 /** Frame count for a duration: nearest integer when within 1e-3 of it, else rounded up (contract §1.4). */
 export function frameCount(duration: number, fps: number): number {
   const exact = duration * fps;

@@ -6,6 +6,8 @@
  *      unpacked once into ~/.cache/hyperframes-toolkit
  *   4. system Chrome/Chromium
  * Puppeteer's own browser download is never used.
+ * What the chosen binary can do (HeadlessExperimental.beginFrame, --single-process) is probed on its first
+ * launch and remembered per binary (see capabilities.ts), never guessed from its file name.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, chmodSync, statSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
@@ -19,8 +21,12 @@ export type BrowserSource = "flag" | "env" | "puppeteer-cache" | "sparticuz" | "
 export interface ResolvedBrowser {
   executablePath: string;
   source: BrowserSource;
-  /** "headless-shell" supports HeadlessExperimental.beginFrame; "chrome" captures by screenshot. */
-  kind: "headless-shell" | "chrome";
+  /**
+   * What the source ships: puppeteer's and @sparticuz's downloads are headless shells, a system browser is a
+   * full Chrome; a --browser / HYPERFRAMES_BROWSER_PATH binary is "unknown". Informational only: the
+   * capture method comes from probing the binary (launch.ts probeBrowser), never from this or the file name.
+   */
+  kind: "headless-shell" | "chrome" | "unknown";
   /** Human description for `doctor` and logs. */
   description: string;
   /** Extra args the binary needs (e.g. sparticuz's swiftshader location). */
@@ -29,7 +35,8 @@ export interface ResolvedBrowser {
 
 const require = createRequire(import.meta.url);
 
-function cacheRoot(): string {
+/** The toolkit's cache folder (unpacked browsers, font configs, probed browser capabilities). */
+export function cacheRoot(): string {
   const base = process.env.XDG_CACHE_HOME || path.join(homedir() || tmpdir(), ".cache");
   return path.join(base, "hyperframes-toolkit");
 }
@@ -40,10 +47,6 @@ function isExecutableFile(p: string): boolean {
   } catch {
     return false;
   }
-}
-
-function guessKind(p: string): ResolvedBrowser["kind"] {
-  return /headless[-_]shell/i.test(path.basename(p)) ? "headless-shell" : "chrome";
 }
 
 function findPuppeteerHeadlessShell(): string | undefined {
@@ -143,13 +146,13 @@ export function resolveBrowser(explicit?: string): ResolvedBrowser {
   if (explicit) {
     if (!isExecutableFile(explicit))
       throw new UsageError("browser_not_found", `--browser ${explicit} does not exist or is not a file`, { hint: "pass the path of a Chrome/Chromium executable" });
-    return { executablePath: explicit, source: "flag", kind: guessKind(explicit), description: `--browser ${explicit}`, extraArgs: [] };
+    return { executablePath: explicit, source: "flag", kind: "unknown", description: `--browser ${explicit}`, extraArgs: [] };
   }
   const env = process.env.HYPERFRAMES_BROWSER_PATH;
   if (env) {
     if (!isExecutableFile(env))
       throw new UsageError("browser_not_found", `HYPERFRAMES_BROWSER_PATH=${env} does not exist or is not a file`, { hint: "fix or unset HYPERFRAMES_BROWSER_PATH" });
-    return { executablePath: env, source: "env", kind: guessKind(env), description: `HYPERFRAMES_BROWSER_PATH ${env}`, extraArgs: [] };
+    return { executablePath: env, source: "env", kind: "unknown", description: `HYPERFRAMES_BROWSER_PATH ${env}`, extraArgs: [] };
   }
   if (cached) return cached;
   const shell = findPuppeteerHeadlessShell();

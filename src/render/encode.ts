@@ -100,7 +100,9 @@ const ALWAYS_SENT_TAIL = 3;
 
 export function encoderArgs(o: EncoderOptions): string[] {
   const p = QUALITY_PRESETS[o.quality];
-  const args = ["-hide_banner", "-loglevel", o.debug ? "info" : "error", "-y"];
+  // -progress: key=value blocks on stdout (about twice a second) whose frame= is the count of frames encoded
+  // so far, for the progress of the encoder's tail after the last frame is captured
+  const args = ["-hide_banner", "-loglevel", o.debug ? "info" : "error", "-y", "-progress", "pipe:1"];
   // no probing: the default 5 MB probe holds back ~40 1080p frames, then FFmpeg encodes them in one burst
   // while every capture page waits on the full pipe (a ~1.5 s stall with one core idle)
   args.push("-probesize", "32", "-analyzeduration", "0");
@@ -168,7 +170,7 @@ function gifFiles(o: EncoderOptions): GifFiles {
 /** GIF pass 1, fed while frames are captured: keep the frames and build the palette from all of them. */
 export function gifPass1Args(o: EncoderOptions, f: GifFiles): string[] {
   return [
-    "-hide_banner", "-loglevel", o.debug ? "info" : "error", "-y", "-probesize", "32", "-analyzeduration", "0",
+    "-hide_banner", "-loglevel", o.debug ? "info" : "error", "-y", "-progress", "pipe:1", "-probesize", "32", "-analyzeduration", "0",
     "-f", "matroska", "-i", "pipe:0",
     "-map", "0:v:0", "-c:v", "copy", "-f", "matroska", f.frames,
     "-map", "0:v:0", "-vf", `fps=${o.fps},palettegen=stats_mode=full`, "-frames:v", "1", "-update", "1", "-f", "image2", f.palette,
@@ -199,6 +201,10 @@ function startSequenceWriter(o: EncoderOptions): Encoder {
   let index = 0;
   return {
     process: undefined,
+    get encoded() {
+      return index;
+    },
+    encodeRate: () => 0,
     write: (img) => writeFile(path.join(o.output, sequenceFrameName(first + index++, last)), img),
     finish: async () => undefined,
     kill: () => undefined,
@@ -208,6 +214,10 @@ function startSequenceWriter(o: EncoderOptions): Encoder {
 export interface Encoder {
   /** the FFmpeg process (none for a png-sequence) */
   process: ChildProcess | undefined;
+  /** frames FFmpeg has encoded so far (from its -progress reports, about twice a second) */
+  readonly encoded: number;
+  /** frames per second FFmpeg encoded between its first and latest report that moved (0 until two have) */
+  encodeRate(): number;
   /** write one image; resolves when the pipe accepted it (backpressure) */
   write(img: Buffer): Promise<void>;
   /** close stdin and wait for FFmpeg to finish */
@@ -221,7 +231,23 @@ export function startEncoder(o: EncoderOptions): Encoder {
   if (gif && o.inputFormat !== "jpeg") throw new RenderError("encoder_failed", "a gif is encoded from JPEG captures");
   const pass2 = new AbortController();
   const ff = resolveFfmpeg().path;
-  const proc = spawn(ff, gif ? gifPass1Args(o, gif) : encoderArgs(o), { stdio: ["pipe", "ignore", "pipe"] });
+  const proc = spawn(ff, gif ? gifPass1Args(o, gif) : encoderArgs(o), { stdio: ["pipe", "pipe", "pipe"] });
+  let encoded = 0;
+  let progressTail = "";
+  let first: { t: number; n: number } | undefined;
+  let last: { t: number; n: number } | undefined;
+  proc.stdout!.on("data", (d: Buffer) => {
+    const text = progressTail + d.toString();
+    const cut = text.lastIndexOf("\n");
+    progressTail = text.slice(cut + 1);
+    for (const m of text.slice(0, cut + 1).matchAll(/^frame=\s*(\d+)/gm)) {
+      const n = Number(m[1]);
+      if (n <= encoded) continue;
+      encoded = n;
+      last = { t: Date.now(), n };
+      first ??= last;
+    }
+  });
   let stderr = "";
   proc.stderr!.on("data", (d: Buffer) => {
     stderr += d.toString();
@@ -253,6 +279,12 @@ export function startEncoder(o: EncoderOptions): Encoder {
   let previous: Buffer | undefined;
   return {
     process: proc,
+    get encoded() {
+      return encoded;
+    },
+    encodeRate() {
+      return first && last && last.t > first.t ? (last.n - first.n) / ((last.t - first.t) / 1000) : 0;
+    },
     write(img) {
       if (exitErr) return exited.then(() => undefined);
       const i = index++;

@@ -30,13 +30,33 @@ function isCrash(e: unknown): boolean {
   return /Target closed|Session closed|crash|disconnected|Protocol error|detached|Connection closed/i.test((e as Error)?.message ?? "");
 }
 
+/**
+ * The stages of a render, in order: load (browser, composition page; again for the capture workers), decode
+ * (video clips to frames), audio (the mix), capture, encode (the encoder finishing after the last captured
+ * frame), verify (the output read back), done. decode and audio only when the composition has media.
+ */
+export type RenderStage = "load" | "decode" | "audio" | "capture" | "encode" | "verify" | "done";
+
+/**
+ * A progress report. The first one comes once the number of frames is known: at the start when the
+ * composition declares its duration, else once the page has reported it (so `total` is never 0).
+ */
 export interface RenderProgress {
+  /** the coarse phase: prepare (load, decode, audio), capture, encode, verify, done */
   phase: "prepare" | "capture" | "encode" | "verify" | "done";
+  /** the stage running now */
+  stage: RenderStage;
+  /** how far the current stage is, 0 to 1 */
+  stageProgress: number;
   /** frames captured so far (of `total`) */
   frame: number;
+  /** frames to render */
   total: number;
-  /** capture speed, frames per second */
+  /** frames the encoder has finished (of `total`) */
+  encoded: number;
+  /** capture speed, frames per second (during the encode stage: the encoder's) */
   fps: number;
+  /** seconds until the render is done, the encoder's tail included (0 while unknown) */
   etaSeconds: number;
   elapsedMs: number;
   message?: string;
@@ -96,7 +116,14 @@ export interface RenderResult {
   captureFps: number;
   workers: number;
   captureMethod: CaptureMethod;
+  /** why this capture method: the probe's finding, the transparent format, or --capture */
+  captureReason: string;
   browser: string;
+  /** the browser's version, as it reports it */
+  browserVersion?: string;
+  /** single: --single-process; multi: separate processes (screenshot capture, or single-process fails) */
+  browserProcess: "single" | "multi";
+  browserProcessReason: string;
   hasAudio: boolean;
   reusedFrames: number;
   sizeBytes: number;
@@ -170,7 +197,13 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     warnings.push(m);
     opts.onWarning?.(m);
   };
-  const progress = (p: Omit<RenderProgress, "elapsedMs">) => opts.onProgress?.({ ...p, elapsedMs: Date.now() - t0 });
+  // no report before the number of frames is known (total 0 would be no progress at all)
+  let knownTotal = 0;
+  const progress = (p: Omit<RenderProgress, "elapsedMs" | "phase" | "total" | "encoded"> & { encoded?: number }) => {
+    if (!knownTotal) return;
+    const phase: RenderProgress["phase"] = p.stage === "capture" || p.stage === "encode" || p.stage === "verify" || p.stage === "done" ? p.stage : "prepare";
+    opts.onProgress?.({ phase, ...p, total: knownTotal, encoded: p.encoded ?? 0, elapsedMs: Date.now() - t0 });
+  };
 
   // no explicit format: an output name's extension picks it (-o clip.webm)
   const outputExt = opts.output ? path.extname(opts.output).slice(1).toLowerCase() : "";
@@ -188,8 +221,10 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
 
   const model: CompositionModel = await loadComposition(project, { entry: resolved.composition, entryFlag: "--composition" });
   // validate --frames before any browser starts (the exact bounds are checked once the length is known)
-  if (model.duration > 0) parseFrameRange(opts.frames, frameCountFor(model.duration, resolved.fps ?? model.fps ?? 30));
-  else if (opts.frames && !/^\s*\d*:\d*\s*$/.test(opts.frames)) parseFrameRange(opts.frames, 1);
+  if (model.duration > 0) {
+    const r = parseFrameRange(opts.frames, frameCountFor(model.duration, resolved.fps ?? model.fps ?? 30));
+    knownTotal = r.end - r.start;
+  } else if (opts.frames && !/^\s*\d*:\d*\s*$/.test(opts.frames)) parseFrameRange(opts.frames, 1);
   const fps = resolved.fps ?? model.fps ?? 30;
   if (!Number.isInteger(fps) || fps < 1 || fps > 240) throw new UsageError("invalid_option", `--fps must be an integer from 1 to 240, got ${fps}`);
   const overrides = readVariableOverrides({
@@ -235,7 +270,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
 
   try {
     throwIfAborted(signal);
-    progress({ phase: "prepare", frame: 0, total: 0, fps: 0, etaSeconds: 0, message: "starting browser" });
+    progress({ stage: "load", stageProgress: 0, frame: 0, fps: 0, etaSeconds: 0, message: "starting the browser" });
     server = await startRenderServer({
       projectDir: project,
       entry: resolved.composition,
@@ -249,6 +284,17 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
       (await launchBrowser({ browserPath: opts.browser, beginFrame: wantBeginFrame, width, height, debug: opts.debug, blockNetwork }));
     throwIfAborted(signal);
     const method: CaptureMethod = launched.beginFrame && wantBeginFrame ? "beginframe" : "screenshot";
+    const caps = launched.capabilities;
+    const captureReason =
+      method === "beginframe"
+        ? `the browser supports it (${caps.beginFrameReason})`
+        : transparent
+          ? `transparent output (${format}) is captured by screenshot`
+          : opts.capture === "screenshot"
+            ? "--capture screenshot"
+            : `the browser lacks begin-frame capture (${caps.beginFrameReason})`;
+    if (opts.capture === "beginframe" && method !== "beginframe") warn(`--capture beginframe is not possible here (${captureReason}); capturing by screenshot`);
+    progress({ stage: "load", stageProgress: 0.3, frame: 0, fps: 0, etaSeconds: 0, message: "loading the composition" });
     // gif: JPEG captures (its two passes read them back as one Matroska stream); png-sequence: PNG with alpha
     const imageFormat = format === "gif" ? "jpeg" : transparent || preset.png ? "png" : "jpeg";
     const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000;
@@ -288,9 +334,13 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     const totalFrames = frameCountFor(duration, fps);
     const range = parseFrameRange(opts.frames, totalFrames);
     const frameCount = range.end - range.start;
+    knownTotal = frameCount;
+    progress({ stage: "load", stageProgress: 0.6, frame: 0, fps: 0, etaSeconds: 0, message: "composition ready" });
     const rangeStart = range.start / fps;
 
     // ---- media: video frames + audio mix
+    const videoCount = Math.max(1, report.media.filter((m) => m.timed && !m.hidden && m.tag === "video").length);
+    let decoded = 0;
     const media = await prepareMedia({
       report,
       server,
@@ -302,7 +352,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
       videoFrameCache: opts.videoFrameCache,
       signal,
       warn,
-      onDecode: (file) => progress({ phase: "prepare", frame: 0, total: frameCount, fps: 0, etaSeconds: 0, message: `decoding ${path.basename(file)}` }),
+      onDecode: (file) => progress({ stage: "decode", stageProgress: decoded++ / videoCount, frame: 0, fps: 0, etaSeconds: 0, message: `decoding ${path.basename(file)}` }),
     });
     const { tracks } = media;
     if (!withAudio && report.media.some((m) => m.timed && !m.hidden && m.hasAudio && m.volume > 0))
@@ -313,6 +363,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
       const inRange = tracks.filter((t) => (t.end ?? Infinity) > rangeStart && t.start < rangeStart + frameCount / fps);
       if (inRange.length > 0) {
         audioFile = path.join(work, "audio.wav");
+        progress({ stage: "audio", stageProgress: 0, frame: 0, fps: 0, etaSeconds: 0, message: `mixing ${inRange.length} audio track${inRange.length === 1 ? "" : "s"}` });
         await mixAudio(inRange, audioFile, rangeStart, frameCount / fps, signal);
       }
     }
@@ -323,6 +374,16 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     const workers = Math.max(1, Math.min(chooseWorkers(frameCount, width * height, resolved.workers), frameCount));
     // one browser process per worker spreads compositing/encoding over cores (a shared browser serialises it)
     const perWorkerBrowser = !opts.sharedBrowser && process.env.HYPERFRAMES_SHARED_BROWSER !== "1";
+    let workersReady = 0;
+    const workerProgress = () =>
+      progress({
+        stage: "load",
+        stageProgress: 0.6 + (0.4 * workersReady) / Math.max(1, workers - 1),
+        frame: 0,
+        fps: 0,
+        etaSeconds: 0,
+        message: `starting capture workers (${workersReady + 1}/${workers} ready)`,
+      });
     /** A ready capture page: in its own new browser (ownBrowser) or in the first one. */
     const startSession = async (ownBrowser: boolean): Promise<CaptureSession> => {
       let browser = launched!.browser;
@@ -338,7 +399,16 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
       await applyMedia(s, media);
       return s;
     };
-    const extra = await Promise.all(Array.from({ length: workers - 1 }, () => startSession(perWorkerBrowser)));
+    if (workers > 1) workerProgress();
+    const extra = await Promise.all(
+      Array.from({ length: workers - 1 }, () =>
+        startSession(perWorkerBrowser).then((s) => {
+          workersReady++;
+          workerProgress();
+          return s;
+        }),
+      ),
+    );
     const pool = [first, ...extra];
     throwIfAborted(signal);
 
@@ -369,6 +439,16 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     let wakeWriter: (() => void) | null = null;
     const waiters: (() => void)[] = [];
     let failure: unknown;
+    /**
+     * Seconds left, the encoder's tail included: the capture's ETA plus the frames captured but not yet
+     * encoded at the encoder's rate. A slower encoder (VP9, ProRes) holds the capture back through the pipe,
+     * so the capture ETA is already at its pace, and what sits inside FFmpeg is the tail after the last frame.
+     */
+    const etaWithTail = (capturedNow: number, captureRate: number): number => {
+      const captureEta = (frameCount - capturedNow) / Math.max(captureRate, 1e-3);
+      const encodeRate = encoder!.encodeRate() || captureRate;
+      return captureEta + Math.max(0, capturedNow - encoder!.encoded) / Math.max(encodeRate, 1e-3);
+    };
 
     const writer = (async () => {
       while (nextToWrite < frameCount) {
@@ -424,7 +504,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
         }
         const elapsed = (Date.now() - captureStart) / 1000;
         const rate = captured / Math.max(elapsed, 1e-3);
-        progress({ phase: "capture", frame: captured, total: frameCount, fps: rate, etaSeconds: (frameCount - captured) / Math.max(rate, 1e-3) });
+        progress({ stage: "capture", stageProgress: captured / frameCount, frame: captured, encoded: Math.min(encoder!.encoded, frameCount), fps: rate, etaSeconds: etaWithTail(captured, rate) });
       }
     };
     try {
@@ -440,13 +520,32 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     const captureSeconds = (Date.now() - captureStart) / 1000;
     for (const s of pool) await s.close();
     sessions.length = 0;
-    progress({ phase: "encode", frame: frameCount, total: frameCount, fps: frameCount / captureSeconds, etaSeconds: 0, message: "finishing encode" });
-    await encoder.finish();
+    // the encoder's tail: frames still inside FFmpeg (decoder, filters, the encoder's look-ahead)
+    const encodeProgress = () => {
+      const done = Math.min(encoder!.encoded, frameCount);
+      const r = encoder!.encodeRate();
+      progress({
+        stage: "encode",
+        stageProgress: done / frameCount,
+        frame: frameCount,
+        encoded: done,
+        fps: r,
+        etaSeconds: r > 0 ? (frameCount - done) / r : 0,
+        message: "finishing the encode",
+      });
+    };
+    encodeProgress();
+    const encodeTicker = setInterval(encodeProgress, 250);
+    try {
+      await encoder.finish();
+    } finally {
+      clearInterval(encodeTicker);
+    }
     throwIfAborted(signal);
 
     let verify: VerifyReport | undefined;
     if (opts.verify !== false) {
-      progress({ phase: "verify", frame: frameCount, total: frameCount, fps: frameCount / captureSeconds, etaSeconds: 0, message: "checking output" });
+      progress({ stage: "verify", stageProgress: 0, frame: frameCount, encoded: frameCount, fps: frameCount / captureSeconds, etaSeconds: 0, message: "checking the output" });
       try {
         verify = await verifyOutput(tmpOut, { frames: frameCount, fps, width, height, audio: !!audioFile, skipBlackCheck: transparent, format, firstFrame: range.start });
       } catch (e) {
@@ -474,7 +573,11 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
       captureFps: frameCount / Math.max(captureSeconds, 1e-3),
       workers,
       captureMethod: method,
+      captureReason,
       browser: launched.resolved.description,
+      browserVersion: caps.version,
+      browserProcess: launched.singleProcess ? "single" : "multi",
+      browserProcessReason: launched.singleProcess ? caps.singleProcessReason : !caps.beginFrame || !caps.singleProcess ? caps.singleProcessReason : "HYPERFRAMES_MULTI_PROCESS=1",
       hasAudio: !!audioFile,
       reusedFrames: reused,
       sizeBytes: outputSize(output),
@@ -482,7 +585,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
       verify,
       variables: merged.values,
     };
-    progress({ phase: "done", frame: frameCount, total: frameCount, fps: result.captureFps, etaSeconds: 0 });
+    progress({ stage: "done", stageProgress: 1, frame: frameCount, encoded: frameCount, fps: result.captureFps, etaSeconds: 0 });
     return result;
   } catch (e) {
     if (signal?.aborted && !(e instanceof RenderCancelledError)) throw new RenderCancelledError();

@@ -1,10 +1,11 @@
-/** `hyperframes doctor`: which Node, browser and FFmpeg the toolkit would use, and whether they work. */
-import { spawnSync } from "node:child_process";
+/**
+ * `hyperframes doctor`: which Node, browser and FFmpeg the toolkit would use, and whether they work. The
+ * browser is launched and probed afresh (the result replaces the cached one): can it capture with
+ * HeadlessExperimental.beginFrame, does it survive --single-process.
+ */
 import type { Command } from "commander";
 import { createOutput } from "../output.js";
 import { isHyperframesError } from "../../errors.js";
-import { resolveBrowser } from "../../render/browser.js";
-import { ffmpegEncoders, resolveFfmpeg, resolveFfprobe } from "../../render/ffmpeg.js";
 
 interface DoctorFlags {
   json?: boolean;
@@ -29,12 +30,6 @@ function errorInfo(e: unknown): { code: string; message: string; hint?: string }
   return { code: "internal_error", message: (e as Error)?.message ?? String(e) };
 }
 
-function browserVersion(p: string): string | undefined {
-  const r = spawnSync(p, ["--version"], { encoding: "utf8", timeout: 15_000 });
-  const line = (r.stdout ?? "").trim().split("\n").pop()?.trim();
-  return r.status === 0 && line ? line : undefined;
-}
-
 export function register(program: Command): void {
   program
     .command("doctor")
@@ -50,16 +45,30 @@ Examples:
   $ hyperframes doctor
   $ hyperframes doctor --browser /usr/bin/chromium --json`,
     )
-    .action((flags: DoctorFlags) => {
+    .action(async (flags: DoctorFlags) => {
       const out = createOutput(Boolean(flags.json));
       const node = { version: process.version, required: `>=${REQUIRED_NODE}`, ok: nodeVersionOk(process.version) };
+      const [{ resolveBrowser }, { probeBrowser }, { ffmpegEncoders, resolveFfmpeg, resolveFfprobe }] = await Promise.all([
+        import("../../render/browser.js"),
+        import("../../render/launch.js"),
+        import("../../render/ffmpeg.js"),
+      ]);
 
-      let browser: Record<string, unknown>;
+      let browser: Record<string, unknown> = {};
       try {
         const b = resolveBrowser(flags.browser);
-        browser = { ok: true, source: b.source, kind: b.kind, path: b.executablePath, description: b.description, version: browserVersion(b.executablePath) ?? null };
+        browser = { ok: true, source: b.source, kind: b.kind, path: b.executablePath, description: b.description };
+        const caps = await probeBrowser(b, { force: true });
+        Object.assign(browser, {
+          version: caps.version ?? null,
+          capture: caps.beginFrame ? "beginframe" : "screenshot",
+          captureReason: caps.beginFrameReason,
+          process: caps.singleProcess ? "single" : "multi",
+          processReason: caps.singleProcessReason,
+          probeMs: caps.probeMs,
+        });
       } catch (e) {
-        browser = { ok: false, error: errorInfo(e) };
+        browser = { ...browser, ok: false, error: errorInfo(e) };
       }
 
       const tool = (resolve: () => { path: string; source: string; version: string }): Record<string, unknown> => {
@@ -87,7 +96,12 @@ Examples:
       const lines = [
         `${mark(node.ok)} node     ${node.version} (${node.ok ? "ok" : `needs ${node.required}`})`,
         browser.ok
-          ? `✓ browser  ${browser.path}\n           source ${browser.source}, ${browser.kind === "headless-shell" ? "headless shell (beginFrame capture)" : "chrome (screenshot capture)"}${browser.version ? `, ${browser.version}` : ""}`
+          ? [
+              `✓ browser  ${browser.path}`,
+              `           source ${browser.source}${browser.version ? `, ${browser.version}` : ""} (probed in ${((browser.probeMs as number) / 1000).toFixed(1)} s)`,
+              `           capture ${browser.capture}: ${browser.captureReason}`,
+              `           process ${browser.process === "single" ? "single-process" : "multi-process"}: ${browser.processReason}`,
+            ].join("\n")
           : `✖ browser  ${errLine(browser)}`,
         ffmpeg.ok ? `✓ ffmpeg   ${ffmpeg.path}\n           source ${ffmpeg.source}, version ${ffmpeg.version}` : `✖ ffmpeg   ${errLine(ffmpeg)}`,
         ffprobe.ok ? `✓ ffprobe  ${ffprobe.path}\n           source ${ffprobe.source}, version ${ffprobe.version}` : `! ffprobe  ${errLine(ffprobe)}`,

@@ -2,12 +2,12 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { createOutput } from "../output.js";
-import { loadComposition, DEFAULT_FPS } from "../../compose/model.js";
-import { frameCount } from "../../compose/timing.js";
+import { DEFAULT_FPS, frameCount } from "../../compose/timing.js";
 import { fileSize } from "../../compose/files.js";
 import type { ClipInfo, CompositionModel, SubCompositionInfo } from "../../compose/types.js";
-import { pageFonts } from "../../compose/page.js";
 import type { FontResolution } from "../../compose/fonts/deterministic.js";
+// the composition model (HTML parser) loads when the command runs: other commands start without it
+
 
 interface InfoFlags {
   json?: boolean;
@@ -57,7 +57,8 @@ function subJson(s: SubCompositionInfo): Record<string, unknown> {
 }
 
 /** The fonts the page resolves to, or undefined when it does not compile (lint says why). */
-function fontsOf(model: CompositionModel): FontResolution | undefined {
+async function fontsOf(model: CompositionModel): Promise<FontResolution | undefined> {
+  const { pageFonts } = await import("../../compose/page.js");
   try {
     return pageFonts(model.dir, model.entry);
   } catch {
@@ -65,7 +66,7 @@ function fontsOf(model: CompositionModel): FontResolution | undefined {
   }
 }
 
-export function describeModel(model: CompositionModel, fonts = fontsOf(model)): Record<string, unknown> {
+export function describeModel(model: CompositionModel, fonts?: FontResolution): Record<string, unknown> {
   const fps = model.fps ?? DEFAULT_FPS;
   const files = model.files.map((f) => ({ path: f, bytes: fileSize(path.join(model.dir, f)) }));
   return {
@@ -127,8 +128,9 @@ Examples:
     )
     .action(async (dir: string | undefined, flags: InfoFlags) => {
       const out = createOutput(Boolean(flags.json));
+      const { loadComposition } = await import("../../compose/model.js");
       const model = await loadComposition(path.resolve(dir ?? "."), { entry: flags.entry });
-      const fonts = fontsOf(model);
+      const fonts = await fontsOf(model);
       const d = describeModel(model, fonts);
       const lines: string[] = [];
       lines.push(`${model.id}  (${model.entry} in ${model.dir})`);

@@ -2,7 +2,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { createOutput } from "../output.js";
-import { formatFinding, lintProject } from "../../compose/lint.js";
+// the linter (HTML parser, CSS selectors) loads when the command runs: other commands start without it
 
 interface LintFlags {
   json?: boolean;
@@ -30,6 +30,7 @@ Examples:
     .action(async (dir: string | undefined, flags: LintFlags) => {
       const out = createOutput(Boolean(flags.json));
       const projectDir = path.resolve(dir ?? ".");
+      const { formatFinding, lintProject } = await import("../../compose/lint.js");
       const result = await lintProject(projectDir, { entry: flags.entry });
       const ok = result.errorCount === 0;
       const lines = result.findings.map(formatFinding);

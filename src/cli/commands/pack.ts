@@ -5,7 +5,6 @@
 import path from "node:path";
 import { Command } from "commander";
 import { createOutput } from "../output.js";
-import { packProjectToFile } from "../../upload/packager.js";
 import { fmtBytes } from "../../upload/upload.js";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -40,6 +39,7 @@ Examples:
     .action(async (dir: string, opts: { output?: string; composition: string; include?: string[]; includeSecrets?: string[]; exclude?: string[]; verbose?: boolean; json?: boolean }) => {
       const out = createOutput(!!opts.json);
       const file = path.resolve(opts.output ?? `${path.basename(path.resolve(dir))}.zip`);
+      const { packProjectToFile } = await import("../../upload/packager.js");
       const res = await packProjectToFile(dir, file, { entry: opts.composition, include: opts.include, includeSecrets: opts.includeSecrets, exclude: opts.exclude });
       for (const w of res.warnings) out.warn(w);
       if (opts.verbose && !opts.json) for (const f of res.files) out.info(`  ${f.path}  ${fmtBytes(f.size)}${f.reason === "entry" ? "  (entry)" : ""}`);

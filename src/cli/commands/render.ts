@@ -4,12 +4,12 @@
  */
 import path from "node:path";
 import { Command, Option } from "commander";
-import cliProgress from "cli-progress";
 import { addRenderFlags, readRenderFlags } from "../render-flags.js";
-import { createOutput, numberOption } from "../output.js";
-import { render, type RenderProgress, type RenderResult } from "../../render/render.js";
+import { createOutput, numberOption, redactSecrets } from "../output.js";
+import { progressReporter } from "../progress.js";
+// the render pipeline (puppeteer, the file server, FFmpeg) loads only when a render runs: see the action
+import type { RenderProgress, RenderResult } from "../../render/render.js";
 import { UsageError } from "../../errors.js";
-import { runBatchCommand } from "../batch-command.js";
 
 export interface RenderCliOptions {
   output?: string;
@@ -47,64 +47,18 @@ export function abortOnSignals(onFirst?: () => void): { signal: AbortSignal; dis
   };
 }
 
-function fmtSeconds(s: number): string {
-  if (!Number.isFinite(s)) return "--";
-  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)}s`;
-  return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
-}
-
-/** Progress reporting: a bar on a TTY, JSON events with --json, sparse lines otherwise, nothing with --quiet. */
-export function progressReporter(json: boolean, label = "render", quiet = false) {
-  const out = createOutput(json);
-  const tty = !json && !!process.stderr.isTTY;
-  let bar: cliProgress.SingleBar | undefined;
-  let lastLine = 0;
-  let lastPct = -1;
-  return {
-    onProgress(p: RenderProgress) {
-      if (quiet && !json) return;
-      if (json) {
-        const now = Date.now();
-        if (p.phase !== "capture" || now - lastLine > 250 || p.frame === p.total) {
-          lastLine = now;
-          out.event({ type: "progress", ...p, fps: Number(p.fps.toFixed(2)), etaSeconds: Number(p.etaSeconds.toFixed(1)) });
-        }
-        return;
-      }
-      if (p.phase === "capture") {
-        if (tty) {
-          if (!bar) {
-            bar = new cliProgress.SingleBar(
-              { format: `${label} [{bar}] {percentage}% | {value}/{total} frames | {speed} fps | ETA {eta_s}`, hideCursor: true, stream: process.stderr, clearOnComplete: true },
-              cliProgress.Presets.shades_classic,
-            );
-            bar.start(p.total, 0, { speed: "0.0", eta_s: "--" });
-          }
-          bar.update(p.frame, { speed: p.fps.toFixed(1), eta_s: fmtSeconds(p.etaSeconds) });
-        } else {
-          const pct = Math.floor((p.frame / Math.max(1, p.total)) * 10) * 10;
-          if (pct !== lastPct) {
-            lastPct = pct;
-            process.stderr.write(`${label}: ${p.frame}/${p.total} frames (${pct}%) ${p.fps.toFixed(1)} fps\n`);
-          }
-        }
-      } else if (p.message && !tty) {
-        process.stderr.write(`${label}: ${p.message}\n`);
-      } else if (bar) {
-        bar.stop();
-        bar = undefined;
-      }
-    },
-    stop() {
-      bar?.stop();
-      bar = undefined;
-    },
-  };
-}
-
 export function summarize(r: RenderResult, cwd = process.cwd()): string {
   const rel = path.relative(cwd, r.output) || r.output;
-  return `rendered ${rel}  (${r.width}x${r.height}, ${r.frames} frames @ ${r.fps} fps, ${r.durationSeconds.toFixed(2)} s${r.hasAudio ? ", audio" : ""}, ${(r.sizeBytes / 1e6).toFixed(2)} MB) in ${(r.elapsedMs / 1000).toFixed(1)} s — ${r.captureFps.toFixed(1)} frames/s, ${r.workers} worker${r.workers > 1 ? "s" : ""}, ${r.captureMethod}`;
+  // the capture method and why: the probe's finding in short, or what chose screenshots
+  const why =
+    r.captureMethod === "beginframe"
+      ? `probed${r.browserProcess === "multi" ? ", multi-process" : ""}`
+      : /^transparent/.test(r.captureReason)
+        ? "transparent output"
+        : r.captureReason === "--capture screenshot"
+          ? "--capture screenshot"
+          : "the browser lacks beginFrame";
+  return `rendered ${rel}  (${r.width}x${r.height}, ${r.frames} frames @ ${r.fps} fps, ${r.durationSeconds.toFixed(2)} s${r.hasAudio ? ", audio" : ""}, ${(r.sizeBytes / 1e6).toFixed(2)} MB) in ${(r.elapsedMs / 1000).toFixed(1)} s — ${r.captureFps.toFixed(1)} frames/s, ${r.workers} worker${r.workers > 1 ? "s" : ""}, ${r.captureMethod} (${why})`;
 }
 
 export function register(program: Command): void {
@@ -136,7 +90,7 @@ Examples:
   );
   cmd.action(async (dir: string, o: RenderCliOptions, command: Command) => {
     const debug = !!command.optsWithGlobals().debug;
-    if (o.batch) return runBatchCommand(dir, o, { debug });
+    if (o.batch) return (await import("../batch-command.js")).runBatchCommand(dir, o, { debug });
     if (o.outputPattern || o.concurrency || o.failFast)
       throw new UsageError("invalid_option", "--output-pattern, --concurrency and --fail-fast only apply with --batch", { hint: "add --batch rows.csv, or drop them" });
     const json = !!o.json;
@@ -150,6 +104,8 @@ Examples:
       out.info("stopping… (press Ctrl-C again to force)");
     });
     try {
+      reporter.start();
+      const { render } = await import("../../render/render.js");
       const result = await render({
         ...(flags as object),
         project: dir,
@@ -160,11 +116,11 @@ Examples:
         signal: sig.signal,
         debug,
         onProgress: reporter.onProgress,
-        onWarning: (m) => {
+        onWarning: (m: string) => {
           if (json) out.event({ type: "warning", message: m });
-          else out.warn(m);
+          else reporter.log(`warning: ${redactSecrets(m)}`);
         },
-        onLog: debug ? (l) => out.info(`[page] ${l}`) : undefined,
+        onLog: debug ? (l: string) => reporter.log(`[page] ${redactSecrets(l)}`) : undefined,
       });
       reporter.stop();
       out.result({ type: "result", ...result, verify: result.verify ?? null }, summarize(result));

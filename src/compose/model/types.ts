@@ -9,7 +9,7 @@ import type { StartResolver, TimingNode } from "../timing.js";
 /** Producer defaults when the root has no (valid) data-width / data-height. */
 export const DEFAULT_WIDTH = 1080;
 export const DEFAULT_HEIGHT = 1920;
-export const DEFAULT_FPS = 30;
+export { DEFAULT_FPS } from "../timing.js";
 
 export interface LoadedDoc {
   /** project-relative posix path (or absolute, when outside the project) */

@@ -3,7 +3,6 @@ import path from "node:path";
 import { Command } from "commander";
 import { UsageError } from "../../../errors.js";
 import { createOutput, numberOption } from "../../output.js";
-import { startWebhookListener } from "../../../upload/listen.js";
 import { common, makeClient, type CommonOpts } from "./shared.js";
 
 /** Test hook: stop running `cloud listen` commands. */
@@ -24,6 +23,7 @@ export function registerListen(cloud: Command): void {
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("invalid_option", `--port must be 0-65535, got "${o.port}"`);
       const client = process.env.HEYGEN_API_KEY ? makeClient(o, cmd) : undefined;
+      const { startWebhookListener } = await import("../../../upload/listen.js");
       const listener = await startWebhookListener({
         secret,
         port,

@@ -9,10 +9,9 @@ import { resolveOptions, toCloudBody } from "../../../render/options.js";
 import { addRenderFlags, readRenderFlags } from "../../render-flags.js";
 import { createOutput, numberOption } from "../../output.js";
 import { checkIdempotencyKey, renderIdempotencyKey, type CreateRenderRequest } from "../../../upload/client.js";
-import { packProjectToFile } from "../../../upload/packager.js";
 import { DEFAULT_INLINE_MAX, MB, createRenderFromZip, fmtBytes, uploadProject } from "../../../upload/upload.js";
 import { estimateCost, formatCost } from "../../../upload/pricing.js";
-import { readRows, coerceRow, runCloudBatch } from "../../../upload/batch.js";
+// the packager (zip, linter) and the batch runner (CSV) load when the command runs: other commands start without them
 import { slug } from "../../../upload/fsutil.js";
 import { common, makeClient, validateRequest, confirm, progressPrinter, downloadOutputs, cancellable, SUBMITTED_HINT, type CommonOpts } from "./shared.js";
 
@@ -86,6 +85,7 @@ Examples:
       }
 
       let rows: Record<string, unknown>[] | undefined;
+      const [{ packProjectToFile }, { readRows, coerceRow, runCloudBatch }] = await Promise.all([import("../../../upload/packager.js"), import("../../../upload/batch.js")]);
       if (raw.batch) rows = await readRows(String(raw.batch));
 
       // 1. pack (lint errors block), streamed into a temp file that is removed afterwards
