@@ -26,7 +26,6 @@ const RANK: Record<string, number> = {
 
 /** Files still over the limit, with the most lines they may have: shrink them, never grow them. */
 const OVERSIZE: Record<string, number> = {
-  "render/render.ts": 496,
   "preview/client/main.ts": 423,
 };
 

@@ -4,7 +4,7 @@
  *   mix audio → N capture pages (strided frames, reorder buffer) → FFmpeg stdin → verify → rename.
  * Everything started is stopped on success, error or abort (no orphan Chrome/FFmpeg, no partial file).
  */
-import { mkdirSync, mkdtempSync, rmSync, renameSync, existsSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { loadComposition } from "../compose/model.js";
@@ -12,125 +12,21 @@ import { readVariableOverrides, mergeVariables } from "../compose/variables.js";
 import type { CompositionModel } from "../compose/types.js";
 import { frameCount } from "../compose/timing.js";
 import { RenderCancelledError, RenderError, UsageError, HyperframesError, CompositionError, OutputVerificationError } from "../errors.js";
-import { resolveOptions, parseFrameRange, formatForExtension, FORMATS, FORMAT_TRAITS, type Format, type Quality } from "./options.js";
-import { startRenderServer, type RenderServer, type Refusal } from "./server.js";
+import { resolveOptions, parseFrameRange, formatForExtension, FORMAT_TRAITS, type Format, type Quality } from "./options.js";
+import { startRenderServer, type RenderServer } from "./server.js";
 import { launchBrowser, type LaunchedBrowser } from "./launch.js";
 import { CaptureSession, type CaptureMethod, type PageReport } from "./capture.js";
 import { startEncoder, QUALITY_PRESETS, type Encoder } from "./encode.js";
-import type { VideoFrameCache } from "./frame-cache.js";
 import { mixAudio } from "./audio.js";
 import { prepareMedia, applyMedia } from "./media-prep.js";
 import { verifyOutput, type VerifyReport } from "./verify.js";
+import { runFramePipeline, isCrash } from "./frame-pipeline.js";
+import { checkOutputName, refusalError } from "./render-checks.js";
+import type { RenderOptions, RenderProgress, RenderResult } from "./render-types.js";
 import { outputStem, timestamp } from "./output-name.js";
 import { checkOutputTarget, commitOutput, outputSize, removeOutput, tempOutputPath } from "./output-files.js";
 import { assertProjectFolder } from "../compose/project-dir.js";
 
-function isCrash(e: unknown): boolean {
-  if (e instanceof HyperframesError) return false;
-  return /Target closed|Session closed|crash|disconnected|Protocol error|detached|Connection closed/i.test((e as Error)?.message ?? "");
-}
-
-/**
- * The stages of a render, in order: load (browser, composition page; again for the capture workers), decode
- * (video clips to frames), audio (the mix), capture, encode (the encoder finishing after the last captured
- * frame), verify (the output read back), done. decode and audio only when the composition has media.
- */
-export type RenderStage = "load" | "decode" | "audio" | "capture" | "encode" | "verify" | "done";
-
-/**
- * A progress report. The first one comes once the number of frames is known: at the start when the
- * composition declares its duration, else once the page has reported it (so `total` is never 0).
- */
-export interface RenderProgress {
-  /** the coarse phase: prepare (load, decode, audio), capture, encode, verify, done */
-  phase: "prepare" | "capture" | "encode" | "verify" | "done";
-  /** the stage running now */
-  stage: RenderStage;
-  /** how far the current stage is, 0 to 1 */
-  stageProgress: number;
-  /** frames captured so far (of `total`) */
-  frame: number;
-  /** frames to render */
-  total: number;
-  /** frames the encoder has finished (of `total`) */
-  encoded: number;
-  /** capture speed, frames per second (during the encode stage: the encoder's) */
-  fps: number;
-  /** seconds until the render is done, the encoder's tail included (0 while unknown) */
-  etaSeconds: number;
-  elapsedMs: number;
-  message?: string;
-}
-
-export interface RenderOptions {
-  /** project directory */
-  project: string;
-  /** output file; default `<project>/renders/<name>_<timestamp>.<ext>` */
-  output?: string;
-  /** entry HTML (default index.html) */
-  composition?: string;
-  fps?: number;
-  quality?: Quality;
-  format?: Format;
-  variables?: Record<string, unknown> | string;
-  variablesFile?: string;
-  strictVariables?: boolean;
-  crf?: number;
-  workers?: number;
-  /** "START:END" (end exclusive) */
-  frames?: string;
-  browser?: string;
-  signal?: AbortSignal;
-  onProgress?: (p: RenderProgress) => void;
-  onWarning?: (msg: string) => void;
-  /** page console errors / warnings */
-  onLog?: (line: string) => void;
-  /** check the output (frame count, duration, audio, not black); default true */
-  verify?: boolean;
-  /** capture method; default beginframe when the browser supports it */
-  capture?: CaptureMethod | "auto";
-  /** ms to wait for the page to become ready (default 60000) */
-  readyTimeoutMs?: number;
-  debug?: boolean;
-  /**
-   * let the composition reach the network (default false: every request not served from the project is
-   * blocked and the render fails listing them)
-   */
-  allowNetwork?: boolean;
-  /** reuse an already-launched browser (batch renders) */
-  sharedBrowser?: LaunchedBrowser;
-  /** share decoded video frames with other renders (batch renders); frames are kept by the cache */
-  videoFrameCache?: VideoFrameCache;
-}
-
-export interface RenderResult {
-  output: string;
-  frames: number;
-  durationSeconds: number;
-  fps: number;
-  width: number;
-  height: number;
-  format: Format;
-  quality: Quality;
-  elapsedMs: number;
-  captureFps: number;
-  workers: number;
-  captureMethod: CaptureMethod;
-  /** why this capture method: the probe's finding, the transparent format, or --capture */
-  captureReason: string;
-  browser: string;
-  /** the browser's version, as it reports it */
-  browserVersion?: string;
-  /** single: --single-process; multi: separate processes (screenshot capture, or single-process fails) */
-  browserProcess: "single" | "multi";
-  browserProcessReason: string;
-  hasAudio: boolean;
-  reusedFrames: number;
-  sizeBytes: number;
-  warnings: string[];
-  verify?: VerifyReport;
-  variables: Record<string, unknown>;
-}
 
 /** The contract's frame count rule (compose/timing.ts), under the name the public API has exported. */
 export const frameCountFor = frameCount;
@@ -148,46 +44,8 @@ function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new RenderCancelledError();
 }
 
-/** The output name must fit the format: `.mp4` for mp4…, no known video extension for a png-sequence folder. */
-function checkOutputName(output: string, format: Format): void {
-  const ext = path.extname(output).slice(1).toLowerCase();
-  const wanted = FORMAT_TRAITS[format].extension;
-  const named = formatForExtension(ext);
-  if (wanted ? !ext || ext === wanted : !named) return;
-  const base = path.basename(output);
-  throw new UsageError("invalid_option", `--output ${base} does not match --format ${format}`, {
-    hint: !wanted
-      ? `a ${format} is a folder: give a name without .${ext}, or --format ${named}`
-      : named
-        ? `use a .${wanted} file name or --format ${named}`
-        : `.${ext} is not an output format: use a .${wanted} file name (formats: ${FORMATS.join(", ")}${ext === "png" ? "; PNG frames: --format png-sequence and a folder name" : ""})`,
-  });
-}
-
-function listRefusals(rs: readonly Refusal[]): string {
-  const shown = rs.slice(0, 5).map((r) => `${r.url}${r.via ? ` (${r.via})` : ""}`);
-  return shown.join(", ") + (rs.length > 5 ? ` and ${rs.length - 5} more` : "");
-}
-
-/** The error for what the render file server and the capture pages refused (undefined: nothing was). */
-export function refusalError(refusals: readonly Refusal[], entry: string, cause?: unknown): CompositionError | undefined {
-  const files = refusals.filter((r) => r.kind !== "network");
-  if (files.length)
-    return new CompositionError(
-      "file_outside_project",
-      `the page asked for ${listRefusals(files)}: ${files.some((f) => f.kind === "outside") ? "outside the project folder (a .. path or a symlink leading out)" : "a .env file"}; renders read only the project's own files`,
-      { file: entry, hint: "copy the file into the project (not a symlink to elsewhere) and reference it by a relative path", data: { urls: files.map((r) => r.url) }, cause },
-    );
-  const net = refusals.filter((r) => r.kind === "network");
-  if (net.length)
-    return new CompositionError("network_request_blocked", `the composition tried to reach the network, which renders block: ${listRefusals(net)}`, {
-      file: entry,
-      hint: "copy those files into the project and reference them by relative paths, or pass --allow-network to let the requests through (the video may then change from one render to the next)",
-      data: { urls: net.map((r) => r.url) },
-      cause,
-    });
-  return undefined;
-}
+export type { RenderStage, RenderProgress, RenderOptions, RenderResult } from "./render-types.js";
+export { refusalError } from "./render-checks.js";
 
 export async function render(opts: RenderOptions): Promise<RenderResult> {
   const t0 = Date.now();
@@ -429,95 +287,20 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
       workDir: work,
     });
 
-    // Strided assignment (worker k takes frames k, k+N, …) with an in-order writer and a bounded lead.
-    const results = new Map<number, Buffer>();
-    let nextToWrite = 0;
-    let captured = 0;
-    let reused = 0;
-    const captureStart = Date.now();
-    const maxLead = workers * 4;
-    let wakeWriter: (() => void) | null = null;
-    const waiters: (() => void)[] = [];
-    let failure: unknown;
-    /**
-     * Seconds left, the encoder's tail included: the capture's ETA plus the frames captured but not yet
-     * encoded at the encoder's rate. A slower encoder (VP9, ProRes) holds the capture back through the pipe,
-     * so the capture ETA is already at its pace, and what sits inside FFmpeg is the tail after the last frame.
-     */
-    const etaWithTail = (capturedNow: number, captureRate: number): number => {
-      const captureEta = (frameCount - capturedNow) / Math.max(captureRate, 1e-3);
-      const encodeRate = encoder!.encodeRate() || captureRate;
-      return captureEta + Math.max(0, capturedNow - encoder!.encoded) / Math.max(encodeRate, 1e-3);
-    };
-
-    const writer = (async () => {
-      while (nextToWrite < frameCount) {
-        const buf = results.get(nextToWrite);
-        if (!buf) {
-          if (failure) return;
-          await new Promise<void>((r) => (wakeWriter = r));
-          continue;
-        }
-        results.delete(nextToWrite);
-        await encoder!.write(buf);
-        nextToWrite++;
-        while (waiters.length) waiters.shift()!();
-      }
-    })();
-    // FFmpeg gone (it failed, or a cancel killed it mid-write: EPIPE): stop the capture pages, which may be
-    // waiting for the writer, and keep the rejection handled; `await writer` below still reports it
-    writer.catch((e: unknown) => {
-      failure ??= e;
-      while (waiters.length) waiters.shift()!();
+    const { reused, captureSeconds } = await runFramePipeline({
+      pool,
+      frameCount,
+      firstFrame: range.start,
+      encoder,
+      signal,
+      warn,
+      replaceSession: async (old) => {
+        await old.close().catch(() => undefined);
+        return startSession(true);
+      },
+      progress,
     });
-
-    let crashRetries = 0;
-    /** A crashed page or browser is replaced once (fresh browser + page), then the render fails. */
-    const replaceSession = async (old: CaptureSession): Promise<CaptureSession> => {
-      await old.close().catch(() => undefined);
-      return startSession(true);
-    };
-    const runWorker = async (initial: CaptureSession, k: number) => {
-      let session = initial;
-      for (let i = k; i < frameCount; i += workers) {
-        if (failure) return;
-        throwIfAborted(signal);
-        while (i - nextToWrite > maxLead && !failure) await new Promise<void>((r) => waiters.push(r));
-        let frame;
-        try {
-          frame = await session.capture(range.start + i);
-        } catch (e) {
-          if (signal?.aborted) throw new RenderCancelledError();
-          if (!isCrash(e) || crashRetries >= 1 || failure) throw e;
-          crashRetries++;
-          warn(`the browser page crashed at frame ${range.start + i} (${(e as Error).message.split("\n")[0]}); retrying once with a new browser`);
-          session = await replaceSession(session);
-          frame = await session.capture(range.start + i);
-        }
-        if (frame.reused) reused++;
-        results.set(i, frame.data);
-        captured++;
-        if (wakeWriter) {
-          const w = wakeWriter;
-          wakeWriter = null;
-          w();
-        }
-        const elapsed = (Date.now() - captureStart) / 1000;
-        const rate = captured / Math.max(elapsed, 1e-3);
-        progress({ stage: "capture", stageProgress: captured / frameCount, frame: captured, encoded: Math.min(encoder!.encoded, frameCount), fps: rate, etaSeconds: etaWithTail(captured, rate) });
-      }
-    };
-    try {
-      await Promise.all(pool.map((s, k) => runWorker(s, k)));
-    } catch (e) {
-      failure = e;
-      if (wakeWriter) (wakeWriter as () => void)();
-      while (waiters.length) waiters.shift()!();
-      throw e;
-    }
-    await writer;
     checkRefusals();
-    const captureSeconds = (Date.now() - captureStart) / 1000;
     for (const s of pool) await s.close();
     sessions.length = 0;
     // the encoder's tail: frames still inside FFmpeg (decoder, filters, the encoder's look-ahead)
