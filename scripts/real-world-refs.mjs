@@ -22,10 +22,13 @@
  *   --cases     <dir>              corpus cases dir (default conformance/real-world/cases)
  *
  * For every case (and every case.json `variants` entry) the case project (minus ref dirs) is copied to a temp dir and
- * rendered with `render --format png-sequence --fps <fps> [--variables-file]`: lossless PNG, RGBA. Each checkpoint frame
- * is composited over case.json `background` (default #ffffff: a page that paints no opaque background is white in the
- * official MP4, transparent in its PNG sequence) and scaled to case.json width x height with ffmpeg's bicubic scaler (the
- * same scaler compare.mjs applies to a render), then written as <ref>/NNNN.png (RGB, 0-based frame index).
+ * rendered with `render --format png-sequence --fps <fps> [--variables-file]`: lossless PNG, RGBA. For alpha output the
+ * official CLI clears the html/body background (transparent default background + `html,body{background:transparent
+ * !important}`), while its MP4 shows that background (or white when the page paints none). So each checkpoint frame is
+ * composited over case.json `background` (a colour: the html/body background, #ffffff when none; required as soon as a
+ * checkpoint has a transparent pixel; a `variants` entry may set its own) and scaled to case.json width x height with ffmpeg's bicubic scaler (the same
+ * scaler compare.mjs applies to a render), then written as <ref>/NNNN.png (RGB, 0-based frame index). `--mp4` checks the
+ * result: the official MP4 must score high against the new references.
  *
  * ffmpeg/ffprobe: taken from PATH, else from the toolkit's own resolver (dist/render/ffmpeg.js, `npm run build` first).
  * compare.mjs (for --mp4) is the shared corpus' one: ../shared/conformance/compare.mjs or $HYPERFRAMES_SHARED_DIR/conformance.
@@ -130,6 +133,13 @@ function officialRender(o, env, projectDir, args) {
   return log;
 }
 
+/** Smallest alpha value of a PNG (255 = fully opaque). */
+function minAlpha(env, png) {
+  const r = run("ffmpeg", ["-v", "error", "-i", png, "-vf", "format=rgba,alphaextract,signalstats,metadata=print:key=lavfi.signalstats.YMIN:file=-", "-f", "null", "-"], env);
+  const m = /YMIN=(\d+)/.exec(r.stdout || "");
+  return m ? Number(m[1]) : 255;
+}
+
 function meanVolume(env, file, from, to) {
   const r = run("ffmpeg", ["-hide_banner", "-nostats", "-ss", String(from), "-to", String(to), "-i", file, "-vn", "-af", "volumedetect", "-f", "null", "-"], env);
   const m = /mean_volume:\s*(-inf|-?[\d.]+) dB/.exec(r.stderr);
@@ -180,14 +190,20 @@ async function main() {
         const refDir = path.join(caseDir, v.ref);
         fs.rmSync(refDir, { recursive: true, force: true });
         fs.mkdirSync(refDir, { recursive: true });
-        const bg = spec.background || "#ffffff";
+        const bg = v.background ?? spec.background;
         for (const i of spec.checkpoints) {
           // png-sequence names are 1-based: frame i (0-based) is frame_<i+1>.png
           const src = path.join(frames, `frame_${String(i + 1).padStart(6, "0")}.png`);
           if (!fs.existsSync(src)) throw new Error(`${tag}: checkpoint ${i} is past the official render (${count} frames)`);
+          if (!bg && minAlpha(env, src) < 255) {
+            throw new Error(
+              `${tag}: official frame ${i} has transparent pixels (png-sequence clears the html/body background); ` +
+                `set case.json "background" to what the official MP4 shows there (the html/body background colour, or #ffffff when none)`,
+            );
+          }
           const r = run("ffmpeg", [
             "-v", "error", "-y", "-i", src, "-filter_complex",
-            `[0:v]format=rgba[f];color=c=${bg}:s=16x16,format=rgba[c];[c][f]scale2ref=flags=neighbor[b][f2];` +
+            `[0:v]format=rgba[f];color=c=${bg || "#ffffff"}:s=16x16,format=rgba[c];[c][f]scale2ref=flags=neighbor[b][f2];` +
               `[b][f2]overlay=format=rgb:shortest=1,scale=${spec.width}:${spec.height}:flags=bicubic,format=rgb24`,
             "-frames:v", "1", path.join(refDir, `${pad4(i)}.png`),
           ], env);
