@@ -8,6 +8,7 @@ import { parseDocument } from "htmlparser2";
 import type { AnyNode, Document, Element, Text } from "domhandler";
 import { isTag, isText } from "domhandler";
 import { selectAll, selectOne } from "css-select";
+import { lineIndex } from "./line-map.js";
 
 export type { AnyNode, Document, Element };
 
@@ -27,20 +28,8 @@ export function parseHtml(source: string): ParsedHtml {
     lowerCaseAttributeNames: true,
     decodeEntities: true,
   });
-  const newlines: number[] = [];
-  for (let i = source.indexOf("\n"); i !== -1; i = source.indexOf("\n", i + 1)) newlines.push(i);
-  const lineAt = (offset: number | null | undefined): number | undefined => {
-    if (offset == null || offset < 0) return undefined;
-    // number of newlines strictly before `offset`
-    let lo = 0;
-    let hi = newlines.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (newlines[mid]! < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo + 1;
-  };
+  const line = lineIndex(source);
+  const lineAt = (offset: number | null | undefined): number | undefined => (offset == null || offset < 0 ? undefined : line(offset));
   return { source, doc, lineAt };
 }
 
