@@ -1,6 +1,7 @@
 /** Derives commander flags from the single render-option table (src/render/options.ts). */
 import { Option, type Command } from "commander";
 import { optionsFor, coerceOption, type RenderOptionDef } from "../render/options.js";
+import { QUALITY_ALIASES } from "./official-flags.js";
 
 function toCommanderOption(d: RenderOptionDef): Option {
   const names = `${d.short ? `-${d.short}, ` : ""}--${d.flag}`;
@@ -9,7 +10,8 @@ function toCommanderOption(d: RenderOptionDef): Option {
   // the --output extension (-o clip.webm)
   const shown = d.default !== undefined && d.type !== "boolean" ? ` (default: ${String(d.default)})` : "";
   const o = new Option(flags, d.help + shown);
-  if (d.choices) o.choices(d.choices as string[]);
+  // the official CLI's quality names are accepted too (mapped by official-flags.ts)
+  if (d.choices) o.choices([...(d.choices as string[]), ...(d.name === "quality" ? Object.keys(QUALITY_ALIASES) : [])]);
   return o;
 }
 

@@ -64,11 +64,11 @@ export function formatForExtension(ext: string): Format | undefined {
 }
 
 export const RENDER_OPTIONS = [
-  def({ name: "fps", flag: "fps", type: "int", min: 1, max: 240, valueName: "<n>", scope: ["local", "cloud"], cloudKey: "fps",
+  def({ name: "fps", flag: "fps", short: "f", type: "int", min: 1, max: 240, valueName: "<n>", scope: ["local", "cloud"], cloudKey: "fps",
     help: "frames per second: 24, 30 or 60 (any integer 1-240); default: the root's data-fps, else 30" }),
   def<Quality>({ name: "quality", flag: "quality", short: "q", type: "enum", choices: QUALITIES, default: "standard", valueName: "<preset>", scope: ["local", "cloud"], cloudKey: "quality",
     help: "draft (fast review), standard or high" }),
-  def<Format>({ name: "format", flag: "format", short: "f", type: "enum", choices: FORMATS, cloudChoices: CLOUD_FORMATS, default: "mp4", valueName: "<fmt>", scope: ["local", "cloud"], cloudKey: "format",
+  def<Format>({ name: "format", flag: "format", type: "enum", choices: FORMATS, cloudChoices: CLOUD_FORMATS, default: "mp4", valueName: "<fmt>", scope: ["local", "cloud"], cloudKey: "format",
     help: "mp4 (H.264/AAC), webm (VP9/Opus, keeps transparency), mov (ProRes 4444, keeps transparency), gif (palette-optimised, no audio) or png-sequence (a folder of NNNN.png frames with alpha, no audio); the cloud renders mp4, webm and mov" }),
   def({ name: "variables", flag: "variables", type: "json", valueName: "<json>", scope: ["local", "cloud"], cloudKey: "variables",
     help: "variable overrides as a JSON object, e.g. '{\"title\":\"Hello\"}'" }),
@@ -86,7 +86,7 @@ export const RENDER_OPTIONS = [
     help: "let the composition reach the network while rendering (by default every request outside the project is blocked and the render fails, listing them)" }),
   def({ name: "browser", flag: "browser", type: "path", valueName: "<path>", scope: ["local"],
     help: "Chrome/Chromium executable to use (also HYPERFRAMES_BROWSER_PATH)" }),
-  def({ name: "composition", flag: "composition", type: "string", default: "index.html", valueName: "<file>", scope: ["local", "cloud"], cloudKey: "composition",
+  def({ name: "composition", flag: "composition", short: "c", type: "string", default: "index.html", valueName: "<file>", scope: ["local", "cloud"], cloudKey: "composition",
     help: "entry HTML file inside the project" }),
   def({ name: "resolution", flag: "resolution", type: "enum", choices: ["1080p", "4k"], default: "1080p", valueName: "<res>", scope: ["cloud"], cloudKey: "resolution",
     help: "cloud output resolution" }),

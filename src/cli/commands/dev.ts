@@ -8,6 +8,7 @@ import { DEFAULT_HOST, DEFAULT_PORT } from "../../preview/defaults.js";
 export function register(program: Command): void {
   program
     .command("dev")
+    .alias("preview")
     .description("live preview in the browser: player, clip lanes, variables panel; reloads on every save")
     .argument("[dir]", "project folder", ".")
     .addOption(numberOption("-p, --port <n>", "port to listen on (the next free one is used if it is taken)", DEFAULT_PORT))

@@ -10,6 +10,7 @@ import { progressReporter } from "../progress.js";
 // the render pipeline (puppeteer, the file server, FFmpeg) loads only when a render runs: see the action
 import type { RenderProgress, RenderResult } from "../../render/render.js";
 import { UsageError } from "../../errors.js";
+import { addOfficialRenderFlags, mapOfficialValues, refuseUnsupported, type OfficialFlagValues } from "../official-flags.js";
 
 export interface RenderCliOptions {
   output?: string;
@@ -61,6 +62,17 @@ export function summarize(r: RenderResult, cwd = process.cwd()): string {
   return `rendered ${rel}  (${r.width}x${r.height}, ${r.frames} frames @ ${r.fps} fps, ${r.durationSeconds.toFixed(2)} s${r.hasAudio ? ", audio" : ""}, ${(r.sizeBytes / 1e6).toFixed(2)} MB) in ${(r.elapsedMs / 1000).toFixed(1)} s — ${r.captureFps.toFixed(1)} frames/s, ${r.workers} worker${r.workers > 1 ? "s" : ""}, ${r.captureMethod} (${why})`;
 }
 
+/** `--strict` / `--strict-all`: lint first, and refuse on errors (and, with --strict-all, on warnings). */
+async function lintFirst(dir: string, entry: string, warningsToo: boolean): Promise<void> {
+  const { lintProject, formatFinding } = await import("../../compose/lint.js");
+  const r = await lintProject(path.resolve(dir), { entry });
+  const bad = r.findings.filter((f) => f.severity === "error" || warningsToo);
+  if (bad.length)
+    throw new UsageError("lint_failed", `lint found ${r.errorCount} error(s) and ${r.warningCount} warning(s); not rendering (--strict${warningsToo ? "-all" : ""}):\n${bad.slice(0, 10).map(formatFinding).join("\n")}`, {
+      hint: `fix them (\`hyperframes lint ${dir}\` lists them all), or render without --strict${warningsToo ? "-all" : ""}`,
+    });
+}
+
 export function register(program: Command): void {
   const cmd = program
     .command("render")
@@ -77,6 +89,7 @@ export function register(program: Command): void {
     .option("--concurrency <n>", "batch rows rendered in parallel")
     .option("--fail-fast", "stop the batch at the first failing row");
   addRenderFlags(cmd, "local");
+  addOfficialRenderFlags(cmd);
   cmd.addHelpText(
     "after",
     `
@@ -90,6 +103,11 @@ Examples:
   );
   cmd.action(async (dir: string, o: RenderCliOptions, command: Command) => {
     const debug = !!command.optsWithGlobals().debug;
+    refuseUnsupported(o as unknown as OfficialFlagValues);
+    const notes = mapOfficialValues(o as unknown as Record<string, unknown>);
+    for (const n of notes) process.stderr.write(`note: ${n}\n`);
+    const strict = o as unknown as OfficialFlagValues;
+    if (strict.strict || strict.strictAll) await lintFirst(dir, String((o as unknown as Record<string, unknown>).composition ?? "index.html"), !!strict.strictAll);
     if (o.batch) return (await import("../batch-command.js")).runBatchCommand(dir, o, { debug });
     if (o.outputPattern || o.concurrency || o.failFast)
       throw new UsageError("invalid_option", "--output-pattern, --concurrency and --fail-fast only apply with --batch", { hint: "add --batch rows.csv, or drop them" });

@@ -7,6 +7,7 @@ import { Command, Option } from "commander";
 import { CloudError, UsageError } from "../../../errors.js";
 import { resolveOptions, toCloudBody } from "../../../render/options.js";
 import { addRenderFlags, readRenderFlags } from "../../render-flags.js";
+import { mapOfficialValues } from "../../official-flags.js";
 import { createOutput, numberOption } from "../../output.js";
 import { checkIdempotencyKey, renderIdempotencyKey, type CreateRenderRequest } from "../../../upload/client.js";
 import { DEFAULT_INLINE_MAX, MB, createRenderFromZip, fmtBytes, uploadProject } from "../../../upload/upload.js";
@@ -56,6 +57,7 @@ Examples:
       const client = makeClient(raw, cmd);
       if (!client.http.hasKey)
         throw new CloudError("missing_api_key", "no HeyGen API key: HEYGEN_API_KEY is not set", { hint: "export HEYGEN_API_KEY=<your key>" });
+      for (const n of mapOfficialValues(raw)) process.stderr.write(`note: ${n}\n`);
       const flags = readRenderFlags(raw, "cloud");
       if (flags.variablesFile !== undefined) {
         if (flags.variables !== undefined) throw new UsageError("invalid_option", "use --variables or --variables-file, not both");
