@@ -119,4 +119,23 @@ describe("sub-composition hosts", () => {
     expect(colourDistance(pixel(d, 0, 30, 80), [0, 0, 255]), "#pad inside its 40 px").toBeLessThan(60);
     expect(colourDistance(pixel(d, 0, 50, 80), [0, 0, 0]), "#pad is 40 px wide, border-box").toBeLessThan(60);
   });
+
+  it("a mounted root authored with id=\"root\" fills its host, even when the page sizes its own #root", async () => {
+    const card = `<!doctype html><html><body><template><div id="root" data-composition-id="card" data-duration="0.2">
+<style>#root { position: absolute; inset: 0; background: #00ff00 }</style></div></template></body></html>`;
+    const dir = makeProject({
+      "compositions/card.html": card,
+      "index.html": `<!doctype html><html><head><script src="gsap.min.js"></script><style>html,body{background:#000}
+#root { position: relative; width: 160px; height: 90px; overflow: hidden } .mount { left: 40px; top: 30px; width: 40px; height: 20px }</style></head><body>
+<div id="root" data-composition-id="main" data-width="160" data-height="90" data-duration="0.2" data-fps="10">
+<div id="m" class="mount clip" data-composition-id="card" data-composition-src="compositions/card.html" data-start="0" data-duration="0.2"></div>
+</div>
+<script>window.__timelines = window.__timelines || {}; window.__timelines["main"] = gsap.timeline({ paused: true });</script>
+</body></html>`,
+    });
+    const d = await decodeFrames((await renderProject(dir, { workers: 1 })).output);
+    expect(colourDistance(pixel(d, 0, 60, 40), [0, 255, 0]), "the card inside its host").toBeLessThan(60);
+    // the page's #root rule (160x90) must not size the mounted root: nothing green outside the 40x20 host
+    expect(colourDistance(pixel(d, 0, 100, 60), [0, 0, 0]), "nothing right of / below the host").toBeLessThan(60);
+  });
 });

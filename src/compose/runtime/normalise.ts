@@ -55,8 +55,10 @@ export function normalise(root: HTMLElement): void {
       host.style.position = host.style.position || "absolute";
       host.style.left = host.style.left || "0px";
       host.style.top = host.style.top || "0px";
-      if (cw !== null) host.style.width = `${cw}px`;
-      if (ch !== null) host.style.height = `${ch}px`;
+      // as the official compiler: an inline size (its data-width/height, else 100%) that no page rule can
+      // override (a page's `#root { width: 1920px }` also matches a mounted root authored with id="root")
+      host.style.width = cw !== null ? `${cw}px` : "100%";
+      host.style.height = ch !== null ? `${ch}px` : "100%";
     }
   }
 }
