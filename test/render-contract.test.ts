@@ -72,6 +72,8 @@ describe("clip timing: half-open windows, ancestor gating, relative starts", () 
             cell("d", 5, 0, "rgb(0,255,255)", 'data-start="b - 0.5" data-duration="0.25"'),
             // unknown reference: a warning, and the clip starts at 0
             cell("e", 6, 0, "rgb(255,255,255)", 'data-start="nope + 0.5" data-duration="1.2"'),
+            // floating point: 0.1 + 0.2 is 0.30000000000000004, and the clip still ends at t = 0.3 (frame 9)
+            cell("f", 1, 1, "rgb(0,255,0)", 'data-start="0.1" data-duration="0.2"'),
           ].join("\n"),
         }),
       },
@@ -93,6 +95,13 @@ describe("clip timing: half-open windows, ancestor gating, relative starts", () 
     expectColourAt(d, 15, at, RED, "#win at its start");
     expectColourAt(d, 29, at, RED, "#win on its last frame");
     expectColourAt(d, 30, at, BLACK, "#win at its (exclusive) end");
+  });
+
+  it("a window ends at exactly start + duration, whatever floating point adds (0.1 + 0.2 ends at frame 9)", () => {
+    const at = cellCentre(1, 1);
+    expectColourAt(d, 3, at, LIME, "#f at its start");
+    expectColourAt(d, 8, at, LIME, "#f on its last frame");
+    expectColourAt(d, 9, at, BLACK, "#f at t = 0.3, its end");
   });
 
   it("a visibility:visible timed child is hidden while its timed ancestor is", () => {

@@ -1,9 +1,14 @@
 // Visibility: clips shown only inside their half-open window, gated by their timed ancestors.
 import { state, type Timed } from "./state.js";
 
+/**
+ * Window edges are compared with a micro-second of slack, as the official runtime ends a clip at exactly
+ * start + duration: 1.6 + 0.8 is 2.4000000000000004 in floating point, and the frame at t = 2.4 is past it.
+ */
+const EDGE = 1e-6;
 export function isVisibleAt(t: Timed, time: number): boolean {
   for (let c: Timed | null = t; c; c = c.parent) {
-    if (!(c.start <= time && time < c.end)) return false;
+    if (!(c.start - EDGE <= time && time < c.end - EDGE)) return false;
   }
   return true;
 }
