@@ -138,4 +138,26 @@ describe("sub-composition hosts", () => {
     // the page's #root rule (160x90) must not size the mounted root: nothing green outside the 40x20 host
     expect(colourDistance(pixel(d, 0, 100, 60), [0, 0, 0]), "nothing right of / below the host").toBeLessThan(60);
   });
+
+  it("a host without data-composition-id takes the sub-composition root's id: its scoped CSS and timeline apply", async () => {
+    const child = `<template id="t"><div data-composition-id="card" data-width="160" data-height="90" data-duration="0.2">
+<div class="label"></div>
+<style>[data-composition-id="card"] { width: 100%; height: 100%; background: rgb(0, 0, 255) }
+[data-composition-id="card"] .label { position: absolute; left: 0; top: 0; width: 40px; height: 40px; background: rgb(255, 255, 0) }</style>
+<script>const tl = gsap.timeline({ paused: true }); tl.to("[data-composition-id=card] .label", { x: 100, duration: 0.2, ease: "none" }, 0);
+window.__timelines = window.__timelines || {}; window.__timelines["card"] = tl;</script></div></template>`;
+    const dir = makeProject({
+      "compositions/card.html": child,
+      "index.html": `<!doctype html><html><head><script src="gsap.min.js"></script><style>html,body{background:#000}</style></head><body>
+<div id="root" data-composition-id="main" data-width="160" data-height="90" data-duration="0.2" data-fps="10">
+<div id="host" data-composition-src="compositions/card.html" data-start="0" data-duration="0.2" data-track-index="1"></div>
+</div>
+<script>window.__timelines = window.__timelines || {}; window.__timelines["main"] = gsap.timeline({ paused: true });</script>
+</body></html>`,
+    });
+    const d = await decodeFrames((await renderProject(dir, { workers: 1 })).output);
+    expect(colourDistance(pixel(d, 0, 20, 20), [255, 255, 0]), "the styled label at frame 0").toBeLessThan(60);
+    expect(colourDistance(pixel(d, 0, 120, 60), [0, 0, 255]), "the card's own background").toBeLessThan(60);
+    expect(colourDistance(pixel(d, 1, 70, 20), [255, 255, 0]), "the card's timeline moved the label at frame 1").toBeLessThan(60);
+  });
 });

@@ -122,8 +122,10 @@ function compileFragment(ctx: Ctx, html: string, fileRel: string, firstLine: num
   for (const t of findAll(doc, (el) => el.name === "template" && /-template$/.test(el.attribs.id ?? ""), false)) inlineTemplates.set(t.attribs.id!, t);
 
   const hosts = findAll(doc, (el) => {
-    if (!el.attribs["data-composition-id"] || el.attribs["data-hf-scope"]) return false;
+    if (el.attribs["data-hf-scope"]) return false;
+    // a host may leave its id to the sub-composition's own root (the official compiler takes it from there)
     if (el.attribs["data-composition-src"]) return true;
+    if (!el.attribs["data-composition-id"]) return false;
     const hasElementChildren = el.children.some((c) => isTag(c));
     return !hasElementChildren && inlineTemplates.has(`${el.attribs["data-composition-id"]}-template`);
   });
@@ -132,8 +134,14 @@ function compileFragment(ctx: Ctx, html: string, fileRel: string, firstLine: num
 
   const edits: { start: number; end: number; pieces: Piece[] }[] = [];
   for (const host of outer) {
-    const id = host.attribs["data-composition-id"]!;
     const src = host.attribs["data-composition-src"];
+    let childText: string | undefined;
+    let id = host.attribs["data-composition-id"];
+    if (!id && src) {
+      childText = readSub(ctx, path.posix.normalize(src.replace(/^\.\//, "")), `<${host.name} data-composition-src="${src}">`, pathBase);
+      id = innerCompositionId(childText) ?? path.posix.basename(src).replace(/\.html?$/i, "");
+    }
+    id = id!;
     const hostDesc = `<${host.name}${host.attribs.id ? ` id="${host.attribs.id}"` : ""} data-composition-id="${id}">`;
     let content: ChildContent;
     let subRel = pathBase;
@@ -144,7 +152,7 @@ function compileFragment(ctx: Ctx, html: string, fileRel: string, firstLine: num
           file: pathBase,
           hint: "a composition cannot include itself, directly or through others",
         });
-      const text = readSub(ctx, subRel, hostDesc, pathBase);
+      const text = childText ?? readSub(ctx, subRel, hostDesc, pathBase);
       const childDoc = parseDocument(text, { withStartIndices: true, withEndIndices: true, decodeEntities: false, lowerCaseAttributeNames: true });
       content = { ...childContent(childDoc, id), file: subRel, lineAt: lineIndex(text), source: text };
     } else {
@@ -156,6 +164,7 @@ function compileFragment(ctx: Ctx, html: string, fileRel: string, firstLine: num
     // copy the inner root's size onto the host when the host doesn't set it
     const innerRoot = content.nodes.find((n): n is Element => isTag(n) && !!n.attribs["data-composition-id"]);
     const extra: string[] = [` data-hf-scope="${scopeId}"`];
+    if (!host.attribs["data-composition-id"]) extra.push(` data-composition-id="${escapeAttr(id)}"`);
     if (src) extra.push(` data-composition-file="${escapeAttr(subRel)}"`);
     if (innerRoot) {
       if (!host.attribs["data-width"] && innerRoot.attribs["data-width"]) extra.push(` data-width="${escapeAttr(innerRoot.attribs["data-width"])}"`);
@@ -218,4 +227,10 @@ export function compileComposition(projectDir: string, entry = "index.html", htm
   const source = html ?? readFileSync(abs, "utf8");
   const { text, map } = assemble(compileFragment(ctx, source, entry, 1, 0, [entry]));
   return { html: text, dependencies: [...ctx.deps], lineMap: map };
+}
+
+/** The data-composition-id of a sub-composition file's own root (first one in its template or body). */
+function innerCompositionId(text: string): string | undefined {
+  const doc = parseDocument(text, { lowerCaseAttributeNames: true });
+  return findAll(doc, (el) => !!el.attribs["data-composition-id"], false)[0]?.attribs["data-composition-id"];
 }
