@@ -3,7 +3,8 @@
  * the last source frame) with a generated video whose every frame has its own colour, and the audio mix
  * (an AAC track only when there is audio, data-volume as linear gain, silence outside the clip window).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cleanupProjects, makeProject, page } from "./helpers/project.js";
@@ -14,6 +15,7 @@ import {
   decodeFrames,
   describeColour,
   makeColourVideo,
+  ffmpegPath,
   makeTone,
   meanVolumeDb,
   pixel,
@@ -137,5 +139,25 @@ describe("audio outside the root, mono sources", () => {
     const out = meanVolumeDb(r.output, 0.1, 0.5);
     console.log(`mono tone: source ${src.toFixed(1)} dB, render ${out.toFixed(1)} dB`);
     expect(Math.abs(out - src)).toBeLessThan(1);
+  });
+});
+
+describe("video box", () => {
+  it("a <video> without width/height attributes lays out at its source's size (CSS width: 50%; height: auto keeps 16:9)", async () => {
+    const dir = makeProject({
+      "index.html": `<!doctype html><html><head><style>body{margin:0} #root{position:relative;width:160px;height:90px;background:#000}
+#wrap{position:absolute;left:0;top:0;width:160px} #v{display:block;width:50%;height:auto}</style></head><body>
+<div id="root" data-composition-id="main" data-width="160" data-height="90" data-duration="0.2" data-fps="10" data-no-timeline>
+<div id="wrap"><video id="v" src="assets/colours.mp4" muted data-start="0" data-duration="0.2"></video></div></div></body></html>`,
+    }, { gsap: false });
+    // a 64x36 MPEG-4 Part 2 source, which Chromium cannot decode (so the page never learns its size): at 80 px
+    // wide the box is 45 px tall; the browser's default 300x150 would make it 40
+    mkdirSync(path.join(dir, "assets"), { recursive: true });
+    const ff = spawnSync(ffmpegPath(), ["-v", "error", "-f", "lavfi", "-i", "color=c=red:s=64x36:r=30:d=0.5", "-c:v", "mpeg4", "-q:v", "2", "-y", path.join(dir, "assets", "colours.mp4")]);
+    expect(ff.status).toBe(0);
+    const d = await decodeFrames((await renderProject(dir, { workers: 1 })).output);
+    expect(colourDistance(pixel(d, 0, 40, 43), [0, 0, 0]), `inside the 45 px box: ${describeColour(pixel(d, 0, 40, 43))}`).toBeGreaterThan(100);
+    expect(colourDistance(pixel(d, 0, 40, 48), [0, 0, 0]), "below the box").toBeLessThanOrEqual(COLOUR_TOL);
+    expect(colourDistance(pixel(d, 0, 100, 20), [0, 0, 0]), "right of the box").toBeLessThanOrEqual(COLOUR_TOL);
   });
 });

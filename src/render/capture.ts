@@ -23,7 +23,7 @@ export interface CaptureSessionOptions {
   transparent: boolean;
   readyTimeoutMs: number;
   /** table of pre-extracted video frames to hand to the runtime */
-  videoFrames?: Record<string, { urlPrefix: string; count: number; ext: string }>;
+  videoFrames?: Record<string, { urlPrefix: string; count: number; ext: string; width?: number; height?: number }>;
   onConsole?: (line: string) => void;
   /** reuse the previous image when the page reports no change (default true) */
   reuseStaticFrames?: boolean;
@@ -258,7 +258,7 @@ export class CaptureSession {
     await this.page.evaluate((t) => (window as any).__hf.setMediaDurations(t), table);
   }
 
-  async setVideoFrames(table: Record<string, { urlPrefix: string; count: number; ext: string }>): Promise<void> {
+  async setVideoFrames(table: Record<string, { urlPrefix: string; count: number; ext: string; width?: number; height?: number }>): Promise<void> {
     await this.page.evaluate((t) => (window as any).__hf.setVideoFrames(t), table);
   }
 

@@ -14,7 +14,8 @@ import { extractVideoFrames, extractKey } from "./video-frames.js";
 import { localFileForUrl, describeMedia } from "./media-source.js";
 import { probe } from "./ffmpeg.js";
 
-export type VideoFrameTable = Record<string, { urlPrefix: string; count: number; ext: string }>;
+/** Per video key: where its frames are served, how many, and the source's own size (the <video>'s intrinsic size). */
+export type VideoFrameTable = Record<string, { urlPrefix: string; count: number; ext: string; width?: number; height?: number }>;
 
 export interface PreparedMedia {
   /** source lengths (s) of clips that had no data-duration, by media key */
@@ -41,6 +42,16 @@ export interface PrepareMediaOptions {
   warn: (message: string) => void;
   /** called before each video is decoded */
   onDecode?: (file: string) => void;
+}
+
+/** The display size of a video file's first video stream (ffprobe), if it has one. */
+async function videoSize(file: string): Promise<{ width?: number; height?: number }> {
+  try {
+    const v = (await probe(file)).streams.find((s) => s.codec_type === "video");
+    return v?.width && v?.height ? { width: v.width, height: v.height } : {};
+  } catch {
+    return {};
+  }
 }
 
 async function mediaLength(file: string): Promise<number> {
@@ -95,7 +106,7 @@ export async function prepareMedia(o: PrepareMediaOptions): Promise<PreparedMedi
         ex = o.videoFrameCache ? await o.videoFrameCache.get(req, o.signal) : { dir, count: await extractVideoFrames(req, dir, o.signal) };
         extracted.set(key, ex);
       }
-      videoTable[m.key] = { urlPrefix: server.addFrames(`v${[...extracted.keys()].indexOf(key)}`, ex.dir), count: ex.count, ext: "jpg" };
+      videoTable[m.key] = { urlPrefix: server.addFrames(`v${[...extracted.keys()].indexOf(key)}`, ex.dir), count: ex.count, ext: "jpg", ...(await videoSize(file)) };
     }
     if (o.audio && audible) {
       const sourceSeconds = m.loop ? await mediaLength(file) : undefined;

@@ -8,12 +8,13 @@
  * variables (getVariables, data-var-* bindings, --<id> custom properties), scoped sub-composition
  * scripts, a virtual clock (render mode), readiness and the `window.__hf` bridge.
  */
+
 import { cfg, errors, state, W, warnings } from "./state.js";
 import { installErrorReporting } from "./bridge.js";
 import { installScopes, installVariables } from "./variables.js";
 import { installWaapiTracking } from "./animations.js";
 import { clips, mediaStartOf, rateOf } from "./timing.js";
-import { media } from "./media.js";
+import { applyIntrinsicSizes, media } from "./media.js";
 import { installChangeDetection, renderSeek, seek } from "./seek.js";
 import { installPlayer } from "./player.js";
 import { pendingReady, startReadiness } from "./readiness.js";
@@ -59,8 +60,9 @@ W.__hf = {
     }
   },
   /** render mode: URL table of pre-extracted video frames, keyed by data-hf-video-key */
-  setVideoFrames(table: Record<string, { urlPrefix: string; count: number; ext: string }>) {
+  setVideoFrames(table: Record<string, { urlPrefix: string; count: number; ext: string; width?: number; height?: number }>) {
     state.videoFrames = table;
+    applyIntrinsicSizes(table);
   },
   get error() {
     return errors[0];

@@ -25,6 +25,20 @@ export function mediaWindow(el: HTMLMediaElement): { start: number; end: number 
   return { start: 0, end: Infinity };
 }
 
+/**
+ * Render mode: the browser does not load the videos (it may lack the codec), so a <video> would lay out at
+ * the default 300x150. Give each one its source's size as width/height attributes (where the author set
+ * none): the same box as a loaded video, also for CSS such as `width: 75%; height: auto`.
+ */
+export function applyIntrinsicSizes(table: Record<string, { width?: number; height?: number }>): void {
+  for (const v of Array.from(document.querySelectorAll<HTMLVideoElement>("video"))) {
+    const info = table[v.getAttribute("data-hf-video-key") ?? ""];
+    if (!info?.width || !info.height || v.hasAttribute("width") || v.hasAttribute("height")) continue;
+    v.setAttribute("width", String(info.width));
+    v.setAttribute("height", String(info.height));
+  }
+}
+
 /** Render mode: show pre-extracted video frames (served by the renderer) instead of the browser's decoder. */
 const frameImgs = new Map<HTMLVideoElement, HTMLImageElement>();
 const COPY_PROPS = ["objectFit", "objectPosition", "borderRadius", "opacity", "filter", "transform", "transformOrigin", "clipPath", "mixBlendMode"] as const;

@@ -60,7 +60,7 @@ export const state = {
   staticDuration: 0,
   playing: false,
   rate: 1,
-  videoFrames: null as null | Record<string, { urlPrefix: string; count: number; ext: string }>,
+  videoFrames: null as null | Record<string, { urlPrefix: string; count: number; ext: string; width?: number; height?: number }>,
   /** start and duration resolution of the timing model (set by buildTiming) */
   resolveStart: null as null | ((el: HTMLElement) => number),
   durationOf: null as null | ((el: HTMLElement, start: number) => number | null),
