@@ -59,6 +59,20 @@ describe("invalid flags: exit 1, one error line naming the flag, no stack trace"
     });
   }
 
+  it("a root size or length out of range is refused, saying the limit, before anything renders (no silent default)", () => {
+    for (const [attrs, limit] of [
+      ['data-width="100000" data-height="180" data-duration="0.1"', /data-width="100000".*between 1 and 16384/],
+      ['data-width="160" data-height="90" data-duration="-2"', /data-duration="-2".*non-negative number of seconds/],
+    ] as const) {
+      const dir = makeProject({ "index.html": `<!doctype html><html><body><div id="root" data-composition-id="m" ${attrs} data-no-timeline></div></body></html>` }, { gsap: false });
+      const out = path.join(tempDir(), "x.mp4");
+      const r = cli(["render", dir, "-o", out]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(limit);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
   it("--strict-variables with an undeclared variable names it", () => {
     const r = cli(["render", project, "-o", path.join(tempDir("hf-cli-out-"), "x.mp4"), "--strict-variables", "--variables", '{"subtitle":"x"}']);
     expect(r.code, r.stderr).toBe(1);

@@ -37,10 +37,14 @@ export function analyzeProject(dir: string, opts: AnalyzeOptions = {}): ProjectA
  * Load a project's composition model. Throws a CompositionError when the project cannot be read
  * (missing folder or entry, no root composition, a sub-composition cycle); other problems are left to lint.
  */
+/** Findings that stop a load (render, snapshot, info, pack) instead of falling back to a default. */
+const REFUSED = new Set(["subcomposition_cycle", "local_file_outside_project", "invalid_dimensions", "invalid_duration"]);
+
 export async function loadComposition(dir: string, opts: AnalyzeOptions = {}): Promise<CompositionModel> {
   const a = analyzeProject(dir, opts);
-  // a file outside the project is never loaded: refused like a broken project (`hyperframes lint` lists every one)
-  const fatal = a.fatal ?? a.findings.find((f) => f.code === "subcomposition_cycle" || f.code === "local_file_outside_project");
+  // a file outside the project is never loaded, and a root size or length out of range is not silently replaced by a
+  // default: refused like a broken project (`hyperframes lint` lists every one)
+  const fatal = a.fatal ?? a.findings.find((f) => REFUSED.has(f.code));
   if (fatal || !a.model) {
     const f = fatal ?? finding("root_composition_missing", "error", `cannot load ${dir}`, "run `hyperframes lint`", a.entry);
     throw new CompositionError(f.code, f.message, { file: f.file, line: f.line, hint: f.hint });
