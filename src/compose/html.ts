@@ -122,11 +122,16 @@ export function describeElement(el: Element): string {
   return `<${parts.join(" ")}>`;
 }
 
+/** Where markup goes to be first in <head>: after `<head>`, else in a new <head> after `<html>`, else at the start. */
+export function headInsertion(html: string): { at: number; wrap: (snippet: string) => string } {
+  const head = /<head(\s[^>]*)?>/i.exec(html);
+  if (head) return { at: head.index + head[0].length, wrap: (t) => t };
+  const root = /<html(\s[^>]*)?>/i.exec(html);
+  return { at: root ? root.index + root[0].length : 0, wrap: (t) => `<head>${t}</head>` };
+}
+
 /** Insert `snippet` right after the opening <head> tag (or a new <head> after <html>, or at the very start). */
 export function insertAtHeadTop(html: string, snippet: string): string {
-  const head = /<head(\s[^>]*)?>/i.exec(html);
-  if (head) return html.slice(0, head.index + head[0].length) + snippet + html.slice(head.index + head[0].length);
-  const root = /<html(\s[^>]*)?>/i.exec(html);
-  if (root) return html.slice(0, root.index + root[0].length) + `<head>${snippet}</head>` + html.slice(root.index + root[0].length);
-  return `<head>${snippet}</head>` + html;
+  const { at, wrap } = headInsertion(html);
+  return html.slice(0, at) + wrap(snippet) + html.slice(at);
 }

@@ -6,6 +6,7 @@
  */
 import { getRuntimeScript } from "./runtime-bundle.js";
 import { shiftForInsert, type LineMap } from "./line-map.js";
+import { headInsertion } from "./html.js";
 
 export interface InjectOptions {
   mode: "preview" | "render";
@@ -55,10 +56,7 @@ export function runtimeTags(opts: InjectOptions): string {
 /** Insert the runtime at the top of <head> (creating one if needed); strips previously injected copies. */
 export function injectRuntime(html: string, opts: InjectOptions): string {
   const cleaned = html.replace(/<script data-hf-injected[^>]*>[\s\S]*?<\/script>/g, "");
-  const head = /<head(\s[^>]*)?>/i.exec(cleaned);
-  const htmlTag = head ? null : /<html(\s[^>]*)?>/i.exec(cleaned);
-  const at = head ? head.index + head[0].length : htmlTag ? htmlTag.index + htmlTag[0].length : 0;
-  const wrap = (t: string) => (head ? t : `<head>${t}</head>`);
+  const { at, wrap } = headInsertion(cleaned);
   let lineMap = opts.lineMap;
   if (lineMap) lineMap = shiftForInsert(lineMap, cleaned, at, wrap(runtimeTags({ ...opts, lineMap: undefined })));
   const tags = wrap(runtimeTags({ ...opts, lineMap }));
