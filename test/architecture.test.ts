@@ -25,9 +25,7 @@ const RANK: Record<string, number> = {
 };
 
 /** Files still over the limit, with the most lines they may have: shrink them, never grow them. */
-const OVERSIZE: Record<string, number> = {
-  "preview/client/main.ts": 423,
-};
+const OVERSIZE: Record<string, number> = {};
 
 function sources(dir = SRC): string[] {
   return readdirSync(dir).flatMap((f) => {

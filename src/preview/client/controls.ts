@@ -2,7 +2,11 @@
  * The player's controls: the transport buttons, the picker and variables buttons, and the keyboard
  * (Space/K play-pause, ←/→ a frame, Shift+←/→ a second, Home/End, L loop), bound to the app's transport.
  */
-import { $ } from "./dom.js";
+import { $, h, formatTime } from "./dom.js";
+import { frameCount } from "../../compose/timing.js";
+
+const PLAY_ICON = '<svg viewBox="0 0 16 16"><path d="M4 2l10 6-10 6z"/></svg>';
+const PAUSE_ICON = '<svg viewBox="0 0 16 16"><path d="M3 2h4v12H3zM9 2h4v12H9z"/></svg>';
 
 export interface Transport {
   readonly playing: boolean;
@@ -15,6 +19,15 @@ export interface Transport {
   setLoop(on: boolean): void;
   setRate(r: number): void;
   lastFrameTime(): number;
+}
+
+/** The transport's readout: time / duration, the frame and how many there are, the play/pause icon. */
+export function showTransport(t: { readonly time: number; readonly duration: number; readonly fps: number; readonly playing: boolean }): void {
+  $("time").innerHTML = "";
+  $("time").append(formatTime(t.time), " ", h("span", { class: "dur" }, `/ ${formatTime(t.duration)}`));
+  // frames are numbered from 0; the count says how many there are (the last is n - 1)
+  $("frameno").textContent = `frame ${Math.round(t.time * t.fps)} · ${frameCount(t.duration, t.fps)} frames`;
+  $("btn-play").innerHTML = t.playing ? PAUSE_ICON : PLAY_ICON;
 }
 
 /** Jump to the last frame (pausing first). */

@@ -3,14 +3,15 @@
  * drives it through the runtime's `window.__player` / `window.__hf` (same origin), and keeps the time and
  * variables across hot reloads, variable edits and page reloads (they live in the URL).
  */
-import { $, h, formatTime, toast, copyText } from "./dom.js";
+import { $, h, toast } from "./dom.js";
 import { readUrlState, writeUrlState } from "./url-state.js";
-import { VariablesPanel } from "./variables.js";
+import { VariablesPanel, copyVariablesArgument } from "./variables.js";
+import { fitFrames, sizeFrame } from "./frame-box.js";
 import { Timeline } from "./timeline.js";
 import { ErrorOverlay } from "./overlay.js";
 import { RenderPanel } from "./render-panel.js";
 import { LintPanel, pickElement } from "./lint-panel.js";
-import { bindTransport, onKey } from "./controls.js";
+import { bindTransport, onKey, showTransport } from "./controls.js";
 import { connectHmr, showConnection } from "./hmr.js";
 import { frameCount } from "../../compose/timing.js";
 import type { Clip, CompositionDetails, CompositionWindow, PageError, ProjectInfo } from "./types.js";
@@ -18,8 +19,6 @@ import type { Clip, CompositionDetails, CompositionWindow, PageError, ProjectInf
 const READY_TIMEOUT_MS = 15000;
 /** How long the animation-frame loop keeps following the player after a load, seek, play or pause. */
 const SETTLE_MS = 500;
-const PLAY_ICON = '<svg viewBox="0 0 16 16"><path d="M4 2l10 6-10 6z"/></svg>';
-const PAUSE_ICON = '<svg viewBox="0 0 16 16"><path d="M3 2h4v12H3zM9 2h4v12H9z"/></svg>';
 
 class PreviewApp {
   info: ProjectInfo | null = null;
@@ -330,12 +329,7 @@ class PreviewApp {
   }
 
   private render(): void {
-    $("time").innerHTML = "";
-    $("time").append(formatTime(this.time), " ", h("span", { class: "dur" }, `/ ${formatTime(this.duration)}`));
-    const n = frameCount(this.duration, this.fps);
-    // frames are numbered from 0; the count says how many there are (the last is n - 1)
-    $("frameno").textContent = `frame ${Math.round(this.time * this.fps)} · ${n} frames`;
-    $("btn-play").innerHTML = this.playing ? PAUSE_ICON : PLAY_ICON;
+    showTransport(this);
     this.timeline.setTime(this.time);
   }
 
@@ -345,28 +339,11 @@ class PreviewApp {
 
   // ------------------------------------------------------------------ layout and controls
   private size(frame: HTMLIFrameElement): void {
-    const d = this.details;
-    if (!d) return;
-    frame.width = String(d.width);
-    frame.height = String(d.height);
-    frame.style.width = `${d.width}px`;
-    frame.style.height = `${d.height}px`;
+    if (this.details) sizeFrame(frame, this.details);
   }
 
   private layout(): void {
-    const d = this.details;
-    if (!d) return;
-    const pad = 32;
-    const sw = Math.max(50, this.stage.clientWidth - pad * 2);
-    const sh = Math.max(50, this.stage.clientHeight - pad * 2);
-    const s = Math.min(sw / d.width, sh / d.height);
-    this.box.style.width = `${Math.round(d.width * s)}px`;
-    this.box.style.height = `${Math.round(d.height * s)}px`;
-    for (const f of Array.from(this.box.querySelectorAll("iframe"))) {
-      this.size(f);
-      f.style.transform = `scale(${s})`;
-    }
-    this.box.dataset.scale = String(s);
+    if (this.details) fitFrames(this.box, this.stage, this.details);
   }
 
   private async switchComposition(file: string): Promise<void> {
@@ -381,11 +358,7 @@ class PreviewApp {
   }
 
   private async copyVariables(): Promise<void> {
-    const json = JSON.stringify(this.vars);
-    const arg = `--variables '${json.replace(/'/g, "'\\''")}'`;
-    this.lastCopied = arg;
-    const ok = await copyText(arg);
-    toast(ok ? `Copied: ${arg}` : `Copy failed; the argument is: ${arg}`);
+    this.lastCopied = await copyVariablesArgument(this.vars);
   }
 
   /** Snapshot for tests and debugging. */

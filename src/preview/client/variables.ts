@@ -1,5 +1,5 @@
 /** The variables panel: one input per declared variable, generated from `data-composition-variables`. */
-import { h } from "./dom.js";
+import { h, copyText, toast } from "./dom.js";
 import type { VariableDecl } from "./types.js";
 
 const FONTS = ["Inter", "Roboto", "Montserrat", "Poppins", "Open Sans", "Lato", "Arial", "Helvetica", "Georgia", "Times New Roman", "Courier New", "DejaVu Sans", "system-ui", "sans-serif", "serif", "monospace"];
@@ -203,4 +203,12 @@ export class VariablesPanel {
     if (d.description) row.append(h("div", { class: "desc" }, String(d.description)));
     return row;
   }
+}
+
+/** Copy the overrides as a shell-quoted `--variables '…'` argument (toast says so); returns the argument. */
+export async function copyVariablesArgument(vars: Record<string, unknown>): Promise<string> {
+  const arg = `--variables '${JSON.stringify(vars).replace(/'/g, "'\\''")}'`;
+  const ok = await copyText(arg);
+  toast(ok ? `Copied: ${arg}` : `Copy failed; the argument is: ${arg}`);
+  return arg;
 }
