@@ -12,7 +12,7 @@ import type { VideoFrameCache } from "./frame-cache.js";
 import type { AudioTrack } from "./audio.js";
 import { extractVideoFrames, extractKey } from "./video-frames.js";
 import { localFileForUrl, describeMedia } from "./media-source.js";
-import { probe } from "./ffmpeg.js";
+import { probe, type ProbeResult } from "./ffmpeg.js";
 
 /** Per video key: where its frames are served, how many, and the source's own size (the <video>'s intrinsic size). */
 export type VideoFrameTable = Record<string, { urlPrefix: string; count: number; ext: string; width?: number; height?: number }>;
@@ -44,29 +44,30 @@ export interface PrepareMediaOptions {
   onDecode?: (file: string) => void;
 }
 
-/** The display size of a video file's first video stream (ffprobe), if it has one. */
-async function videoSize(file: string): Promise<{ width?: number; height?: number }> {
-  try {
-    const v = (await probe(file)).streams.find((s) => s.codec_type === "video");
-    return v?.width && v?.height ? { width: v.width, height: v.height } : {};
-  } catch {
-    return {};
-  }
-}
-
-async function mediaLength(file: string): Promise<number> {
-  try {
-    const info = await probe(file);
-    return Number(info.format.duration ?? 0) || 0;
-  } catch {
-    return 0;
-  }
+/** ffprobe each source once per render (a file is asked for its length, its size and again when it loops). */
+function sourceInfo() {
+  const seen = new Map<string, Promise<ProbeResult | undefined>>();
+  const get = (file: string) => {
+    let p = seen.get(file);
+    if (!p) seen.set(file, (p = probe(file).catch(() => undefined)));
+    return p;
+  };
+  return {
+    /** seconds, 0 when unknown */
+    length: async (file: string): Promise<number> => Number((await get(file))?.format.duration ?? 0) || 0,
+    /** the display size of the first video stream, if any */
+    size: async (file: string): Promise<{ width?: number; height?: number }> => {
+      const v = (await get(file))?.streams.find((st) => st.codec_type === "video");
+      return v?.width && v?.height ? { width: v.width, height: v.height } : {};
+    },
+  };
 }
 
 /** Work out natural lengths, decode timed videos and list audio tracks (the report's media `end`s are updated). */
 export async function prepareMedia(o: PrepareMediaOptions): Promise<PreparedMedia> {
   const { report, server, duration, fps } = o;
   const projectReal = realpathSync(o.project);
+  const source = sourceInfo();
   const videoTable: VideoFrameTable = {};
   const extracted = new Map<string, { dir: string; count: number }>();
   const tracks: AudioTrack[] = [];
@@ -75,7 +76,7 @@ export async function prepareMedia(o: PrepareMediaOptions): Promise<PreparedMedi
     if (!m.timed || m.hidden || m.end !== null || m.loop) continue;
     const file = localFileForUrl(m.src, server.url, projectReal);
     if (!file) continue;
-    const len = await mediaLength(file);
+    const len = await source.length(file);
     if (len > 0) {
       naturalLengths[m.key] = len;
       m.end = m.start + Math.max(0, (len - m.mediaStart) / m.playbackRate);
@@ -106,10 +107,10 @@ export async function prepareMedia(o: PrepareMediaOptions): Promise<PreparedMedi
         ex = o.videoFrameCache ? await o.videoFrameCache.get(req, o.signal) : { dir, count: await extractVideoFrames(req, dir, o.signal) };
         extracted.set(key, ex);
       }
-      videoTable[m.key] = { urlPrefix: server.addFrames(`v${[...extracted.keys()].indexOf(key)}`, ex.dir), count: ex.count, ext: "jpg", ...(await videoSize(file)) };
+      videoTable[m.key] = { urlPrefix: server.addFrames(`v${[...extracted.keys()].indexOf(key)}`, ex.dir), count: ex.count, ext: "jpg", ...(await source.size(file)) };
     }
     if (o.audio && audible) {
-      const sourceSeconds = m.loop ? await mediaLength(file) : undefined;
+      const sourceSeconds = m.loop ? await source.length(file) : undefined;
       tracks.push({ file, start: m.start, end: m.end, mediaStart: m.mediaStart, rate: m.playbackRate, volume: m.volume, loop: m.loop, sourceSeconds, label: describeMedia(m) });
     }
   }
