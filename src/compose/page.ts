@@ -4,14 +4,15 @@
  * what is its own (the preview's error bridge, the renderer's local GSAP), so what the preview shows is
  * what a render draws.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { applyDeterministicFonts, type FontResolution } from "./fonts/deterministic.js";
+import { findPackageRoot } from "../package-root.js";
 import { injectRuntime, type InjectOptions } from "./inject.js";
 import { compileComposition } from "./compile.js";
 
 export interface PageOptions {
   inject: InjectOptions;
-  /** URL prefix the host serves fonts/mapped/ under (file names are appended) */
-  fontUrlPrefix: string;
   /** extra head markup built from the font resolution (the preview's fallback faces), placed after the runtime */
   extraHead?: (fonts: FontResolution) => string;
 }
@@ -21,8 +22,24 @@ export interface Page {
   fonts: FontResolution;
 }
 
+/**
+ * A bundled face as a `data:` URI. Chrome decodes a data-URI web font at once, so the face is already in use
+ * when the page's scripts measure text (GSAP reading a `translateX(-50%)`, SplitText, a layout read at
+ * build time), as in the official renderer, which inlines its faces the same way. A face behind a URL
+ * would still be loading then, and the script would keep the fallback font's widths.
+ */
+const faceCache = new Map<string, string>();
+export function bundledFaceDataUri(file: string): string {
+  let uri = faceCache.get(file);
+  if (uri === undefined) {
+    uri = `data:font/woff2;base64,${readFileSync(path.join(findPackageRoot(), "fonts", "mapped", path.basename(file))).toString("base64")}`;
+    faceCache.set(file, uri);
+  }
+  return uri;
+}
+
 export function assemblePage(compiledHtml: string, opts: PageOptions): Page {
-  const { html, mapped, unresolved } = applyDeterministicFonts(compiledHtml, (file) => opts.fontUrlPrefix + file);
+  const { html, mapped, unresolved } = applyDeterministicFonts(compiledHtml, bundledFaceDataUri);
   const fonts = { mapped, unresolved };
   const extra = opts.extraHead?.(fonts) ?? "";
   return { html: injectRuntime(html, { ...opts.inject, extraHead: (opts.inject.extraHead ?? "") + extra }), fonts };

@@ -93,7 +93,6 @@ export function buildCompositionPage(html: string, opts: CompositionPageOptions 
   const bridge = `<script data-hf-preview-bridge>${BRIDGE}</script>${compileError ? reportScript(compileError) : ""}`;
   return assemblePage(source, {
     inject: { mode: "preview", variables: opts.variables, fps: opts.fps, runtimeSrc: RUNTIME_URL, prelude: bridge, lineMap },
-    fontUrlPrefix: FONTS_URL,
     // the Liberation faces the render gets from fontconfig, for families the page does not map to a bundled font
     extraHead: (fonts) => `<style data-hf-injected-fonts>${fontFaceCss(FONTS_URL, fonts.mapped.keys())}</style>`,
   }).html;

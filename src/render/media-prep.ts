@@ -83,19 +83,19 @@ export async function prepareMedia(o: PrepareMediaOptions): Promise<PreparedMedi
     }
   }
   // Every audible <audio>/<video> of the page is mixed, like the official renderer: outside the root or
-  // without data-start too (the runtime gives those a window, see mediaWindow). Video frames are
-  // extracted for the timed clips only.
+  // without data-start too (the runtime gives those a window, see mediaWindow). Video frames are extracted
+  // for every <video> in the same window: the official renderer plays a body-level a-roll outside the root.
   for (const m of report.media) {
     if (m.hidden) continue;
     const audible = m.hasAudio && m.volume > 0;
-    if (!m.timed && !audible) continue;
+    if (m.tag !== "video" && !m.timed && !audible) continue;
     const file = localFileForUrl(m.src, server.url, projectReal);
     if (!file) {
       if (m.src) o.warn(`${describeMedia(m)} is not a local file of the project (${m.src}); it is skipped in the render`);
       else if (m.timed || m.tag === "audio") o.warn(`${describeMedia(m)} has no src; it is skipped`);
       continue;
     }
-    if (m.tag === "video" && m.timed) {
+    if (m.tag === "video") {
       const windowSeconds = Math.min(m.end ?? duration, duration) - m.start;
       if (windowSeconds <= 0) continue;
       const req = { file, mediaStart: m.mediaStart, rate: m.playbackRate, loop: m.loop, windowSeconds, fps };

@@ -138,7 +138,7 @@ export async function startRenderServer(opts: RenderServerOptions): Promise<Rend
         opts.onWarning?.(`${opts.entry} loads GSAP from ${u}; rendering with the installed gsap package instead (no network needed)`);
       }
     }
-    compiled = assemblePage(loc.html, { inject: { ...opts.inject, lineMap }, fontUrlPrefix: RENDER_FONTS_URL }).html;
+    compiled = assemblePage(loc.html, { inject: { ...opts.inject, lineMap } }).html;
     return compiled;
   };
 
