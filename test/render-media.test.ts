@@ -142,6 +142,20 @@ describe("audio outside the root, mono sources", () => {
   });
 });
 
+describe("video outside the root", () => {
+  it("a body-level <video> outside the composition root plays its source frames, like the official (vignelli's a-roll)", async () => {
+    const dir = makeProject({
+      "index.html": `<!doctype html><html><head><style>body{margin:0;background:#000} #root{position:relative;width:160px;height:90px}
+#a{position:absolute;left:0;top:0;width:64px;height:36px;object-fit:fill}</style></head><body>
+<div id="root" data-composition-id="main" data-width="160" data-height="90" data-duration="1" data-fps="30" data-no-timeline></div>
+<video id="a" src="assets/colours.mp4" muted playsinline data-start="0" data-duration="1"></video></body></html>`,
+    }, { gsap: false });
+    makeColourVideo(path.join(dir, "assets", "colours.mp4"), 60, 30);
+    const d = await decodeFrames((await renderProject(dir, { workers: 1 })).output);
+    for (const f of [0, 10, 25]) expectSourceFrame(d, f, 32, f, "#a (outside the root)");
+  });
+});
+
 describe("video box", () => {
   it("a <video> without width/height attributes lays out at its source's size (CSS width: 50%; height: auto keeps 16:9)", async () => {
     const dir = makeProject({
