@@ -55,6 +55,20 @@ describe("deterministic fonts", () => {
     expect(Object.keys(faces(r.html))).toEqual(["Courier New"]);
   });
 
+  it("a var() the page never sets draws its fallback: the fallback gets Inter first and its families get faces (apple-money-count)", () => {
+    const r = applyDeterministicFonts(
+      page(`#root { font-family: var(\n  --font-display,\n  -apple-system,\n  "Helvetica Neue",\n  Arial,\n  sans-serif\n) } b { font-family: var(--nope, Georgia, serif) }`),
+      url,
+    );
+    expect(r.html).toMatch(/font-family: var\(--font-display, Inter, -apple-system,/);
+    expect(r.html).toContain("font-family: var(--nope, Georgia, serif)");
+    expect(Object.fromEntries(r.mapped)).toEqual({ Inter: "Inter", "Helvetica Neue": "Inter", Arial: "Inter", Georgia: "EB Garamond" });
+    // a property the page does set wins over the fallback, and is itself what gets promoted
+    const set = applyDeterministicFonts(page(`:root { --f: "Courier New" } p { font-family: var(--f, -apple-system, Arial) }`), url);
+    expect(set.html).toContain("font-family: var(--f, -apple-system, Arial)");
+    expect(Object.keys(faces(set.html))).toEqual(["Courier New"]);
+  });
+
   it("leaves alone: the font shorthand, @font-face declarations, and families the page declares itself", () => {
     const shorthand = page(`h1 { font: bold 40px Arial, sans-serif }`);
     expect(applyDeterministicFonts(shorthand, url).html).toBe(shorthand);
