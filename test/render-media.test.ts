@@ -157,6 +157,20 @@ describe("video outside the root", () => {
 });
 
 describe("video box", () => {
+  it("a flex-centred <video> (width: 100%; height: auto; aspect-ratio: 16/9) keeps its box when its frame is drawn (style-10-prod)", async () => {
+    const dir = makeProject({
+      "index.html": `<!doctype html><html><head><style>body{margin:0} #root{position:relative;width:160px;height:160px;background:#000}
+.c{position:absolute;inset:0;display:flex;align-items:center;justify-content:center} #v{width:100%;height:auto;aspect-ratio:16/9;object-fit:fill}</style></head><body>
+<div id="root" data-composition-id="main" data-width="160" data-height="160" data-duration="0.2" data-fps="10" data-no-timeline>
+<div class="c"><video id="v" src="assets/colours.mp4" muted data-start="0" data-duration="0.2"></video></div></div></body></html>`,
+    }, { gsap: false });
+    makeColourVideo(path.join(dir, "assets", "colours.mp4"), 10, 30, 64, 48); // 4:3 source, drawn into a 160x90 box
+    const d = await decodeFrames((await renderProject(dir, { workers: 1 })).output);
+    // the 160x90 box is centred: rows 35..125; a frame image taking part in the flex row would shrink it
+    for (const [x, y] of [[4, 40], [156, 40], [80, 120]]) expect(colourDistance(pixel(d, 0, x, y), [0, 0, 0]), `inside the box at ${x},${y}: ${describeColour(pixel(d, 0, x, y))}`).toBeGreaterThan(100);
+    for (const [x, y] of [[80, 30], [80, 130]]) expect(colourDistance(pixel(d, 0, x, y), [0, 0, 0]), `outside the box at ${x},${y}`).toBeLessThanOrEqual(COLOUR_TOL);
+  });
+
   it("a <video> without width/height attributes lays out at its source's size (CSS width: 50%; height: auto keeps 16:9)", async () => {
     const dir = makeProject({
       "index.html": `<!doctype html><html><head><style>body{margin:0} #root{position:relative;width:160px;height:90px;background:#000}

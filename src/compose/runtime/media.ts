@@ -56,6 +56,10 @@ export function showVideoFrames(time: number, pending: Promise<unknown>[]): void
       img = document.createElement("img");
       img.className = "__render_frame__";
       img.setAttribute("aria-hidden", "true");
+      // out of the flow from the start: an in-flow image next to the video would change the box it copies
+      // (a flex row would share its width with it)
+      img.style.position = "absolute";
+      img.style.display = "none";
       v.insertAdjacentElement("afterend", img);
       frameImgs.set(v, img);
     }
@@ -73,23 +77,20 @@ export function showVideoFrames(time: number, pending: Promise<unknown>[]): void
     const src = `${info.urlPrefix}${idx}.${info.ext}`;
     const cs = getComputedStyle(v);
     const s = img.style;
-    s.position = cs.position === "static" ? "relative" : cs.position;
-    s.left = cs.left;
-    s.top = cs.top;
-    s.right = cs.right;
-    s.bottom = cs.bottom;
+    // the frame covers the video's used box: positioned absolutely at its offsets (a fixed video stays fixed)
+    const fixed = cs.position === "fixed";
+    s.position = fixed ? "fixed" : "absolute";
+    s.inset = "auto";
+    s.left = fixed ? cs.left : `${v.offsetLeft}px`;
+    s.top = fixed ? cs.top : `${v.offsetTop}px`;
     s.width = `${v.offsetWidth}px`;
     s.height = `${v.offsetHeight}px`;
     s.zIndex = cs.zIndex;
     s.display = "block";
     s.visibility = "visible";
-    s.boxSizing = cs.boxSizing;
+    s.boxSizing = "border-box";
+    s.margin = "0";
     for (const p of COPY_PROPS) (s as any)[p] = (cs as any)[p];
-    if (cs.position === "static") {
-      s.position = "absolute";
-      s.left = `${v.offsetLeft}px`;
-      s.top = `${v.offsetTop}px`;
-    }
     v.style.visibility = "hidden";
     if (img.getAttribute("src") !== src) {
       img.src = src;
