@@ -143,7 +143,7 @@ describe("server data never becomes a path", () => {
     const target = path.join(os.tmpdir(), `PWNED-${randomBytes(4).toString("hex")}`);
     emu.viewOverride = (v) => (v.status === "completed" ? { ...v, format: hostile(target) } : v);
     try {
-      const r = await cli(["cloud", "render", dir, "--wait", "--yes", "--json", "--poll-interval", "20"]);
+      const r = await cli(["cloud", "render", dir, "--wait", "--yes", "--json", "--poll-interval", "0.02"]);
       expect(r.code).toBe(1);
       expect(existsSync(target)).toBe(false);
       const err = jsonLines(r.stdout).find((l) => l.type === "error")!;
@@ -220,7 +220,7 @@ describe("no duplicate bill on a re-run", () => {
     const n = emu.renders.size;
     emu.fault({ method: "POST", path: "/v3/hyperframes/renders", delayMs: 700 });
     emu.fault({ method: "GET", path: "/v3/hyperframes/renders", status: 500, times: 50 });
-    const first = await cli(["cloud", "render", dir, "--yes", "--json", "--timeout", "300"]);
+    const first = await cli(["cloud", "render", dir, "--yes", "--json", "--timeout", "0.3"]);
     emu.clearFaults();
     expect(first.code).toBe(1);
     expect(first.stderr).toMatch(/may already exist/);
@@ -301,7 +301,7 @@ describe("Ctrl-C exits 130", () => {
     const dir = await makeProject();
     emu.fault({ method: "GET", path: /^\/v3\/hyperframes\/renders\/[^/]+$/, delayMs: 8000, times: 5 });
     const t0 = Date.now();
-    const run = spawnCli(["cloud", "render", dir, "--wait", "--yes", "--poll-interval", "20"]);
+    const run = spawnCli(["cloud", "render", dir, "--wait", "--yes", "--poll-interval", "0.02"]);
     expect(await waitFor(() => sent("GET", /^\/v3\/hyperframes\/renders\/[^/]+$/, t0), 20_000)).toBe(true);
     run.child.kill("SIGINT");
     const r = await run.exit;
