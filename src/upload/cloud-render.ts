@@ -11,7 +11,7 @@ import os from "node:os";
 import { openAsBlob } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { CloudError, UsageError } from "../errors.js";
-import { coerceRow } from "../data/rows.js";
+import { coerceRow, readRows, type Row } from "../data/rows.js";
 import { HyperframesCloud, checkIdempotencyKey, renderIdempotencyKey, type CreateRenderRequest, type RenderDetail } from "./client.js";
 import { packProjectToFile, type PackFileResult } from "./packager.js";
 import { DEFAULT_INLINE_MAX, createRenderFromZip, uploadProject, type UploadMethod } from "./upload.js";
@@ -86,8 +86,8 @@ export interface CloudRenderResult extends Partial<RenderFiles> {
 }
 
 export interface CloudRenderBatchOptions extends CommonOptions {
-  /** one render per row; a row's fields are variable overrides (coerced to the declared types) */
-  rows: Record<string, unknown>[];
+  /** one render per row (a row's fields are variable overrides, coerced to the declared types), or a .json / .ndjson / .csv file of them */
+  rows: Row[] | string;
   /** resumable state file (default `<project>/renders/cloud-batch-state.json`) */
   statePath?: string;
   /** most renders queued/rendering at once (default 10) */
@@ -219,13 +219,14 @@ export async function cloudRender(o: CloudRenderOptions): Promise<CloudRenderRes
  * after a crash or an abort resumes without submitting a row twice.
  */
 export async function cloudRenderBatch(o: CloudRenderBatchOptions): Promise<CloudRenderBatchResult> {
-  if (!Array.isArray(o.rows) || o.rows.length === 0) throw new UsageError("invalid_option", "a cloud batch needs at least one row");
   const pollMs = pollInterval(o);
-  return withPackedProject(o, () => o.rows.length, async ({ client, dir, body, pack, zip, estimate, upload }) => {
+  const rows = typeof o.rows === "string" ? await readRows(o.rows) : o.rows;
+  if (!Array.isArray(rows) || rows.length === 0) throw new UsageError("invalid_option", "a cloud batch needs at least one row");
+  return withPackedProject(o, () => rows.length, async ({ client, dir, body, pack, zip, estimate, upload }) => {
     const statePath = path.resolve(o.statePath ?? path.join(dir, "renders", "cloud-batch-state.json"));
     const res = await runCloudBatch({
       client,
-      rows: o.rows.map((r) => coerceRow(r, pack.model.variables)),
+      rows: rows.map((r) => coerceRow(r, pack.model.variables)),
       base: body,
       // one uploaded asset for every row (never inline: it would be re-sent per row)
       project: async () => (await uploadProject(client, zip, { ...upload, inlineMaxBytes: 0 })).project,

@@ -13,7 +13,7 @@ import { createOutput, numberOption, type Output } from "../../output.js";
 import { secondsFlag } from "../../durations.js";
 import { checkIdempotencyKey } from "../../../upload/client.js";
 import { DEFAULT_INLINE_MAX, MB, fmtBytes } from "../../../upload/upload.js";
-// the packager (zip, linter) and the row reader (CSV) load when the command runs: other commands start without them
+// the packager (zip, linter) and the row reader (CSV) load when the command runs (cloud-render.js): other commands start without them
 import type { CloudRenderEstimate, CloudRenderEvent, CloudRenderSettings } from "../../../upload/cloud-render.js";
 import { common, makeClient, confirm, progressPrinter, cancellable, shortPath, SUBMITTED_HINT, type CommonOpts } from "./shared.js";
 
@@ -79,8 +79,7 @@ Examples:
           throw new UsageError("invalid_option", (e as Error).message, { hint: (e as CloudError).hint });
         }
       }
-      const [{ cloudRender, cloudRenderBatch }, { readRows }] = await Promise.all([import("../../../upload/cloud-render.js"), import("../../../data/rows.js")]);
-      const rows = raw.batch ? await readRows(String(raw.batch)) : undefined;
+      const { cloudRender, cloudRenderBatch } = await import("../../../upload/cloud-render.js");
       const prog = progressPrinter(out);
       const common = {
         project: dir,
@@ -92,8 +91,8 @@ Examples:
         confirm: raw.yes ? undefined : (est: CloudRenderEstimate) => confirmCost(est, signal),
         onEvent: (e: CloudRenderEvent) => report(e, out, prog),
       };
-      if (rows) {
-        const res = await cloudRenderBatch({ ...common, rows, statePath: raw.state === undefined ? undefined : String(raw.state), maxInFlight: Number(raw.maxInFlight) });
+      if (raw.batch) {
+        const res = await cloudRenderBatch({ ...common, rows: String(raw.batch), statePath: raw.state === undefined ? undefined : String(raw.state), maxInFlight: Number(raw.maxInFlight) });
         out.result(
           { type: "cloud-batch", ok: res.failed === 0, completed: res.completed, failed: res.failed, submitted: res.submitted, state: res.statePath, rows: res.state.rows },
           `batch: ${res.completed} completed, ${res.failed} failed (state: ${res.statePath})`,
