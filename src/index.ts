@@ -1,30 +1,75 @@
-/** Public programmatic API of hyperframes-toolkit. */
-export * from "./errors.js";
-export * from "./render/options.js";
-export * from "./compose/index.js";
-export * from "./upload/index.js";
-export * from "./preview/index.js";
-export { render, frameCountFor, type RenderOptions, type RenderResult, type RenderProgress, type RenderStage } from "./render/render.js";
+/**
+ * The public programmatic API of hyperframes-toolkit (`import … from "hyperframes-toolkit"`), one name per
+ * line in docs/API.md. Every name here is a promise: test/public-api.test.ts pins the exact list, so adding or
+ * removing one is a deliberate change (and a docs/API.md line). Everything else in src/ is internal.
+ */
+
+// ---------------------------------------------------------------- render locally
+export { render, type RenderOptions, type RenderResult, type RenderProgress, type RenderStage } from "./render/render.js";
 export { snapshot, type SnapshotOptions, type SnapshotResult, type SnapshotFile } from "./render/snapshot.js";
-export { resolveBrowser, type ResolvedBrowser } from "./render/browser.js";
-export { probeBrowser, type BrowserCapabilities } from "./render/launch.js";
-export { resolveFfmpeg, resolveFfprobe, probe } from "./render/ffmpeg.js";
-export { compileComposition } from "./compose/compile.js";
-export { injectRuntime } from "./compose/inject.js";
 export {
   renderBatch,
-  defaultConcurrency,
   type RenderBatchOptions,
   type BatchRun,
   type BatchRowResult,
   type BatchRowStart,
-  type BatchPlan,
   type BatchProgress,
   type BatchSummary,
   type BatchManifest,
-  type ManifestRow,
-  type ManifestRowStatus,
-  type RowTimings,
   type Row,
 } from "./render/batch.js";
-export { planOutputs, safeSegment } from "./data/output-pattern.js";
+export { QUALITIES, FORMATS, type Quality, type Format } from "./render/options.js";
+
+// ---------------------------------------------------------------- inspect a composition
+export { loadComposition, lintProject, formatFinding, type LintOptions } from "./compose/index.js";
+export type { CompositionModel, LintResult, LintFinding, Severity, VariableDecl, VariableType, ClipInfo, MediaInfo, SubCompositionInfo } from "./compose/types.js";
+
+// ---------------------------------------------------------------- pack and render in HeyGen's cloud
+export { packProject, packProjectToFile, type PackOptions, type PackResult, type PackFileResult, type PackedFile } from "./upload/packager.js";
+export {
+  cloudRender,
+  cloudRenderBatch,
+  type CloudRenderOptions,
+  type CloudRenderResult,
+  type CloudRenderBatchOptions,
+  type CloudRenderBatchResult,
+  type CloudRenderEvent,
+  type CloudRenderEstimate,
+  type CloudRenderSettings,
+} from "./upload/cloud-render.js";
+export {
+  HyperframesCloud,
+  type CloudClientOptions,
+  type CreateRenderRequest,
+  type CreateOptions,
+  type CreateResult,
+  type RenderDetail,
+  type RenderStatus,
+  type ProjectInput,
+  type WaitOptions,
+  type Page,
+} from "./upload/client.js";
+export { estimateCost, type CostEstimate } from "./upload/pricing.js";
+export { verifyWebhook, signWebhook, type WebhookVerification, type WebhookFailure, type HyperframesWebhookEvent, type VerifyOptions } from "./upload/webhooks.js";
+export { startWebhookListener, type ListenOptions, type ListenEvent, type WebhookListener } from "./upload/listen.js";
+
+// ---------------------------------------------------------------- live preview
+export { startPreview, type PreviewOptions, type PreviewServer } from "./preview/index.js";
+
+// ---------------------------------------------------------------- errors
+export {
+  HyperframesError,
+  UsageError,
+  CompositionError,
+  VariablesError,
+  EnvironmentError,
+  RenderError,
+  RenderTimeoutError,
+  RenderCancelledError,
+  OutputVerificationError,
+  CloudError,
+  CloudCancelledError,
+  isHyperframesError,
+  type ErrorDetails,
+  type ExitCode,
+} from "./errors.js";

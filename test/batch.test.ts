@@ -3,7 +3,7 @@
  * dist/, built by `npm test`) with Chrome + FFmpeg on a tiny fixture (320x180, 1 s, 15 fps, draft).
  * The fixture paints the whole frame with the `color` variable; every video is decoded back to check it.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -12,6 +12,7 @@ import { planOutputs, safeSegment } from "../src/data/output-pattern.js";
 import { coerceRow, parseRows } from "../src/data/rows.js";
 import type { BatchManifest } from "../src/data/manifest.js";
 import { CLI, GSAP_JS, REPO, cleanupProjects, tempDir } from "./helpers/project.js";
+import { cli as runCli } from "./helpers/cli.js";
 import { colourDistance, describeColour, frameRgbAt, makeColourVideo, sourceFrameColour, type RGB } from "./helpers/media.js";
 import { isBrowserProcess, isFfmpegProcess, listChildProcesses, listProcesses, waitFor, type ProcInfo } from "./helpers/processes.js";
 import type { VariableDecl } from "../src/compose/types.js";
@@ -57,22 +58,8 @@ function leftovers(dir: string): string[] {
   return out;
 }
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  events: Record<string, unknown>[];
-}
-
-function cli(args: string[], cwd: string): CliRun {
-  if (!existsSync(path.join(REPO, "dist", "cli", "main.js"))) throw new Error("dist/ is not built: run `npm run build` before this test");
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", timeout: 90_000 });
-  const events = r.stdout
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, events };
-}
+/** The CLI, run in the project folder (as `hyperframes render . --batch rows.json`). */
+const cli = (args: string[], cwd: string) => runCli(args, { cwd, timeout: 90_000 });
 
 const COLOURS: RGB[] = [
   [255, 0, 0],
@@ -221,12 +208,12 @@ describe("hyperframes render --batch (CLI)", () => {
     const args = ["render", ".", "--batch", "people.csv", "--quality", "draft", "--strict-variables", "--output-pattern", "videos/{row.id}.mp4", "--json"];
     const r = cli(args, dir);
     expect(r.code, r.stderr).toBe(1);
-    const failed = r.events.filter((e) => e.type === "row-failed");
+    const failed = r.lines.filter((e) => e.type === "row-failed");
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ row: 3, error: { code: "variable_type_mismatch" } });
     expect(String((failed[0]!.error as { message: string }).message)).toMatch(/row 3: variable "size" expects a number/);
-    expect(r.events.filter((e) => e.type === "row-done").map((e) => e.row)).toEqual(expect.arrayContaining([1, 2, 4, 5]));
-    const result = r.events.find((e) => e.type === "result")!;
+    expect(r.lines.filter((e) => e.type === "row-done").map((e) => e.row)).toEqual(expect.arrayContaining([1, 2, 4, 5]));
+    const result = r.lines.find((e) => e.type === "result")!;
     expect(result).toMatchObject({ total: 5, done: 4, failed: 1, skipped: 0 });
     expect(result.rowsPerMinute).toBeGreaterThan(0);
     expect(existsSync(path.join(dir, "videos", "cat.mp4"))).toBe(false);
@@ -238,8 +225,8 @@ describe("hyperframes render --batch (CLI)", () => {
     writeFileSync(path.join(dir, "people.csv"), csv("30"));
     const r2 = cli(args, dir);
     expect(r2.code, r2.stderr).toBe(0);
-    expect(r2.events.find((e) => e.type === "result")).toMatchObject({ done: 1, skipped: 4, failed: 0 });
-    expect(r2.events.filter((e) => e.type === "row-start").map((e) => e.row)).toEqual([3]);
+    expect(r2.lines.find((e) => e.type === "result")).toMatchObject({ done: 1, skipped: 4, failed: 0 });
+    expect(r2.lines.filter((e) => e.type === "row-start").map((e) => e.row)).toEqual([3]);
     expect(readManifest(path.join(dir, "videos", "batch-manifest.json")).rows.map((x) => x.status)).toEqual(["skipped", "skipped", "done", "skipped", "skipped"]);
 
     // human output: a summary with rows/min, exit 0 when everything is already done
@@ -253,7 +240,7 @@ describe("hyperframes render --batch (CLI)", () => {
     writeFileSync(path.join(dir, "rows.json"), JSON.stringify([{ color: 12 }, { color: "#ff0000" }, { color: "#00ff00" }]));
     const r = cli(["render", ".", "--batch", "rows.json", "--quality", "draft", "--strict-variables", "--fail-fast", "--json"], dir);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.events.find((e) => e.type === "result")).toMatchObject({ done: 0, failed: 1, pending: 2, stopped: true });
+    expect(r.lines.find((e) => e.type === "result")).toMatchObject({ done: 0, failed: 1, pending: 2, stopped: true });
     expect(readManifest(path.join(dir, "renders", "batch-manifest.json")).state).toBe("stopped");
 
     writeFileSync(path.join(dir, "rows.ndjson"), '{"color":"#ff0000","id":"a"}\n{"color":"#00ff00","id":"A"}\n');
@@ -308,6 +295,6 @@ describe("hyperframes render --batch (CLI)", () => {
     // running again resumes: only the rows left pending render
     const again = cli(["render", ".", "--batch", "rows.json", "--quality", "draft", "--json"], dir);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.events.find((e) => e.type === "result")).toMatchObject({ done: m.counts.pending, skipped: m.counts.done, failed: 0 });
+    expect(again.lines.find((e) => e.type === "result")).toMatchObject({ done: m.counts.pending, skipped: m.counts.done, failed: 0 });
   });
 });

@@ -5,14 +5,14 @@
  * processes, and that is remembered for the binary. The browsers are the resolved one renamed or wrapped
  * (test/helpers/browsers.ts): no other browser is needed.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { launchBrowser, probeBrowser } from "../src/render/launch.js";
 import { cachedCapabilities, rememberCapabilities } from "../src/render/capabilities.js";
 import { browserDyingInSingleProcess, browserWithoutBeginFrame, renamedBrowser } from "./helpers/browsers.js";
-import { CLI, REPO, cleanupProjects, makeProject, page, tempDir } from "./helpers/project.js";
+import { cleanupProjects, makeProject, page, tempDir } from "./helpers/project.js";
+import { cli } from "./helpers/cli.js";
 import { renderProject } from "./helpers/render.js";
 import { probeFile } from "./helpers/media.js";
 
@@ -123,7 +123,7 @@ describe("single-process mode: a browser that dies at launch is retried with sep
 
 describe("hyperframes doctor", () => {
   const doctor = (browser: string, json: boolean) =>
-    spawnSync(process.execPath, [CLI, "doctor", "--browser", browser, ...(json ? ["--json"] : [])], { cwd: REPO, encoding: "utf8", timeout: 120_000 });
+    cli(["doctor", "--browser", browser, ...(json ? ["--json"] : [])]);
 
   it("says which capture method and process mode a browser gets, and why", () => {
     const dying = browserDyingInSingleProcess("chromium");

@@ -1,29 +1,17 @@
 /** `hyperframes lint|info|doctor` through the real CLI (bin/hyperframes.js → dist/, built by `npm test`). */
-import { beforeAll, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeProject } from "./helpers/project.js";
+import { cli } from "./helpers/cli.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const bin = path.join(root, "bin", "hyperframes.js");
 const good = path.join(root, "test", "fixtures", "good", "full");
 const bad = path.join(root, "test", "fixtures", "bad");
 
-function cli(args: string[], cwd = root) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: "utf8", timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-beforeAll(() => {
-  if (!existsSync(path.join(root, "dist", "cli", "main.js")))
-    throw new Error("dist/ is not built: run `npm run build` (npm test does it) before this test");
-});
-
 describe("hyperframes lint", () => {
   it("passes a project without errors (exit 0) and defaults to the current folder", () => {
-    const r = cli(["lint"], good);
+    const r = cli(["lint"], { cwd: good });
     expect(r.code).toBe(0);
     // its only findings: the two Google Fonts stylesheets reach the network
     expect(r.stdout).toMatch(/0 errors, 2 warnings/);
@@ -82,7 +70,7 @@ describe("hyperframes info", () => {
   });
 
   it("--json shape", () => {
-    const r = cli(["info", "--json"], good);
+    const r = cli(["info", "--json"], { cwd: good });
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout) as Record<string, any>;
     expect(j).toMatchObject({ type: "info", id: "main", width: 320, height: 180, duration: 4, fps: 25, frames: 100, entry: "index.html" });

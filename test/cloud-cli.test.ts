@@ -34,7 +34,7 @@ afterAll(async () => {
 describe("hyperframes cloud", () => {
   it("render --wait --thumbnail: packs, estimates, submits, polls and downloads into <dir>/renders/", async () => {
     const dir = await makeProject();
-    const r = await cli(["cloud", "render", dir, "--wait", "--thumbnail", "--yes", "--json", "--fps", "24", "--quality", "draft", "--poll-interval", "20", "--debug"]);
+    const r = await cli(["cloud", "render", dir, "--wait", "--thumbnail", "--yes", "--json", "--fps", "24", "--quality", "draft", "--poll-interval", "0.02", "--debug"]);
     expect(r.code, r.stderr).toBe(0);
     const lines = jsonLines(r.stdout);
     const est = lines.find((l) => l.type === "estimate")!;
@@ -171,7 +171,7 @@ describe("hyperframes cloud", () => {
     await Promise.all([...emu.renders.values()].map((x) => x.done)); // earlier tests' renders are finished
     emu.maxActiveSeen = 0;
     const posts = emu.createRequests.length;
-    const r = await cli(["cloud", "render", dir, "--batch", rows, "--max-in-flight", "2", "--yes", "--json", "--poll-interval", "20", "--title", "batch"]);
+    const r = await cli(["cloud", "render", dir, "--batch", rows, "--max-in-flight", "2", "--yes", "--json", "--poll-interval", "0.02", "--title", "batch"]);
     expect(r.code, r.stderr).toBe(0);
     expect(emu.createRequests.length - posts).toBe(5);
     expect(emu.maxActiveSeen).toBeLessThanOrEqual(2);
@@ -185,8 +185,67 @@ describe("hyperframes cloud", () => {
     // the project was uploaded once, as an asset, and reused by every row
     expect(new Set([...emu.renders.values()].slice(-5).map((x) => x.projectType))).toEqual(new Set(["asset_id"]));
     // running it again resumes from the state file: nothing is submitted again
-    const again = await cli(["cloud", "render", dir, "--batch", rows, "--max-in-flight", "2", "--yes", "--json", "--poll-interval", "20", "--title", "batch"]);
+    const again = await cli(["cloud", "render", dir, "--batch", rows, "--max-in-flight", "2", "--yes", "--json", "--poll-interval", "0.02", "--title", "batch"]);
     expect(again.code, again.stderr).toBe(0);
     expect(emu.createRequests.length - posts).toBe(5);
+  });
+});
+
+describe("cloud duration flags are in seconds, as in the official CLI (issue 18 §1)", () => {
+  it("--poll-interval 0.5 waits half a second between polls", async () => {
+    const dir = await makeProject();
+    const r = await cli(["cloud", "render", dir, "--wait", "--yes", "--json", "--poll-interval", "0.5", "--title", "poll"]);
+    expect(r.code, r.stderr).toBe(0);
+    const id = jsonLines(r.stdout).find((l) => l.type === "cloud-render")!.render_id as string;
+    const polls = emu.requests.filter((q) => q.method === "GET" && q.path === `/v3/hyperframes/renders/${id}`).map((q) => q.at);
+    expect(polls.length).toBeGreaterThanOrEqual(2);
+    expect(polls[1]! - polls[0]!).toBeGreaterThanOrEqual(450);
+    expect(polls[1]! - polls[0]!).toBeLessThan(5000);
+  });
+
+  it("--timeout 0.3 gives up on a request after 300 ms (then retries); --timeout 3 waits for a 1 s answer", async () => {
+    const dir = await makeProject();
+    const sub = await cli(["cloud", "render", dir, "--yes", "--json", "--title", "timeout"]);
+    const id = jsonLines(sub.stdout).find((l) => l.type === "cloud-render")!.render_id as string;
+    emu.fault({ method: "GET", path: `/v3/hyperframes/renders/${id}`, delayMs: 1000 });
+    const short = await cli(["cloud", "status", id, "--json", "--timeout", "0.3", "--debug"]);
+    expect(short.code, short.stderr).toBe(0);
+    const ms = Number(/network error \S+ \((\d+) ms, attempt 1\)/.exec(short.stderr)?.[1]);
+    expect(ms, short.stderr).toBeGreaterThanOrEqual(250);
+    expect(ms).toBeLessThan(900);
+    emu.fault({ method: "GET", path: `/v3/hyperframes/renders/${id}`, delayMs: 1000 });
+    const long = await cli(["cloud", "status", id, "--json", "--timeout", "3", "--debug"]);
+    expect(long.code, long.stderr).toBe(0);
+    expect(long.stderr).not.toMatch(/network error/);
+  });
+
+  it("a value of 1000 or more is refused as milliseconds, naming the seconds to write; nothing is sent", async () => {
+    const dir = await makeProject();
+    const before = emu.requests.length;
+    for (const [args, flag, instead] of [
+      [["render", dir, "--yes", "--poll-interval", "2000"], "--poll-interval", "--poll-interval 2"],
+      [["render", dir, "--yes", "--timeout", "30000"], "--timeout", "--timeout 30"],
+      [["list", "--timeout", "1500"], "--timeout", "--timeout 1.5"],
+    ] as const) {
+      const r = await cli(["cloud", ...args, "--json"]);
+      expect(r.code, args.join(" ")).toBe(1);
+      expect(r.stderr).toContain(`${flag} is in seconds (as in the official CLI)`);
+      expect(r.stderr).toContain(`write ${instead};`);
+      expect(jsonLines(r.stdout)[0]).toMatchObject({ ok: false, error: { code: "invalid_option" } });
+    }
+    for (const bad of ["0", "-1", "2s", "abc"]) {
+      const r = await cli(["cloud", "list", "--timeout", bad]);
+      expect(r.code, bad).toBe(1);
+      expect(r.stderr).toMatch(/--timeout must be (a number of seconds|from 0.01 to 600 seconds)/);
+    }
+    expect(emu.requests.length).toBe(before);
+  });
+
+  it("--help says seconds, with unquoted numeric defaults", async () => {
+    const r = await cli(["cloud", "render", "--help"]);
+    const help = r.stdout.replace(/\s+/g, " ");
+    expect(help).toContain("--timeout <seconds> per-request timeout in seconds (decimals allowed) (default: 30)");
+    expect(help).toMatch(/--poll-interval <seconds> first poll interval in seconds, [^(]*\(then ×1.5 each poll, up to 15 s\) \(default: 2\)/);
+    expect(help).not.toMatch(/<ms>|milliseconds/);
   });
 });

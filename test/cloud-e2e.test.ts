@@ -42,7 +42,7 @@ describe.skipIf(!hasRenderer)("cloud render end to end with the real renderer", 
     await copyFile(path.join(REPO, "examples/hello-gsap/gsap.min.js"), path.join(dir, "vendor/gsap.min.js"));
     await writeFile(path.join(dir, "index.html"), HTML);
     await writeFile(path.join(dir, ".env"), "SECRET=1");
-    const r = await runCli(["cloud", "render", dir, "--wait", "--yes", "--json", "--quality", "draft", "--poll-interval", "200"], {
+    const r = await runCli(["cloud", "render", dir, "--wait", "--yes", "--json", "--quality", "draft", "--poll-interval", "0.2"], {
       HEYGEN_API_KEY: emu.apiKey,
       HEYGEN_API_BASE_URL: emu.url,
     });

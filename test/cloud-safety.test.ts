@@ -4,7 +4,6 @@
  * by a re-run, and Ctrl-C exits 130. Everything runs against the local emulator (loopback only).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
@@ -17,9 +16,10 @@ import { runCloudBatch } from "../src/upload/batch.js";
 import { uploadProject } from "../src/upload/upload.js";
 import { CloudError } from "../src/errors.js";
 import { Emulator, fastRenderer } from "./emulator/server.js";
-import { REPO, makeProject } from "./emulator/fixtures.js";
+import { makeProject } from "./emulator/fixtures.js";
 import { jsonLines, runCli, type CliRun } from "./emulator/cli.js";
 import { waitFor } from "./helpers/processes.js";
+import { startCli } from "./helpers/cli.js";
 
 let emu: Emulator;
 let zip: Buffer;
@@ -143,7 +143,7 @@ describe("server data never becomes a path", () => {
     const target = path.join(os.tmpdir(), `PWNED-${randomBytes(4).toString("hex")}`);
     emu.viewOverride = (v) => (v.status === "completed" ? { ...v, format: hostile(target) } : v);
     try {
-      const r = await cli(["cloud", "render", dir, "--wait", "--yes", "--json", "--poll-interval", "20"]);
+      const r = await cli(["cloud", "render", dir, "--wait", "--yes", "--json", "--poll-interval", "0.02"]);
       expect(r.code).toBe(1);
       expect(existsSync(target)).toBe(false);
       const err = jsonLines(r.stdout).find((l) => l.type === "error")!;
@@ -220,7 +220,7 @@ describe("no duplicate bill on a re-run", () => {
     const n = emu.renders.size;
     emu.fault({ method: "POST", path: "/v3/hyperframes/renders", delayMs: 700 });
     emu.fault({ method: "GET", path: "/v3/hyperframes/renders", status: 500, times: 50 });
-    const first = await cli(["cloud", "render", dir, "--yes", "--json", "--timeout", "300"]);
+    const first = await cli(["cloud", "render", dir, "--yes", "--json", "--timeout", "0.3"]);
     emu.clearFaults();
     expect(first.code).toBe(1);
     expect(first.stderr).toMatch(/may already exist/);
@@ -257,19 +257,8 @@ describe("no duplicate bill on a re-run", () => {
 });
 
 describe("Ctrl-C exits 130", () => {
-  /** Spawn the built CLI (bin/hyperframes.js) against the emulator. */
-  function spawnCli(args: string[]) {
-    const child = spawn(process.execPath, [path.join(REPO, "bin/hyperframes.js"), ...args], {
-      env: { ...process.env, HEYGEN_API_KEY: emu.apiKey, HEYGEN_API_BASE_URL: emu.url, HEYGEN_WEBHOOK_SECRET: "whsec_x" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on("close", (code, signal) => r({ code, signal })));
-    return { child, exit, out: () => stdout, err: () => stderr };
-  }
+  /** The built CLI against the emulator. */
+  const spawnCli = (args: string[]) => startCli(args, { env: { HEYGEN_API_KEY: emu.apiKey, HEYGEN_API_BASE_URL: emu.url, HEYGEN_WEBHOOK_SECRET: "whsec_x" } });
   const sent = (method: string, p: string | RegExp, since: number) =>
     emu.requests.some((q) => q.at >= since && q.method === method && (typeof p === "string" ? q.path === p : p.test(q.path)));
 
@@ -289,11 +278,11 @@ describe("Ctrl-C exits 130", () => {
       const run = spawnCli(args);
       expect(await waitFor(() => sent(method, p, t0), 15_000), `${args.join(" ")} never sent ${method} ${p}`).toBe(true);
       run.child.kill("SIGINT");
-      const { code, signal } = await run.exit;
+      const { code, signal } = await run.exited;
       emu.clearFaults();
       expect({ args, code, signal }).toEqual({ args, code: 130, signal: null });
-      expect(run.err()).toMatch(/cancelled/);
-      expect(run.err()).not.toMatch(/^\s+at /m); // no stack trace without --debug
+      expect(run.stderr()).toMatch(/cancelled/);
+      expect(run.stderr()).not.toMatch(/^\s+at /m); // no stack trace without --debug
     }
   }, 120_000);
 
@@ -301,17 +290,19 @@ describe("Ctrl-C exits 130", () => {
     const dir = await makeProject();
     emu.fault({ method: "GET", path: /^\/v3\/hyperframes\/renders\/[^/]+$/, delayMs: 8000, times: 5 });
     const t0 = Date.now();
-    const run = spawnCli(["cloud", "render", dir, "--wait", "--yes", "--poll-interval", "20"]);
+    const run = spawnCli(["cloud", "render", dir, "--wait", "--yes", "--poll-interval", "0.02"]);
     expect(await waitFor(() => sent("GET", /^\/v3\/hyperframes\/renders\/[^/]+$/, t0), 20_000)).toBe(true);
     run.child.kill("SIGINT");
-    const r = await run.exit;
+    const r = await run.exited;
     emu.clearFaults();
-    expect(r, run.err()).toEqual({ code: 130, signal: null });
-    expect(run.err()).toMatch(/hyperframes cloud list/); // says the render keeps running and where to see it
+    expect({ code: r.code, signal: r.signal }, r.stderr).toEqual({ code: 130, signal: null });
+    expect(run.stderr()).toMatch(/hyperframes cloud list/); // says the render keeps running and where to see it
 
     const listen = spawnCli(["cloud", "listen", "--port", "0", "--json"]);
-    expect(await waitFor(() => listen.out().includes('"listening"'), 15_000)).toBe(true);
+    expect(await waitFor(() => listen.stdout().includes('"listening"'), 15_000)).toBe(true);
     listen.child.kill("SIGINT");
-    expect(await listen.exit).toEqual({ code: 130, signal: null });
+    const l = await listen.exited;
+    expect({ code: l.code, signal: l.signal }).toEqual({ code: 130, signal: null });
+    expect(l.json).toMatchObject({ type: "stopped", ok: false, signal: "SIGINT" });
   }, 120_000);
 });

@@ -1,14 +1,16 @@
 /**
  * Frictions met by people and agents coming from the official CLI (issue 18): default output names, blank CSV
- * cells, the second bin name, hints naming the right flag, `ok` in every --json result, unquoted numbers in
- * --help, the README's API example, the example's header, the shared-corpus scripts and the package files.
+ * cells, the second bin name, hints naming the right flag, the README's API example, the example's header, the
+ * shared-corpus scripts and the package files. (`ok` in every --json result and unquoted numbers in --help, for
+ * every command: test/cli-json-help.test.ts.)
  * Real CLI subprocesses, real Chrome and FFmpeg (160x90, one frame).
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { CLI, REPO, cleanupProjects, makeProject, tempDir } from "./helpers/project.js";
+import { REPO, cleanupProjects, makeProject, tempDir } from "./helpers/project.js";
+import { cli } from "./helpers/cli.js";
 import { decodeFrames, pixel, colourDistance, COLOUR_TOL } from "./helpers/media.js";
 import { outputStem } from "../src/render/output-name.js";
 import { coerceRow } from "../src/data/rows.js";
@@ -17,12 +19,6 @@ import type { VariableDecl } from "../src/compose/types.js";
 
 afterAll(() => cleanupProjects());
 
-function cli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? REPO, encoding: "utf8", timeout: 120_000, env: opts.env ?? process.env });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-/** The last JSON line of stdout. */
-const lastJson = (stdout: string) => JSON.parse(stdout.trim().split("\n").pop()!) as Record<string, unknown>;
 
 /** A 160x90, one-frame composition: a box coloured by the `accent` variable, a title from `title`. */
 function accentProject(id = "main"): string {
@@ -64,7 +60,7 @@ describe("default output names", () => {
     const project = accentProject("main");
     const r = cli(["render", project, "--quality", "draft", "--json"]);
     expect(r.code, r.stderr).toBe(0);
-    const res = lastJson(r.stdout);
+    const res = r.json!;
     expect(res.type).toBe("result");
     expect(res.ok).toBe(true);
     const name = path.basename(String(res.output));
@@ -120,7 +116,7 @@ describe("batch --json", () => {
     writeFileSync(rows, JSON.stringify([{ accent: "#ff0000" }, { align: "middle" }]));
     const r = cli(["render", project, "--batch", rows, "--output-pattern", path.join(out, "{index}.mp4"), "--strict-variables", "--json", "--quality", "draft"]);
     expect(r.code).toBe(1);
-    const res = lastJson(r.stdout);
+    const res = r.json!;
     expect(res).toMatchObject({ type: "result", ok: false, done: 1, failed: 1 });
   });
 });
@@ -145,7 +141,7 @@ describe("hints name the flag of the command that was run", () => {
     const project = accentProject();
     const r = cli(["render", project, "--composition", "nope.html", "--json"]);
     expect(r.code).toBe(1);
-    const e = lastJson(r.stdout);
+    const e = r.json!;
     expect(e.ok).toBe(false);
     expect(JSON.stringify(e)).toMatch(/--composition/);
     expect(r.stderr).not.toMatch(/--entry/);
@@ -177,32 +173,6 @@ describe("hints name the flag of the command that was run", () => {
   });
 });
 
-describe("--json and --help", () => {
-  it("every final --json object carries ok", () => {
-    const project = accentProject();
-    const dir = tempDir("hf-dropin-init-");
-    for (const args of [["lint", project], ["info", project], ["init", path.join(dir, "p")], ["init", "--list-templates"], ["pack", project, "-o", path.join(dir, "p.zip")]]) {
-      const r = cli([...args, "--json"]);
-      expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);
-      expect(lastJson(r.stdout).ok, args.join(" ")).toBe(true);
-    }
-    const bad = cli(["lint", tempDir(), "--json"]);
-    expect(bad.code).toBe(1);
-    expect(lastJson(bad.stdout).ok).toBe(false);
-  });
-
-  it("numbers in --help are not quoted (default: 3002, not default: \"3002\")", () => {
-    const commands = ["", "init", "dev", "lint", "info", "render", "pack", "doctor", "snapshot", "cloud render", "cloud status", "cloud list", "cloud download", "cloud listen"];
-    for (const c of commands) {
-      const r = cli([...c.split(" ").filter(Boolean), "--help"]);
-      expect(r.code, c).toBe(0);
-      expect(r.stdout, c).not.toMatch(/default: "\d+(\.\d+)?"/);
-    }
-    expect(cli(["dev", "--help"]).stdout).toMatch(/default: 3002\)/);
-    expect(cli(["render", "--help"]).stdout).toMatch(/default: 60\)/);
-  });
-});
-
 describe("docs, examples and package files", () => {
   it("examples/batch-from-csv/render.mjs names only files that exist, and its CLI line's columns are the template's variables", () => {
     const here = path.join(REPO, "examples", "batch-from-csv");
@@ -211,7 +181,7 @@ describe("docs, examples and package files", () => {
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) expect(existsSync(path.join(here, f)), f).toBe(true);
     const r = cli(["info", path.join(REPO, "examples", "variables"), "--json"]);
-    const declared = (lastJson(r.stdout).variables as { id: string }[]).map((v) => v.id);
+    const declared = (r.json!.variables as { id: string }[]).map((v) => v.id);
     const columns = readFileSync(path.join(here, "rows.csv"), "utf8").split("\n")[0]!.split(",");
     for (const c of columns) if (c !== "id") expect(declared, c).toContain(c);
   });

@@ -6,11 +6,10 @@
  * lint module's, the fonts are the catalog's, and --no-agent-files writes none.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { CLI } from "./helpers/project.js";
+import { cli } from "./helpers/cli.js";
 import { probeFile } from "./helpers/media.js";
 import { LINT_CODES } from "../src/compose/lint.js";
 import { LINT_FIXES } from "../src/compose/lint-fixes.js";
@@ -25,9 +24,7 @@ let tmp: string;
 function run(line: string, cwd: string) {
   const args = line.trim().split(/\s+/);
   expect(args[0]).toBe("hyperframes");
-  const r = spawnSync(process.execPath, [CLI, ...args.slice(1)], { cwd, encoding: "utf8", timeout: 180_000 });
-  const last = r.stdout.trim().split("\n").pop() ?? "";
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: last.startsWith("{") ? (JSON.parse(last) as Record<string, any>) : undefined };
+  return cli(args.slice(1), { cwd, timeout: 180_000 });
 }
 
 /** The commands of the "## The loop" code block. */
@@ -69,10 +66,10 @@ describe("AGENTS.md content", () => {
 
   it("--no-agent-files writes none; an existing CLAUDE.md is kept", () => {
     const none = path.join(tmp, "none");
-    const r = spawnSync(process.execPath, [CLI, "init", none, "--no-agent-files", "--json"], { encoding: "utf8", timeout: 60_000 });
-    expect(r.status, r.stderr).toBe(0);
+    const r = cli(["init", none, "--no-agent-files", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
     for (const f of AGENT_FILES) expect(existsSync(path.join(none, f)), f).toBe(false);
-    expect(JSON.parse(r.stdout).files).not.toContain("AGENTS.md");
+    expect(r.json!.files).not.toContain("AGENTS.md");
 
     const mine = path.join(tmp, "mine");
     initProject(mine, { template: "blank", agentFiles: false });

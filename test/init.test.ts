@@ -11,23 +11,19 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { findPackageRoot, initProject, listTemplates } from "../src/init/templates.js";
 import { UsageError } from "../src/errors.js";
+import { cli as runCli } from "./helpers/cli.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const bin = path.join(root, "bin", "hyperframes.js");
 const gsapPath = createRequire(import.meta.url).resolve("gsap/dist/gsap.min.js");
 const TEMPLATES = ["blank", "title-card", "data-chart"] as const;
 const EXAMPLES = ["hello-gsap", "sub-composition", "variables", "media-audio"] as const;
 
 let tmp: string;
 
-function cli(args: string[], cwd = tmp) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: "utf8", timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+/** The CLI, run in this file's temp folder. */
+const cli = (args: string[]) => runCli(args, { cwd: tmp });
 
 beforeAll(() => {
-  if (!existsSync(path.join(root, "dist", "cli", "main.js")))
-    throw new Error("dist/ is not built: run `npm run build` (npm test does it) before this test");
   tmp = mkdtempSync(path.join(os.tmpdir(), "hf-init-"));
 });
 afterAll(() => {

@@ -4,8 +4,8 @@
  * --workers auto, 60/2 fps), the strict modes lint first, and a flag with no meaning here fails with what to use.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
-import { cleanupProjects, CLI, makeProject, tempDir } from "./helpers/project.js";
+import { cleanupProjects, makeProject, tempDir } from "./helpers/project.js";
+import { cli } from "./helpers/cli.js";
 import path from "node:path";
 import { writeFileSync } from "node:fs";
 
@@ -15,10 +15,6 @@ const page = (body = "", script = "") => `<!doctype html><html><head><style>body
 <div id="root" data-composition-id="promo" data-width="160" data-height="90" data-duration="0.2" data-fps="30">${body}<div id="box" style="position:absolute;width:20px;height:20px;background:#f00"></div></div>
 <script src="gsap.min.js"></script><script>${script}const tl = gsap.timeline({ paused: true }); tl.to("#box", { x: 100, duration: 0.2 }, 0); window.__timelines = { promo: tl };</script></body></html>`;
 
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 const result = (stdout: string) => JSON.parse(stdout.trim().split("\n").filter((l) => l.includes('"type":"result"')).pop()!) as Record<string, any>;
 
 describe("the official CLI's render flags", () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, mkdtemp, open, readFile, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
@@ -9,7 +8,8 @@ import JSZip from "jszip";
 import { packProject, packProjectToFile, type ComposeApi } from "../src/upload/packager.js";
 import { CompositionError, UsageError } from "../src/errors.js";
 import { validateZip } from "./emulator/server.js";
-import { REPO, composeIndexExists, makeProject, stubCompose } from "./emulator/fixtures.js";
+import { composeIndexExists, makeProject, stubCompose } from "./emulator/fixtures.js";
+import { cliAsync } from "./helpers/cli.js";
 import { jsonLines, runCli } from "./emulator/cli.js";
 
 // The real composition model when it exists (src/compose/index.ts), else a stand-in listing the same references.
@@ -184,14 +184,10 @@ describe("hyperframes pack", () => {
       const outDir = await mkdtemp(path.join(os.tmpdir(), "hf-big-"));
       // peak RSS of the CLI process, as the kernel counted it (process.resourceUsage().maxRSS, in KB)
       const preload = `data:text/javascript,import fs from "node:fs"; process.on("exit", () => fs.writeSync(2, "\\nMAXRSS_KB=" + process.resourceUsage().maxRSS + "\\n"))`;
-      const peak = (args: string[]) =>
-        new Promise<{ kb: number; code: number | null; stderr: string }>((resolve, reject) => {
-          const p = spawn(process.execPath, ["--import", preload, path.join(REPO, "bin/hyperframes.js"), ...args], { stdio: ["ignore", "ignore", "pipe"] });
-          let err = "";
-          p.stderr.on("data", (d) => (err += d));
-          p.on("error", reject);
-          p.on("close", (code) => resolve({ code, stderr: err, kb: Number(/MAXRSS_KB=(\d+)/.exec(err)?.[1] ?? NaN) }));
-        });
+      const peak = async (args: string[]) => {
+        const r = await cliAsync(args, { nodeArgs: ["--import", preload] });
+        return { code: r.code, stderr: r.stderr, kb: Number(/MAXRSS_KB=(\d+)/.exec(r.stderr)?.[1] ?? NaN) };
+      };
       try {
         const small = await peak(["pack", dir, "-o", path.join(outDir, "small.zip")]);
         expect(small.code, small.stderr).toBe(0);

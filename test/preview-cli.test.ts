@@ -3,15 +3,14 @@
  * next port when the asked one is taken (and says so), serves the player, and Ctrl-C (SIGINT) stops it cleanly.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:net";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeProject } from "./preview-helpers.js";
+import { startCli as run } from "./helpers/cli.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const bin = path.join(root, "bin", "hyperframes.js");
 const built = existsSync(path.join(root, "dist", "cli", "main.js"));
 
 let dir: string;
@@ -27,16 +26,6 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((r) => blocker.close(() => r())));
 
-function run(args: string[]): { child: ChildProcess; out: () => string; err: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (c) => (out += c));
-  child.stderr!.on("data", (c) => (err += c));
-  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-  return { child, out: () => out, err: () => err, exited };
-}
-
 async function until(pred: () => boolean, what: string, ms = 20000): Promise<void> {
   const end = Date.now() + ms;
   while (!pred()) {
@@ -49,17 +38,17 @@ describe.skipIf(!built)("hyperframes dev (CLI)", () => {
   it("prints the URL, reports a taken port, serves the player, and stops on Ctrl-C", async () => {
     const p = run(["dev", dir, "--port", String(blockedPort)]);
     try {
-      await until(() => /press Ctrl-C/.test(p.out()), `the banner (stdout: ${p.out()} stderr: ${p.err()})`);
-      const m = /http:\/\/localhost:(\d+)\//.exec(p.out());
+      await until(() => /press Ctrl-C/.test(p.stdout()), `the banner (stdout: ${p.stdout()} stderr: ${p.stderr()})`);
+      const m = /http:\/\/localhost:(\d+)\//.exec(p.stdout());
       expect(m).not.toBeNull();
       const port = Number(m![1]);
       expect(port).not.toBe(blockedPort);
-      expect(p.err()).toContain(`port ${blockedPort} is in use; using ${port} instead`);
+      expect(p.stderr()).toContain(`port ${blockedPort} is in use; using ${port} instead`);
       // bound to loopback
       const html = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text());
       expect(html).toContain("HyperFrames");
       p.child.kill("SIGINT");
-      const code = await Promise.race([p.exited, new Promise((r) => setTimeout(() => r("timeout"), 8000))]);
+      const code = await Promise.race([p.exited.then((r) => r.code), new Promise((r) => setTimeout(() => r("timeout"), 8000))]);
       expect(code).toBe(0);
       await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
     } finally {
@@ -70,12 +59,12 @@ describe.skipIf(!built)("hyperframes dev (CLI)", () => {
   it("--json prints a listening event", async () => {
     const p = run(["dev", dir, "--port", "0", "--json"]);
     try {
-      await until(() => p.out().includes("\n"), "the listening event");
-      const ev = JSON.parse(p.out().split("\n")[0]!);
+      await until(() => p.stdout().includes("\n"), "the listening event");
+      const ev = JSON.parse(p.stdout().split("\n")[0]!);
       expect(ev).toMatchObject({ type: "listening", host: "127.0.0.1", compositions: ["index.html", "alt.html", "sub.html"] });
       expect(ev.url).toBe(`http://localhost:${ev.port}/`);
       p.child.kill("SIGTERM");
-      expect(await p.exited).toBe(0);
+      expect((await p.exited).code).toBe(0);
     } finally {
       if (p.child.exitCode === null) p.child.kill("SIGKILL");
     }
@@ -83,7 +72,7 @@ describe.skipIf(!built)("hyperframes dev (CLI)", () => {
 
   it("a folder without a composition is a one-line error with a hint, exit code 1", async () => {
     const p = run(["dev", path.join(dir, "missing")]);
-    expect(await p.exited).toBe(1);
-    expect(p.err()).toMatch(/^error: .*does not exist — .*\[preview_project_missing\]/m);
+    expect((await p.exited).code).toBe(1);
+    expect(p.stderr()).toMatch(/^error: .*does not exist — .*\[preview_project_missing\]/m);
   }, 30_000);
 });

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, REPO, cell, cleanupProjects, makeProject, page, tempDir } from "./helpers/project.js";
+import { cli as runCli } from "./helpers/cli.js";
 import { isBrowserProcess, isFfmpegProcess, listChildProcesses, listProcesses, waitFor, type ProcInfo } from "./helpers/processes.js";
 import { probeFile } from "./helpers/media.js";
 
@@ -16,10 +17,7 @@ afterAll(() => cleanupProjects());
 
 const VARS = [{ id: "title", type: "string", label: "Title", default: "Hi" }];
 
-function cli(args: string[], timeout = 60_000) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO, encoding: "utf8", timeout, env: { ...process.env, NO_COLOR: "1" } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[], timeout = 60_000) => runCli(args, { timeout, env: { NO_COLOR: "1" } });
 
 let project: string;
 beforeAll(() => {

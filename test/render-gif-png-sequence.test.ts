@@ -5,10 +5,10 @@
  * sequence replaced, a folder holding other files refused), and both formats in batch renders and the CLI.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { CLI, cleanupProjects, makeProject, page, tempDir } from "./helpers/project.js";
+import { cleanupProjects, makeProject, page, tempDir } from "./helpers/project.js";
+import { cli } from "./helpers/cli.js";
 import { renderProject } from "./helpers/render.js";
 import { COLOUR_TOL, colourDistance, decodeFrames, leftEdge, pixel, probeFile } from "./helpers/media.js";
 import { render } from "../src/render/render.js";
@@ -177,13 +177,12 @@ describe("batch and CLI", () => {
 
   it("`render --format gif --json` reports the gif; -o x.mp4 with png-sequence explains the folder", () => {
     const out = path.join(tempDir(), "clip.gif");
-    const r = spawnSync(process.execPath, [CLI, "render", project, "--format", "gif", "--frames", "0:2", "-o", out, "--json", "--quality", "draft"], { encoding: "utf8", timeout: 120_000 });
-    expect(r.status, r.stderr).toBe(0);
-    const res = JSON.parse(r.stdout.trim().split("\n").pop()!);
-    expect(res).toMatchObject({ type: "result", ok: true, format: "gif", frames: 2, output: out });
+    const r = cli(["render", project, "--format", "gif", "--frames", "0:2", "-o", out, "--json", "--quality", "draft"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json).toMatchObject({ type: "result", ok: true, format: "gif", frames: 2, output: out });
     expect(existsSync(out)).toBe(true);
-    const bad = spawnSync(process.execPath, [CLI, "render", project, "--format", "png-sequence", "-o", path.join(tempDir(), "x.mp4")], { encoding: "utf8", timeout: 60_000 });
-    expect(bad.status).toBe(1);
+    const bad = cli(["render", project, "--format", "png-sequence", "-o", path.join(tempDir(), "x.mp4")]);
+    expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/a png-sequence is a folder: give a name without \.mp4/);
   });
 });

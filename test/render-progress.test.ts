@@ -4,12 +4,12 @@
  * --json events; the first report already knows the number of frames (never 0/0), also when the length
  * comes from the page; the encoder's progress (frames encoded) is reported through to the end.
  */
-import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { RenderProgress } from "../src/render/render.js";
 import { progressReporter } from "../src/cli/progress.js";
-import { CLI, REPO, cleanupProjects, makeProject, page, tempDir } from "./helpers/project.js";
+import { cleanupProjects, makeProject, page, tempDir } from "./helpers/project.js";
+import { cli } from "./helpers/cli.js";
 import { renderProject } from "./helpers/render.js";
 import { makeTone } from "./helpers/media.js";
 
@@ -100,12 +100,11 @@ describe("the terminal progress line", () => {
 
 describe("the CLI", () => {
   const project = () => makeProject({ "index.html": page({ duration: 0.5, body: BOX, script: SCRIPT }) });
-  const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: REPO, encoding: "utf8", timeout: 120_000 });
 
   it("--json: progress events for every stage, the first with the frame count", () => {
     const out = path.join(tempDir("hf-cli-out-"), "p.mp4");
     const r = cli(["render", project(), "-o", out, "--quality", "draft", "--json"]);
-    expect(r.status, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     const progress = events.filter((e) => e.type === "progress") as unknown as RenderProgress[];
     checkEvents(progress, 15);
@@ -117,7 +116,7 @@ describe("the CLI", () => {
   it("without a terminal: a line per stage and the capture every 10%; the last line says the capture method and why", () => {
     const out = path.join(tempDir("hf-cli-out-"), "p.mp4");
     const r = cli(["render", project(), "-o", out, "--quality", "draft"]);
-    expect(r.status, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^render: load starting the browser$/m);
     expect(r.stderr).toMatch(/^render: capture 15\/15 frames \(100%\)/m);
     expect(r.stderr).toMatch(/^render: encode finishing the encode \(\d+\/15 frames encoded/m);

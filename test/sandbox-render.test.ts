@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import http from "node:http";
 import dgram from "node:dgram";
 import net from "node:net";
-import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
-import { CLI, GSAP_JS, cleanupProjects, makeProject, page, tempDir, type PageOptions } from "./helpers/project.js";
+import { GSAP_JS, cleanupProjects, makeProject, page, tempDir, type PageOptions } from "./helpers/project.js";
+import { cli } from "./helpers/cli.js";
 import { renderProject } from "./helpers/render.js";
 import { colourDistance, frameRgbAt } from "./helpers/media.js";
 import { lintProjectSync } from "../src/compose/lint.js";
@@ -25,11 +25,6 @@ const RED_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="160" height="90"
 const tiny = (o: Partial<PageOptions> & { body: string }) => page({ width: 160, height: 90, duration: 0.5, fps: 10, ...o });
 /** Outside code: paints the stage red if it ever runs (globalThis escapes the sub-composition scope). */
 const OUTSIDE_JS = `globalThis.document.getElementById("stage").style.background = "rgb(255, 0, 0)";`;
-
-function cli(args: string[], cwd?: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** `<root>/outside/…` (files that are not the project's) next to `<root>/a/proj`. */
 let projects = 0;

@@ -6,10 +6,10 @@
  * --json listing the files, and errors naming the flag.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
+import { cli } from "./helpers/cli.js";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { CLI, cleanupProjects, makeProject, page, tempDir } from "./helpers/project.js";
+import { cleanupProjects, makeProject, page, tempDir } from "./helpers/project.js";
 import { COLOUR_TOL, colourDistance, decodeFrames, leftEdge, makeColourVideo, maxFrameDifference, pixel, probeFile, sourceFrameColour } from "./helpers/media.js";
 import { snapshot, render } from "../src/index.js";
 
@@ -39,11 +39,6 @@ beforeAll(() => {
   project = makeProject({ "index.html": html });
   makeColourVideo(path.join(project, "colours.mp4"), 30, 10);
 });
-
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe("hyperframes snapshot", () => {
   it("--at and --frames write the PNGs and --json lists them (ok, names, times, frames)", async () => {

@@ -1,7 +1,9 @@
 /**
  * The `hyperframes` command line. Each command lives in ./commands/<name>.ts and exports `register(program)`.
  * Errors: a HyperframesError prints one line (file, what, what to do) and exits with its exitCode
- * (1 user error, 2 internal, 130 cancelled); a stack trace only with --debug.
+ * (1 user error, 2 internal, 130 cancelled); a stack trace only with --debug. With --json every failure is also
+ * one `{type:"error", ok:false, error:{code, message, …}}` line on stdout: a flag commander rejects is
+ * `invalid_arguments`, an unexpected exception `internal_error` (exit 2).
  */
 import { Command, CommanderError } from "commander";
 import { readFileSync } from "node:fs";
@@ -60,19 +62,27 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {
+    // with --json, every failure is also one JSON object on stdout: {type:"error", ok:false, error:{code, message, …}}
+    const json = argv.includes("--json");
+    const jsonError = (error: Record<string, unknown>) => {
+      if (json) process.stdout.write(redactSecrets(JSON.stringify({ type: "error", ok: false, error })) + "\n");
+    };
     if (e instanceof CommanderError) {
-      // commander already printed the message (or help/version)
-      return e.exitCode === 0 ? 0 : 1;
+      // commander already printed the message (or help/version) on stderr
+      if (e.exitCode === 0) return 0;
+      jsonError({ code: "invalid_arguments", message: e.message.replace(/^error: /, ""), data: { commander: e.code } });
+      return 1;
     }
     if (isHyperframesError(e)) {
-      const json = argv.includes("--json");
-      if (json) process.stdout.write(redactSecrets(JSON.stringify({ type: "error", ok: false, error: e.toJSON() })) + "\n");
+      jsonError(e.toJSON());
       process.stderr.write(redactSecrets(`error: ${e.format()}`) + "\n");
       if (debug && e.stack) process.stderr.write(redactSecrets(e.stack) + "\n");
       return e.exitCode;
     }
     const err = e as Error;
-    process.stderr.write(redactSecrets(`internal error: ${err?.message ?? String(e)}`) + "\n");
+    const message = err?.message ?? String(e);
+    jsonError({ code: "internal_error", message, hint: "run again with --debug for details, and please report it" });
+    process.stderr.write(redactSecrets(`internal error: ${message}`) + "\n");
     if (debug && err?.stack) process.stderr.write(redactSecrets(err.stack) + "\n");
     else process.stderr.write("(run again with --debug for details, and please report it)\n");
     return 2;

@@ -29,6 +29,7 @@ const UNSUPPORTED: Record<string, string> = {
   "protocol-timeout": "use --timeout <seconds> (how long the page may take to become ready)",
   "player-ready-timeout": "use --timeout <seconds> (how long the page may take to become ready)",
   "browser-timeout": "use --timeout <seconds> (how long the page may take to become ready)",
+  resolution: "renders here are at the composition's own size: set data-width/data-height on the root (e.g. 3840x2160 for 4K), or render in the cloud with `hyperframes cloud render --resolution 4k`",
   skill: "drop the flag (no telemetry here)",
   "lint-verbose": "run `hyperframes lint` for the full findings",
 };
@@ -36,11 +37,17 @@ const UNSUPPORTED: Record<string, string> = {
 /** `--quality` values of the official CLI → this toolkit's presets. */
 export const QUALITY_ALIASES: Readonly<Record<string, string>> = { looks: "standard", delivery: "high" };
 
+/** Values of the official CLI that this toolkit does not offer, per option name, with what to use instead. */
+export const UNSUPPORTED_VALUES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  format: { hls: "HLS output is not offered by hyperframes-toolkit; use --format mp4" },
+};
+
 export interface OfficialFlagValues {
   strict?: boolean;
   strictAll?: boolean;
   bestEffort?: boolean;
   batchConcurrency?: string;
+  batchFailFast?: boolean;
   [key: string]: unknown;
 }
 
@@ -53,7 +60,8 @@ export function addOfficialRenderFlags(cmd: Command): Command {
     .option("--strict-all", "lint first and refuse to render when lint reports errors or warnings")
     .addOption(new Option("--best-effort", "render despite capture-readiness warnings (the default; accepted for the official CLI's scripts)").hideHelp())
     .addOption(new Option("--no-best-effort").hideHelp())
-    .addOption(new Option("--batch-concurrency <n>", "the official CLI's name for --concurrency").hideHelp());
+    .addOption(new Option("--batch-concurrency <n>", "the official CLI's name for --concurrency").hideHelp())
+    .addOption(new Option("--batch-fail-fast", "the official CLI's name for --fail-fast").hideHelp());
   for (const flag of Object.keys(UNSUPPORTED)) {
     const opt = new Option(`--${flag} [value]`).hideHelp();
     cmd.addOption(opt);
@@ -72,7 +80,8 @@ export function refuseUnsupported(values: OfficialFlagValues): void {
 
 /**
  * Official spellings of values this toolkit names differently, rewritten before the flags are read:
- * `--quality looks|delivery`, `--workers auto`, `--composition .`. Returns notes to print once.
+ * `--quality looks|delivery`, `--workers auto`, `--composition .`, `--batch-concurrency`, `--batch-fail-fast`.
+ * Returns notes to print once.
  */
 export function mapOfficialValues(values: Record<string, unknown>): string[] {
   const notes: string[] = [];
@@ -95,6 +104,10 @@ export function mapOfficialValues(values: Record<string, unknown>): string[] {
   if (values.batchConcurrency !== undefined) {
     if (values.concurrency === undefined) values.concurrency = values.batchConcurrency;
     delete values.batchConcurrency;
+  }
+  if (values.batchFailFast !== undefined) {
+    if (values.batchFailFast) values.failFast = true;
+    delete values.batchFailFast;
   }
   return notes;
 }

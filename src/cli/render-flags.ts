@@ -1,7 +1,7 @@
 /** Derives commander flags from the single render-option table (src/render/options.ts). */
-import { Option, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import { optionsFor, coerceOption, type RenderOptionDef } from "../render/options.js";
-import { QUALITY_ALIASES } from "./official-flags.js";
+import { QUALITY_ALIASES, UNSUPPORTED_VALUES } from "./official-flags.js";
 
 function toCommanderOption(d: RenderOptionDef): Option {
   const names = `${d.short ? `-${d.short}, ` : ""}--${d.flag}`;
@@ -12,6 +12,14 @@ function toCommanderOption(d: RenderOptionDef): Option {
   const o = new Option(flags, d.help + shown);
   // the official CLI's quality names are accepted too (mapped by official-flags.ts)
   if (d.choices) o.choices([...(d.choices as string[]), ...(d.name === "quality" ? Object.keys(QUALITY_ALIASES) : [])]);
+  // an official value with no meaning here (--format hls) says what to use instead of listing the choices
+  const refused = UNSUPPORTED_VALUES[d.name];
+  const parse = o.parseArg;
+  if (refused && parse)
+    o.argParser((value: string, previous: unknown) => {
+      if (Object.hasOwn(refused, value)) throw new InvalidArgumentError(refused[value]!);
+      return parse(value, previous);
+    });
   return o;
 }
 

@@ -10,6 +10,8 @@ import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { CloudError } from "../errors.js";
+import type { RenderDetail } from "./types.js";
+import { fileInside, slug, videoExtension } from "./fsutil.js";
 
 export interface DownloadOptions {
   signal?: AbortSignal;
@@ -48,4 +50,41 @@ export async function downloadFile(url: string, dest: string, o: DownloadOptions
     if (o.signal?.aborted) throw o.signal.reason ?? e;
     throw new CloudError("download_failed", `downloading ${safeUrl} failed: ${(e as Error)?.message ?? String(e)}`, { hint: "retry the download", cause: e });
   }
+}
+
+/** What `downloadRenderFiles` wrote. */
+export interface RenderFiles {
+  video: string;
+  bytes: number;
+  thumbnail?: string;
+}
+
+/**
+ * Download a completed render's video (and thumbnail) into `<dir>/renders/<title>-<id>.<ext>`, or `output`.
+ * Named from local values only: the id asked for and the title, sanitised, and an allowlisted extension.
+ */
+export async function downloadRenderFiles(
+  r: RenderDetail,
+  dir: string,
+  o: {
+    id: string;
+    output?: string;
+    thumbnail?: boolean;
+    title?: string;
+    format?: unknown;
+    signal?: AbortSignal;
+    onEvent?: (e: { type: "downloading"; path: string } | { type: "warning"; message: string }) => void;
+  },
+): Promise<RenderFiles> {
+  if (!r.video_url) throw new CloudError("no_video_url", `render ${o.id} is completed but has no video_url`, { hint: "retry `hyperframes cloud download` later" });
+  const ext = videoExtension(r, o.format);
+  const video = o.output ? path.resolve(o.output) : fileInside(path.join(dir, "renders"), `${slug(o.title ?? "render")}-${slug(o.id)}.${ext}`);
+  o.onEvent?.({ type: "downloading", path: video });
+  const v = await downloadFile(r.video_url, video, { signal: o.signal });
+  let thumbnail: string | undefined;
+  if (o.thumbnail) {
+    if (!r.thumbnail_url) o.onEvent?.({ type: "warning", message: `render ${r.render_id} has no thumbnail_url` });
+    else thumbnail = (await downloadFile(r.thumbnail_url, video.replace(/\.[^.]+$/, "") + ".jpg", { signal: o.signal })).path;
+  }
+  return { video: v.path, bytes: v.bytes, thumbnail };
 }

@@ -1,4 +1,8 @@
-/** Run the real `hyperframes` CLI (src/cli/main.ts) in-process, capturing stdout/stderr. */
+/**
+ * Run the real `hyperframes` CLI (src/cli/main.ts) in-process, capturing stdout/stderr: for the cloud tests that
+ * reach into the emulator and the listener's stop hooks. Everything else runs the built CLI as a child process
+ * (test/helpers/cli.ts).
+ */
 import { main } from "../../src/cli/main.js";
 
 export interface CliRun {
@@ -43,8 +47,4 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
 }
 
 /** JSON lines printed on stdout. */
-export const jsonLines = (s: string): Record<string, any>[] =>
-  s
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l));
+export { jsonLines } from "../helpers/cli.js";

@@ -63,6 +63,8 @@ Examples:
             .close()
             .catch((e: unknown) => out.warn(`while closing: ${(e as Error).message}`))
             .finally(() => {
+              // with --json, the stop is the run's final result
+              out.result({ type: "stopped", signal }, "");
               process.off("SIGINT", stop);
               process.off("SIGTERM", stop);
               // anything a composition or a render left behind must not keep the process alive

@@ -59,6 +59,8 @@ export function registerListen(cloud: Command): void {
         listenStopHooks.add(onHook);
       });
       await listener.close();
+      // with --json, the stop is the run's final result (Ctrl-C: exit 130, as every cloud command)
+      out.result({ type: "stopped", ok: how !== "SIGINT", signal: how === "hook" ? null : how }, "");
       if (how === "SIGINT") {
         out.info("stopped (Ctrl-C)");
         process.exitCode = 130;
