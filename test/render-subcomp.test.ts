@@ -96,6 +96,21 @@ const cardByBody = `<!doctype html><html><body><template id="card-b-template">
 </div></template></body></html>`;
 
 describe("sub-composition hosts", () => {
+  it("a mounted root's own data-start is not added to its host's start (overlay-montage-prod; the official shows it at the host's start)", async () => {
+    const dir = makeProject({
+      "index.html": `<!doctype html><html><head><style>body{margin:0;background:#000} #root{position:relative;width:160px;height:90px;background:#000}</style></head><body>
+<div id="root" data-composition-id="main" data-width="160" data-height="90" data-duration="2" data-fps="10" data-no-timeline>
+<div id="host" data-composition-src="compositions/box.html" data-start="0.5" data-duration="1" data-track-index="1" style="position:absolute;inset:0"></div>
+</div></body></html>`,
+      "compositions/box.html": `<template><div data-composition-id="box" data-width="160" data-height="90" data-start="0.3" data-duration="1">
+<div style="position:absolute;left:0;top:0;width:160px;height:90px;background:#f00"></div></div></template>`,
+    }, { gsap: false });
+    const d = await decodeFrames((await renderProject(dir, { workers: 1 })).output);
+    const red = Array.from({ length: 20 }, (_, i) => (colourDistance(pixel(d, i, 80, 45), [255, 0, 0]) < 60 ? "R" : ".")).join("");
+    // measured with the official CLI 0.8.170 on the same page: red in frames 5..14
+    expect(red).toBe(".....RRRRRRRRRR.....");
+  });
+
   it("are positioned by their own CSS like any clip, whatever the template's root rules say", async () => {
     const dir = makeProject({
       "compositions/card-a.html": cardById,

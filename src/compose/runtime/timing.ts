@@ -59,7 +59,9 @@ export function buildTiming(root: HTMLElement): void {
     }
     visiting.add(el);
     let start = 0;
-    const raw = (el.getAttribute("data-start") ?? "").trim();
+    // a mounted inner root sits at its host's start: its own data-start (often the host's absolute start,
+    // copied into the sub-composition file) is not added again, as in the official renderer
+    const raw = el.hasAttribute("data-hf-inner-root") ? "" : (el.getAttribute("data-start") ?? "").trim();
     if (raw === "") start = hostStartOf(el);
     else {
       const n = num(raw);
