@@ -8,6 +8,7 @@ import { existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import { FORMAT_TRAITS, type Format } from "./options.js";
+import { partialOutputPath } from "./temp-files.js";
 
 /** A PNG sequence frame file: NNNN.png. */
 export const SEQUENCE_FRAME_RE = /^\d{4,}\.png$/;
@@ -35,11 +36,8 @@ export function checkOutputTarget(output: string, format: Format, shown = output
   }
 }
 
-/** The temp path a render writes to before `commitOutput` moves it into place. */
-export function tempOutputPath(output: string, format: Format): string {
-  const ext = FORMAT_TRAITS[format].extension;
-  return path.join(path.dirname(output), `.${path.basename(output)}.hf-tmp-${process.pid}-${Date.now()}${ext ? `.${ext}` : ""}`);
-}
+/** The temp path a render writes to before `commitOutput` moves it into place (temp-files.ts: the scheme). */
+export const tempOutputPath = (output: string): string => partialOutputPath(output);
 
 /** Move a verified temp output into place (a folder replaces an earlier sequence folder). */
 export function commitOutput(tmp: string, output: string): void {

@@ -4,8 +4,8 @@
  *   mix audio → N capture pages (strided frames, reorder buffer) → FFmpeg stdin → verify → rename.
  * Everything started is stopped on success, error or abort (no orphan Chrome/FFmpeg, no partial file).
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { availableParallelism, tmpdir, totalmem } from "node:os";
+import { mkdirSync } from "node:fs";
+import { availableParallelism, totalmem } from "node:os";
 import path from "node:path";
 import { loadComposition } from "../compose/model.js";
 import { readVariableOverrides, mergeVariables } from "../compose/variables.js";
@@ -25,6 +25,7 @@ import { checkOutputName, refusalError } from "./render-checks.js";
 import type { RenderOptions, RenderProgress, RenderResult } from "./render-types.js";
 import { outputStem, timestamp } from "./output-name.js";
 import { checkOutputTarget, commitOutput, outputSize, removeOutput, tempOutputPath } from "./output-files.js";
+import { makeTempDir, removeTempDir, sweepStaleTemps } from "./temp-files.js";
 import { assertProjectFolder } from "../compose/project-dir.js";
 
 
@@ -104,8 +105,10 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
   checkOutputName(output, format);
   checkOutputTarget(output, format, opts.output);
   mkdirSync(path.dirname(output), { recursive: true });
-  const tmpOut = tempOutputPath(output, format);
-  const work = mkdtempSync(path.join(tmpdir(), "hyperframes-render-"));
+  // what killed renders left: temp folders, and partial outputs beside this one (owner pid gone)
+  sweepStaleTemps([path.dirname(output)]);
+  const tmpOut = tempOutputPath(output);
+  const work = makeTempDir("render");
 
   let server: RenderServer | undefined;
   let launched: LaunchedBrowser | undefined;
@@ -389,7 +392,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     await Promise.all(extraBrowsers.map((b) => b.close()));
     if (launched && !opts.sharedBrowser) await launched.close();
     await server?.close();
-    rmSync(work, { recursive: true, force: true });
+    removeTempDir(work);
     removeOutput(tmpOut);
   }
 }

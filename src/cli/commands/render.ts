@@ -7,6 +7,7 @@ import { Command, Option } from "commander";
 import { addRenderFlags, readRenderFlags } from "../render-flags.js";
 import { createOutput, numberOption, redactSecrets } from "../output.js";
 import { progressReporter } from "../progress.js";
+import { abortOnSignals } from "../signals.js";
 // the render pipeline (puppeteer, the file server, FFmpeg) loads only when a render runs: see the action
 import type { RenderProgress, RenderResult } from "../../render/render.js";
 import { UsageError } from "../../errors.js";
@@ -24,28 +25,6 @@ export interface RenderCliOptions {
   concurrency?: string;
   failFast?: boolean;
   [k: string]: unknown;
-}
-
-/** One AbortController wired to SIGINT/SIGTERM: the first signal cancels cleanly, a second exits at once. */
-export function abortOnSignals(onFirst?: () => void): { signal: AbortSignal; dispose(): void } {
-  const ac = new AbortController();
-  let count = 0;
-  const handler = () => {
-    count++;
-    if (count === 1) {
-      onFirst?.();
-      ac.abort();
-    } else process.exit(130);
-  };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
-  return {
-    signal: ac.signal,
-    dispose() {
-      process.off("SIGINT", handler);
-      process.off("SIGTERM", handler);
-    },
-  };
 }
 
 export function summarize(r: RenderResult, cwd = process.cwd()): string {

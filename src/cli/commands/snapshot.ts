@@ -6,7 +6,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { addRenderFlags, readRenderFlags } from "../render-flags.js";
 import { createOutput, numberOption } from "../output.js";
-import { abortOnSignals } from "./render.js";
+import { abortOnSignals } from "../signals.js";
 import { snapshot } from "../../render/snapshot.js";
 import { UsageError } from "../../errors.js";
 
