@@ -5,6 +5,7 @@ export * from "./compose/index.js";
 export * from "./upload/index.js";
 export * from "./preview/index.js";
 export { render, frameCountFor, type RenderOptions, type RenderResult, type RenderProgress, type RenderStage } from "./render/render.js";
+export type { LongRender } from "./render/workload.js";
 export { snapshot, type SnapshotOptions, type SnapshotResult, type SnapshotFile } from "./render/snapshot.js";
 export { resolveBrowser, type ResolvedBrowser } from "./render/browser.js";
 export { probeBrowser, type BrowserCapabilities } from "./render/launch.js";
