@@ -56,9 +56,21 @@ export class VariablesError extends HyperframesError {}
 export class EnvironmentError extends HyperframesError {
   override readonly exitCode = 2;
 }
-/** Rendering failed after it started (page error, timeout, crash, output check). Exit code 2 unless the page is at fault. */
-export class RenderError extends HyperframesError {}
-/** The page never became ready within the timeout. */
+/** RenderError codes where the composition itself is at fault (its script threw, its media cannot be read): exit code 1. */
+const COMPOSITION_FAULTS: ReadonlySet<string> = new Set(["seek_failed", "video_extract_failed", "audio_mix_failed"]);
+
+/**
+ * Rendering failed after it started: a browser crash, a render timeout, the encoder failing, an output check
+ * (exit code 2, as the README's table says), or the composition's own script or media (exit code 1).
+ */
+export class RenderError extends HyperframesError {
+  override readonly exitCode: ExitCode;
+  constructor(code: string, message: string, details: ErrorDetails = {}) {
+    super(code, message, details);
+    this.exitCode = COMPOSITION_FAULTS.has(code) ? 1 : 2;
+  }
+}
+/** The page never became ready within the timeout. Exit code 2. */
 export class RenderTimeoutError extends RenderError {}
 /** The render was cancelled (Ctrl-C or an AbortSignal). Exit code 130. */
 export class RenderCancelledError extends HyperframesError {

@@ -21,7 +21,7 @@ export {
 export { QUALITIES, FORMATS, type Quality, type Format } from "./render/options.js";
 
 // ---------------------------------------------------------------- inspect a composition
-export { loadComposition, lintProject, formatFinding, type LintOptions } from "./compose/index.js";
+export { loadComposition, lintProject, formatFinding, renderGate, type LintOptions, type RenderGate } from "./compose/index.js";
 export type { CompositionModel, LintResult, LintFinding, Severity, VariableDecl, VariableType, ClipInfo, MediaInfo, SubCompositionInfo } from "./compose/types.js";
 
 // ---------------------------------------------------------------- pack and render in HeyGen's cloud

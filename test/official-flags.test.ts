@@ -55,17 +55,24 @@ describe("the official CLI's render flags", () => {
     }
   });
 
-  it("--strict and --strict-all lint first and refuse; --best-effort is accepted", () => {
+  it("--strict (the default here) and --strict-all refuse on lint findings; --best-effort renders anyway, like --force", () => {
     const warned = makeProject({ "index.html": page("", "const r = Math.random();") });
-    const strict = cli(["render", warned, "--strict", "--best-effort", "-q", "draft", "-o", out("f.mp4"), "--json"]);
+    const strict = cli(["render", warned, "--strict", "-q", "draft", "-o", out("f.mp4"), "--json"]);
     expect(strict.code, strict.stderr).toBe(0);
     const all = cli(["render", warned, "--strict-all", "-o", out("g.mp4")]);
     expect(all.code).toBe(1);
-    expect(all.stderr).toMatch(/lint found 0 error\(s\) and 1 warning\(s\); not rendering[\s\S]*non_deterministic_code/);
+    expect(all.stderr).toMatch(/lint found 0 error\(s\) and 1 warning\(s\); not rendering \(--strict-all\)[\s\S]*non_deterministic_code/);
     const broken = makeProject({ "index.html": page().replace(' data-width="160"', "") });
-    const e = cli(["render", broken, "--strict", "-o", out("h.mp4")]);
-    expect(e.code).toBe(1);
-    expect(e.stderr).toMatch(/not rendering \(--strict\)/);
+    for (const flags of [["--strict"], []]) {
+      const e = cli(["render", broken, ...flags, "-o", out("h.mp4")]);
+      expect(e.code, flags.join(" ")).toBe(1);
+      expect(e.stderr).toMatch(/not rendering:[\s\S]*root_missing_dimensions/);
+    }
+    const best = cli(["render", broken, "--best-effort", "-q", "draft", "--frames", "0:1", "-o", out("i.mp4")]);
+    expect(best.code, best.stderr).toBe(0);
+    const both = cli(["render", broken, "--strict", "--best-effort", "-o", out("j.mp4")]);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/--best-effort and --strict contradict each other/);
   });
 
   it("`preview` is `dev`; --batch-concurrency is --concurrency", () => {

@@ -1,6 +1,7 @@
 /**
  * `hyperframes dev` as a user runs it: the built CLI in a child process. It prints the URL, moves to the
- * next port when the asked one is taken (and says so), serves the player, and Ctrl-C (SIGINT) stops it cleanly.
+ * next port when the asked one is taken (and says so), serves the player, and Ctrl-C (SIGINT), SIGTERM and
+ * SIGHUP stop it cleanly.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type Server } from "node:net";
@@ -65,6 +66,20 @@ describe.skipIf(!built)("hyperframes dev (CLI)", () => {
       expect(ev.url).toBe(`http://localhost:${ev.port}/`);
       p.child.kill("SIGTERM");
       expect((await p.exited).code).toBe(0);
+    } finally {
+      if (p.child.exitCode === null) p.child.kill("SIGKILL");
+    }
+  }, 30_000);
+
+  it("SIGHUP (the terminal going away) stops it cleanly, like Ctrl-C", async () => {
+    const p = run(["dev", dir, "--port", "0", "--json"]);
+    try {
+      await until(() => p.out().includes("\n"), "the listening event");
+      const { port } = JSON.parse(p.out().split("\n")[0]!) as { port: number };
+      p.child.kill("SIGHUP");
+      const code = await Promise.race([p.exited, new Promise((r) => setTimeout(() => r("timeout"), 8000))]);
+      expect(code, p.err()).toBe(0);
+      await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
     } finally {
       if (p.child.exitCode === null) p.child.kill("SIGKILL");
     }

@@ -23,6 +23,7 @@ const VALUES = [
   "loadComposition",
   "lintProject",
   "formatFinding",
+  "renderGate",
   // cloud
   "packProject",
   "packProjectToFile",
@@ -69,6 +70,7 @@ const TYPES = [
   "Quality",
   "Format",
   "LintOptions",
+  "RenderGate",
   "CompositionModel",
   "LintResult",
   "LintFinding",

@@ -9,7 +9,8 @@ import cliProgress from "cli-progress";
 import { UsageError } from "../errors.js";
 import { readRenderFlags } from "./render-flags.js";
 import { createOutput } from "./output.js";
-import { abortOnSignals, type RenderCliOptions } from "./commands/render.js";
+import type { RenderCliOptions } from "./commands/render.js";
+import { abortOnSignals } from "./signals.js";
 import { renderBatch, type BatchProgress, type BatchRowResult, type BatchSummary } from "../render/batch.js";
 import { analyzePattern } from "../data/output-pattern.js";
 

@@ -47,10 +47,12 @@ Examples:
   return program;
 }
 
-// `hyperframes … | head` closes stdout early: that is not an error
+// `hyperframes … | head` closes stdout early: that is not an error. A terminal that went away (SIGHUP after an
+// SSH disconnect) fails writes with EIO: the command is stopping cleanly by then, with nowhere left to print.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code === "EPIPE") process.exit(0);
+    if (e.code === "EIO" || e.code === "ERR_STREAM_DESTROYED") return;
     throw e;
   });
 }

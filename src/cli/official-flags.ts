@@ -1,7 +1,8 @@
 /**
  * The official HyperFrames CLI's render flags, as this toolkit reads them, so its users' scripts and agents
  * switch without edits: the values it spells differently are mapped (said once, on stderr), the strict modes
- * lint first, and a flag that means nothing here fails with what to use instead (never silently ignored).
+ * and --best-effort choose how the lint run before every render gates it (cli/lint-gate.ts), and a flag that
+ * means nothing here fails with what to use instead (never silently ignored).
  * The flags both CLIs share are in the render option table (src/render/options.ts), with the same short forms.
  */
 import { Option, type Command } from "commander";
@@ -56,9 +57,9 @@ const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.to
 /** Add the official-only flags to `render`: the strict modes and aliases as options, the rest hidden, to refuse. */
 export function addOfficialRenderFlags(cmd: Command): Command {
   cmd
-    .option("--strict", "lint first and refuse to render when lint reports errors (the official CLI's flag)")
-    .option("--strict-all", "lint first and refuse to render when lint reports errors or warnings")
-    .addOption(new Option("--best-effort", "render despite capture-readiness warnings (the default; accepted for the official CLI's scripts)").hideHelp())
+    .option("--strict", "refuse to render when lint reports errors (the default here; the official CLI's flag)")
+    .option("--strict-all", "refuse to render when lint reports errors or warnings")
+    .addOption(new Option("--best-effort", "the official CLI's name for --force: render despite lint errors").hideHelp())
     .addOption(new Option("--no-best-effort").hideHelp())
     .addOption(new Option("--batch-concurrency <n>", "the official CLI's name for --concurrency").hideHelp())
     .addOption(new Option("--batch-fail-fast", "the official CLI's name for --fail-fast").hideHelp());

@@ -19,6 +19,7 @@ import { getRuntimeScript } from "../compose/runtime-bundle.js";
 import { isHyperframesError } from "../errors.js";
 import { buildCompositionPage, parseVarsParam, VARS_PARAM, FONTS_URL } from "./compose-page.js";
 import { bundledFontFile } from "../render/fonts.js";
+import { isPartialOutputName, PARTIAL_OUTPUT_GLOBS } from "../render/temp-files.js";
 import { getClientScript } from "./client-bundle.js";
 import { playerPage } from "./player-page.js";
 import { describeComposition, describeForPreview, discoverCompositions } from "./project.js";
@@ -94,9 +95,10 @@ function projectFile(project: string, urlPath: string): string | undefined {
   }
 }
 
-function isIgnored(rel: string): boolean {
+/** Paths the preview never reloads for: output folders and partial outputs (temp-files.ts naming). */
+export function isIgnored(rel: string): boolean {
   const first = rel.split("/")[0] ?? "";
-  return IGNORED_DIRS.includes(first) || first.startsWith(".hf-tmp-") || rel.includes("/.hf-tmp-");
+  return IGNORED_DIRS.includes(first) || rel.split("/").some(isPartialOutputName);
 }
 
 export function hyperframesPreviewPlugin(opts: PreviewPluginOptions): Plugin & { api: PreviewPluginApi } {
@@ -232,7 +234,7 @@ export function hyperframesPreviewPlugin(opts: PreviewPluginOptions): Plugin & {
     config() {
       return {
         appType: "custom",
-        server: { watch: { ignored: IGNORED_DIRS.filter((d) => d !== ".git").map((d) => `**/${d}/**`).concat(["**/.hf-tmp-*/**"]) } },
+        server: { watch: { ignored: IGNORED_DIRS.filter((d) => d !== ".git").map((d) => `**/${d}/**`).concat(PARTIAL_OUTPUT_GLOBS) } },
       };
     },
     // Vite's own HMR would full-reload the player page for an .html change: we handle every change ourselves.

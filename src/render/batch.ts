@@ -13,8 +13,6 @@
  *   for await (const r of run) console.log(r.row, r.status, r.output);
  *   const summary = await run.done();
  */
-import { existsSync, readdirSync, rmSync } from "node:fs";
-import path from "node:path";
 import { EnvironmentError, HyperframesError, RenderError } from "../errors.js";
 import type { RowTimings } from "../data/manifest.js";
 import { render, type RenderResult } from "./render.js";
@@ -34,27 +32,6 @@ function toHfError(e: unknown): HyperframesError {
   if (e instanceof HyperframesError) return e;
   const msg = (e as Error)?.message ?? String(e);
   return new RenderError("render_failed", `render failed: ${msg.split("\n")[0]}`, { cause: e, hint: "run again with --debug for details" });
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** Remove temp outputs (`.<name>.hf-tmp-<pid>-…`) left next to `output` by a killed process. */
-function removeStaleTemps(output: string): void {
-  const dir = path.dirname(output);
-  if (!existsSync(dir)) return;
-  const prefix = `.${path.basename(output)}.hf-tmp-`;
-  for (const f of readdirSync(dir)) {
-    if (!f.startsWith(prefix)) continue;
-    const pid = Number(/^(\d+)-/.exec(f.slice(prefix.length))?.[1]);
-    if (pid && pid !== process.pid && !processAlive(pid)) rmSync(path.join(dir, f), { recursive: true, force: true });
-  }
 }
 
 /** The options render() gets from every row: the batch's options minus the batch-only ones. */
@@ -262,7 +239,6 @@ class Run implements BatchRun {
     const { setup, store, progress, signal } = env;
     const rowWarnings: string[] = [];
     const t = { start: Date.now(), capture: 0, encode: 0, verify: 0, done: 0 };
-    removeStaleTemps(p.output);
     store.rendering(p);
     const info = rowStart(p);
     progress.rowPhase(p, "prepare", 0, 0);

@@ -15,6 +15,7 @@ import path from "node:path";
 import { brotliDecompressSync } from "node:zlib";
 import { createRequire } from "node:module";
 import { EnvironmentError, UsageError } from "../errors.js";
+import { processAlive } from "./temp-files.js";
 
 export type BrowserSource = "flag" | "env" | "puppeteer-cache" | "sparticuz" | "system";
 
@@ -108,6 +109,12 @@ export function unpackSparticuz(): { executablePath: string; version: string } |
   if (isExecutableFile(bin)) return { executablePath: bin, version };
   const binDir = path.join(pkgDir, "bin");
   if (!existsSync(path.join(binDir, "chromium.br"))) return undefined;
+  // an unpack killed half-way leaves its staging folder (~300 MB): remove those of processes that are gone
+  const stale = new RegExp(`^${path.basename(dir).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.tmp-(\\d+)-\\d+$`);
+  for (const f of existsSync(path.dirname(dir)) ? readdirSync(path.dirname(dir)) : []) {
+    const pid = Number(stale.exec(f)?.[1]);
+    if (pid && !processAlive(pid)) rmSync(path.join(path.dirname(dir), f), { recursive: true, force: true });
+  }
   const staging = `${dir}.tmp-${process.pid}-${Date.now()}`;
   mkdirSync(staging, { recursive: true });
   try {

@@ -4,11 +4,12 @@
  * binaries shipped in @ffmpeg-installer/ffmpeg and @ffprobe-installer/ffprobe.
  * The render hot path's streaming encoder (encode.ts) spawns the binary resolved here.
  */
-import { execFile, spawn, spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { accessSync, chmodSync, constants, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { EnvironmentError } from "../errors.js";
+import { killTethered, spawnTethered } from "./tether.js";
 
 const require = createRequire(import.meta.url);
 
@@ -137,16 +138,17 @@ export function runFfmpeg(
   timeoutMs = Number(process.env.HYPERFRAMES_FFMPEG_TIMEOUT_MS ?? 600_000),
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const p = spawn(resolveFfmpeg().path, args, { stdio: ["ignore", "ignore", "pipe"] });
+    // tethered: it dies with this process, even a killed one
+    const p = spawnTethered(resolveFfmpeg().path, args, ["ignore", "pipe"]);
     const timer = setTimeout(() => {
       err += `\nFFmpeg was stopped after ${Math.round(timeoutMs / 1000)} s (HYPERFRAMES_FFMPEG_TIMEOUT_MS)`;
-      p.kill("SIGKILL");
+      killTethered(p);
     }, timeoutMs);
     let err = "";
     p.stderr!.on("data", (d: Buffer) => {
       err = (err + d.toString()).slice(-8000);
     });
-    const onAbort = () => p.kill("SIGKILL");
+    const onAbort = () => killTethered(p);
     signal?.addEventListener("abort", onAbort, { once: true });
     p.on("error", reject);
     p.on("close", (code) => {

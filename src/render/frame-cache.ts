@@ -3,9 +3,9 @@
  * Keyed by `extractKey` (file, media start, rate, loop, window, fps); concurrent requests for the same key
  * share one FFmpeg run. The frames live in one temp folder removed by `dispose()`.
  */
-import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, statSync } from "node:fs";
 import path from "node:path";
+import { makeTempDir, removeTempDir } from "./temp-files.js";
 import { extractKey, extractVideoFrames, type VideoExtractRequest } from "./video-frames.js";
 
 export interface ExtractedFrames {
@@ -14,7 +14,7 @@ export interface ExtractedFrames {
 }
 
 export class VideoFrameCache {
-  private readonly root = mkdtempSync(path.join(tmpdir(), "hyperframes-frames-"));
+  private readonly root = makeTempDir("frames");
   private readonly entries = new Map<string, Promise<ExtractedFrames>>();
   private seq = 0;
   /** extractions run (cache misses) */
@@ -53,6 +53,6 @@ export class VideoFrameCache {
 
   dispose(): void {
     this.entries.clear();
-    rmSync(this.root, { recursive: true, force: true });
+    removeTempDir(this.root);
   }
 }

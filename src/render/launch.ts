@@ -1,6 +1,6 @@
 /**
- * Launches the resolved browser with flags for deterministic, offline, software-GL rendering, and keeps
- * track of every browser process so none is left behind (also on Ctrl-C / process exit).
+ * Launches the resolved browser (browser-process.ts: the flags, the pipe connection, the profile folder and
+ * the bookkeeping that leaves no browser process behind, also after Ctrl-C or kill -9).
  *
  * What a binary can do is probed, not guessed from its name: on its first launch (then remembered per
  * binary, see capabilities.ts) probeBrowser() starts it once with begin-frame control in single-process
@@ -8,14 +8,15 @@
  * the browser survived --single-process. A browser that dies at launch in single-process mode is retried
  * once in multi-process mode (and remembered so).
  */
-import { statfsSync, statSync } from "node:fs";
-import puppeteer, { type Browser } from "puppeteer-core";
+import { statSync } from "node:fs";
+import type { Browser } from "puppeteer-core";
 import { resolveBrowser, type ResolvedBrowser } from "./browser.js";
 import { EnvironmentError } from "../errors.js";
-import { fontEnvironment } from "./fonts.js";
 import { cachedCapabilities, rememberCapabilities, type BrowserCapabilities } from "./capabilities.js";
+import { closeBrowser, rawLaunch, type RawLaunch } from "./browser-process.js";
 
 export type { BrowserCapabilities } from "./capabilities.js";
+export { BASE_ARGS, BEGIN_FRAME_ARGS, NETWORK_BLOCK_ARGS, shmArgs } from "./browser-process.js";
 
 export interface LaunchOptions {
   browserPath?: string;
@@ -38,158 +39,6 @@ export interface LaunchedBrowser {
   /** what the probe found out about this binary */
   capabilities: BrowserCapabilities;
   close(): Promise<void>;
-}
-
-const live = new Set<Browser>();
-let exitHookInstalled = false;
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on("exit", () => {
-    for (const b of live) {
-      try {
-        b.process()?.kill("SIGKILL");
-      } catch {
-        /* already gone */
-      }
-    }
-  });
-}
-
-export const BASE_ARGS = [
-  "--no-sandbox",
-  "--disable-setuid-sandbox",
-  "--no-first-run",
-  "--no-default-browser-check",
-  "--no-zygote",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-default-apps",
-  "--disable-extensions",
-  "--disable-quic",
-  "--disable-breakpad",
-  "--disable-crash-reporter",
-  "--metrics-recording-only",
-  "--mute-audio",
-  "--hide-scrollbars",
-  "--font-render-hinting=none",
-  "--force-color-profile=srgb",
-  "--disable-background-timer-throttling",
-  "--disable-renderer-backgrounding",
-  "--disable-backgrounding-occluded-windows",
-  "--disable-ipc-flooding-protection",
-  "--autoplay-policy=no-user-gesture-required",
-  "--use-gl=angle",
-  "--use-angle=swiftshader",
-  "--enable-unsafe-swiftshader",
-  "--ignore-gpu-blocklist",
-  "--disable-gpu-compositing",
-  // whole-pixel glyph positions: text matches the official renderer (+12 dB on text-heavy frames)
-  "--disable-font-subpixel-positioning",
-  "--disable-features=Translate,MediaRouter,OptimizationHints,PaintHolding,BackForwardCache,InterestFeedContentSuggestions",
-];
-
-/**
- * Renders never need the network beyond the render file server on 127.0.0.1. Browser-wide backstops behind
- * the capture pages' request interception (capture.ts): no host name or address but 127.0.0.1 resolves (no
- * DNS lookups that could carry data out), WebRTC gets no UDP, and pages cannot open popups.
- */
-export const NETWORK_BLOCK_ARGS = [
-  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-  "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
-  "--block-new-web-contents",
-];
-
-export const BEGIN_FRAME_ARGS = [
-  "--deterministic-mode",
-  "--enable-begin-frame-control",
-  "--run-all-compositor-stages-before-draw",
-  "--disable-threaded-animation",
-  "--disable-threaded-scrolling",
-  "--disable-checker-imaging",
-  "--disable-new-content-rendering-timeout",
-  "--disable-image-animation-resync",
-  "--enable-surface-synchronization",
-];
-
-/**
- * Chrome passes every captured frame through shared memory. In /dev/shm (tmpfs) that is cheap; containers
- * often give /dev/shm only 64 MB, where Chrome crashes, so there it uses files in /tmp instead, which costs
- * ~5% more browser CPU when /tmp is a disk. Use /dev/shm when it has room for several workers' frames.
- */
-export function shmArgs(): string[] {
-  try {
-    const st = statfsSync("/dev/shm");
-    if (st.bavail * st.bsize >= 1024 ** 3) return [];
-  } catch {
-    /* no /dev/shm (not Linux) */
-  }
-  return ["--disable-dev-shm-usage"];
-}
-
-interface RawLaunch {
-  /** `--headless` (the headless shell's mode, needed for begin-frame control) rather than Chrome's new headless */
-  shellMode: boolean;
-  beginFrame: boolean;
-  singleProcess: boolean;
-  width: number;
-  height: number;
-  debug?: boolean;
-  timeoutMs?: number;
-  /** resolve no host but 127.0.0.1, no WebRTC UDP, no popups (renders); off for --allow-network */
-  blockNetwork?: boolean;
-}
-
-function launchArgs(resolved: ResolvedBrowser, o: RawLaunch, shm: string[]): string[] {
-  const args = [...BASE_ARGS, ...shm, ...resolved.extraArgs, `--window-size=${o.width},${o.height}`];
-  if (o.beginFrame) args.push(...BEGIN_FRAME_ARGS);
-  if (o.blockNetwork !== false) args.push(...NETWORK_BLOCK_ARGS);
-  // one process: ~10% less memory and a little faster (measured on the 1080p bench); each capture worker has
-  // its own browser, and a crashed one is replaced, so the shared fate costs nothing
-  if (o.singleProcess) args.push("--single-process");
-  // escape hatch for experiments and unusual hosts: extra Chrome flags, space-separated
-  if (process.env.HYPERFRAMES_CHROME_ARGS) args.push(...process.env.HYPERFRAMES_CHROME_ARGS.split(/\s+/).filter(Boolean));
-  return args;
-}
-
-/** One puppeteer launch with our flags; errors are puppeteer's own (the callers decide what they mean). */
-async function rawLaunch(resolved: ResolvedBrowser, o: RawLaunch): Promise<Browser> {
-  const shm = shmArgs();
-  // our fontconfig (system fonts + bundled Liberation, unhinted) unless the user points at their own
-  const env = { ...process.env };
-  if (!env.FONTCONFIG_FILE) Object.assign(env, fontEnvironment());
-  const browser = await puppeteer.launch({
-    executablePath: resolved.executablePath,
-    headless: o.shellMode ? "shell" : true,
-    args: launchArgs(resolved, o, shm),
-    // puppeteer adds --disable-dev-shm-usage to every launch: drop it where /dev/shm has room (see shmArgs)
-    ignoreDefaultArgs: shm.length ? undefined : ["--disable-dev-shm-usage"],
-    env: env as Record<string, string>,
-    defaultViewport: null,
-    protocolTimeout: 300_000,
-    timeout: o.timeoutMs ?? 60_000,
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
-    dumpio: !!o.debug,
-  });
-  installExitHook();
-  live.add(browser);
-  return browser;
-}
-
-async function closeBrowser(browser: Browser): Promise<void> {
-  live.delete(browser);
-  const proc = browser.process();
-  const timer = setTimeout(() => proc?.kill("SIGKILL"), 3000);
-  try {
-    await browser.close();
-  } catch {
-    proc?.kill("SIGKILL");
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 const firstLine = (e: unknown) => ((e as Error)?.message ?? String(e)).split("\n")[0]!.trim();

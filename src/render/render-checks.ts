@@ -1,6 +1,10 @@
-/** Checks a render makes of its own inputs and outcome: the output name against the format, and what the page was refused. */
+/**
+ * Checks a render makes of its own inputs and outcome: the output name against the format, what the page was
+ * refused, and what an unexpected failure is called (browser_crashed, render_failed: exit code 2).
+ */
 import path from "node:path";
-import { CompositionError, UsageError } from "../errors.js";
+import { CompositionError, HyperframesError, RenderError, UsageError } from "../errors.js";
+import { isCrash } from "./frame-pipeline.js";
 import { FORMATS, FORMAT_TRAITS, formatForExtension, type Format } from "./options.js";
 import type { Refusal } from "./server.js";
 
@@ -43,4 +47,16 @@ export function refusalError(refusals: readonly Refusal[], entry: string, cause?
       cause,
     });
   return undefined;
+}
+
+/** A failure as the typed error it is: ours as thrown, a browser gone as browser_crashed, anything else render_failed. */
+export function renderFailure(e: unknown): HyperframesError {
+  if (e instanceof HyperframesError) return e;
+  const msg = ((e as Error)?.message ?? String(e)).split("\n")[0];
+  if (isCrash(e))
+    return new RenderError("browser_crashed", `the browser stopped unexpectedly while rendering: ${msg}`, {
+      hint: "try again with fewer --workers; run `hyperframes doctor` to check the browser",
+      cause: e,
+    });
+  return new RenderError("render_failed", `render failed: ${msg}`, { cause: e, hint: "run again with --debug for details" });
 }

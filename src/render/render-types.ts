@@ -4,6 +4,7 @@ import type { VideoFrameCache } from "./frame-cache.js";
 import type { LaunchedBrowser } from "./launch.js";
 import type { CaptureMethod } from "./capture.js";
 import type { VerifyReport } from "./verify.js";
+import type { LongRender } from "./workload.js";
 
 /**
  * The stages of a render, in order: load (browser, composition page; again for the capture workers), decode
@@ -58,6 +59,8 @@ export interface RenderOptions {
   signal?: AbortSignal;
   onProgress?: (p: RenderProgress) => void;
   onWarning?: (msg: string) => void;
+  /** a render of more than 10 minutes of video: its frame count and a rough estimate, said before it starts */
+  onLongRender?: (info: LongRender) => void;
   /** page console errors / warnings */
   onLog?: (line: string) => void;
   /** check the output (frame count, duration, audio, not black); default true */

@@ -4,14 +4,12 @@
  *   mix audio → N capture pages (strided frames, reorder buffer) → FFmpeg stdin → verify → rename.
  * Everything started is stopped on success, error or abort (no orphan Chrome/FFmpeg, no partial file).
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { availableParallelism, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { loadComposition } from "../compose/model.js";
 import { readVariableOverrides, mergeVariables } from "../compose/variables.js";
 import type { CompositionModel } from "../compose/types.js";
 import { frameCount } from "../compose/timing.js";
-import { RenderCancelledError, RenderError, UsageError, HyperframesError, CompositionError, OutputVerificationError } from "../errors.js";
+import { RenderCancelledError, UsageError, CompositionError, OutputVerificationError } from "../errors.js";
 import { resolveOptions, parseFrameRange, formatForExtension, FORMAT_TRAITS, type Format, type Quality } from "./options.js";
 import { startRenderServer, type RenderServer } from "./server.js";
 import { launchBrowser, type LaunchedBrowser } from "./launch.js";
@@ -20,25 +18,19 @@ import { startEncoder, QUALITY_PRESETS, type Encoder } from "./encode.js";
 import { mixAudio } from "./audio.js";
 import { prepareMedia, applyMedia } from "./media-prep.js";
 import { verifyOutput, type VerifyReport } from "./verify.js";
-import { runFramePipeline, isCrash } from "./frame-pipeline.js";
-import { checkOutputName, refusalError } from "./render-checks.js";
+import { runFramePipeline } from "./frame-pipeline.js";
+import { refusalError, renderFailure } from "./render-checks.js";
 import type { RenderOptions, RenderProgress, RenderResult } from "./render-types.js";
 import { outputStem, timestamp } from "./output-name.js";
-import { checkOutputTarget, commitOutput, outputSize, removeOutput, tempOutputPath } from "./output-files.js";
+import { commitOutput, discardOutput, outputSize, prepareOutput } from "./output-files.js";
+import { makeTempDir, removeTempDir, sweepStaleTemps } from "./temp-files.js";
+import { chooseWorkers, longRender } from "./workload.js";
 import { assertProjectFolder } from "../compose/project-dir.js";
 
+export { chooseWorkers } from "./workload.js";
 
 /** The contract's frame count rule (compose/timing.ts), under the name the public API has exported. */
 export const frameCountFor = frameCount;
-
-export function chooseWorkers(frames: number, pixels: number, requested?: number): number {
-  if (requested) return requested;
-  const cores = availableParallelism();
-  const memBudget = Math.max(1, Math.floor((totalmem() * 0.5) / (512 * 1024 * 1024)));
-  let n = Math.min(Math.max(1, cores), memBudget, Math.max(1, Math.floor(frames / 30)));
-  if (pixels > 1920 * 1080) n = Math.min(n, 2);
-  return Math.max(1, Math.min(n, 8));
-}
 
 function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new RenderCancelledError();
@@ -61,6 +53,14 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     if (!knownTotal) return;
     const phase: RenderProgress["phase"] = p.stage === "capture" || p.stage === "encode" || p.stage === "verify" || p.stage === "done" ? p.stage : "prepare";
     opts.onProgress?.({ phase, ...p, total: knownTotal, encoded: p.encoded ?? 0, elapsedMs: Date.now() - t0 });
+  };
+
+  /** a long render says its frame count and a rough estimate first (once, as soon as the length is known) */
+  let noted = false;
+  const noteLength = (frames: number) => {
+    const long = !noted && longRender(frames, fps, model.width, model.height, resolved.quality, resolved.workers);
+    noted = true;
+    if (long) opts.onLongRender?.(long);
   };
 
   // no explicit format: an output name's extension picks it (-o clip.webm)
@@ -101,11 +101,13 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
   if (format === "gif" && fps > 50) warn(`a gif at ${fps} fps plays slower in browsers (frame delays are in 1/100 s, and under 2/100 s they are slowed down): use --fps 25 or less`);
 
   const output = path.resolve(opts.output ?? path.join(project, "renders", `${outputStem(model.id, project)}_${timestamp()}${extension ? `.${extension}` : ""}`));
-  checkOutputName(output, format);
-  checkOutputTarget(output, format, opts.output);
-  mkdirSync(path.dirname(output), { recursive: true });
-  const tmpOut = tempOutputPath(output, format);
-  const work = mkdtempSync(path.join(tmpdir(), "hyperframes-render-"));
+  // what killed renders left (temp folders, partial outputs beside this one), then the output checks
+  sweepStaleTemps([path.dirname(output)]);
+  const prepared = prepareOutput(output, format, opts.output);
+  const tmpOut = prepared.tmp;
+  if (knownTotal) noteLength(knownTotal);
+  const work = makeTempDir("render");
+  let committed = false;
 
   let server: RenderServer | undefined;
   let launched: LaunchedBrowser | undefined;
@@ -193,6 +195,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     const range = parseFrameRange(opts.frames, totalFrames);
     const frameCount = range.end - range.start;
     knownTotal = frameCount;
+    noteLength(frameCount);
     progress({ stage: "load", stageProgress: 0.6, frame: 0, fps: 0, etaSeconds: 0, message: "composition ready" });
     const rangeStart = range.start / fps;
 
@@ -343,6 +346,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
       }
     }
     commitOutput(tmpOut, output);
+    committed = true;
     const result: RenderResult = {
       output,
       frames: frameCount,
@@ -374,14 +378,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     if (signal?.aborted && !(e instanceof RenderCancelledError)) throw new RenderCancelledError();
     // a refused request is the likely cause of a later failure (a timeout waiting for a blocked image, …): report it
     if (!(e instanceof RenderCancelledError) && !(e instanceof CompositionError && (e.code === "file_outside_project" || e.code === "network_request_blocked"))) checkRefusals(e);
-    if (e instanceof HyperframesError) throw e;
-    const msg = (e as Error)?.message ?? String(e);
-    if (isCrash(e))
-      throw new RenderError("browser_crashed", `the browser stopped unexpectedly while rendering: ${msg.split("\n")[0]}`, {
-        hint: "try again with fewer --workers; run `hyperframes doctor` to check the browser",
-        cause: e,
-      });
-    throw new RenderError("render_failed", `render failed: ${msg.split("\n")[0]}`, { cause: e, hint: "run again with --debug for details" });
+    throw renderFailure(e);
   } finally {
     signal?.removeEventListener("abort", onAbort);
     encoder?.kill();
@@ -389,7 +386,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
     await Promise.all(extraBrowsers.map((b) => b.close()));
     if (launched && !opts.sharedBrowser) await launched.close();
     await server?.close();
-    rmSync(work, { recursive: true, force: true });
-    removeOutput(tmpOut);
+    removeTempDir(work);
+    if (!committed) discardOutput(prepared, output);
   }
 }

@@ -3,8 +3,7 @@
  * runtime injection, fonts, media preparation and seek as `render()` — in one capture page, with no encoder.
  * For looking at a moment (an agent checking its work, a person checking a layout) without rendering the video.
  */
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadComposition } from "../compose/model.js";
 import { assertProjectFolder } from "../compose/project-dir.js";
@@ -16,6 +15,7 @@ import { launchBrowser, type LaunchedBrowser } from "./launch.js";
 import { CaptureSession, type CaptureMethod } from "./capture.js";
 import { prepareMedia, applyMedia } from "./media-prep.js";
 import { frameCountFor } from "./render.js";
+import { makeTempDir, partialOutputPath, removeTempDir, sweepStaleTemps } from "./temp-files.js";
 
 export interface SnapshotOptions {
   /** project directory */
@@ -158,7 +158,8 @@ export async function snapshot(opts: SnapshotOptions): Promise<SnapshotResult> {
   const transparent = !!opts.transparent;
   const { width, height } = model;
 
-  const work = mkdtempSync(path.join(tmpdir(), "hyperframes-snapshot-"));
+  sweepStaleTemps([dir]);
+  const work = makeTempDir("snapshot");
   let server: RenderServer | undefined;
   let launched: LaunchedBrowser | undefined;
   let session: CaptureSession | undefined;
@@ -208,7 +209,7 @@ export async function snapshot(opts: SnapshotOptions): Promise<SnapshotResult> {
       const shot = await session.captureAt(t.time, `frame ${t.frame}`);
       const file = path.join(dir, t.name);
       // written whole or not at all: a reader never sees half a PNG
-      const tmp = path.join(dir, `.${t.name}.hf-tmp-${process.pid}`);
+      const tmp = partialOutputPath(file);
       writeFileSync(tmp, shot.data);
       renameSync(tmp, file);
       files.push({ path: file, name: t.name, time: Number(t.time.toFixed(6)), frame: t.frame });
@@ -223,6 +224,6 @@ export async function snapshot(opts: SnapshotOptions): Promise<SnapshotResult> {
     await session?.close().catch(() => undefined);
     if (launched && !opts.sharedBrowser) await launched.close();
     await server?.close();
-    rmSync(work, { recursive: true, force: true });
+    removeTempDir(work);
   }
 }

@@ -4,7 +4,7 @@
  * A gif is checked the same way except its duration (GIF frame delays are whole 1/100 s); a png-sequence
  * folder by its files: one NNNN.png per frame, numbered without gaps, each a PNG of the composition's size.
  */
-import { spawn } from "node:child_process";
+import { spawnTethered } from "./tether.js";
 import { openSync, readSync, closeSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { Format } from "./options.js";
@@ -46,7 +46,7 @@ const BLACK_MAX_LUMA = 6;
 function maxLuma(file: string, decodeArgs: string[], filter: string, outputArgs: string[] = []): Promise<number> {
   const args = ["-hide_banner", "-loglevel", "error", ...decodeArgs, "-i", file, "-vf", `${filter}scale=64:36:flags=area:out_range=full,format=gray`, ...outputArgs, "-vsync", "0", "-f", "rawvideo", "pipe:1"];
   return new Promise((resolve, reject) => {
-    const p = spawn(resolveFfmpeg().path, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawnTethered(resolveFfmpeg().path, args, ["pipe", "pipe"]);
     let max = 0;
     p.stdout!.on("data", (d: Buffer) => {
       for (const b of d) if (b > max) max = b;

@@ -8,12 +8,9 @@
  * Each lives in a fresh temp folder (removed by cleanupProjects), so no probe result is cached for it.
  */
 import { chmodSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { resolveBrowser } from "../../src/render/browser.js";
 import { tempDir } from "./project.js";
-
-const require = createRequire(import.meta.url);
 
 /** The real browser the toolkit would use (its binary, not a wrapper). */
 export function realBrowser(): string {
@@ -52,55 +49,51 @@ exec ${sh(realBrowser())} "$@"
 
 /**
  * A wrapper that runs the real browser behind a DevTools proxy refusing every HeadlessExperimental method
- * (the error Chrome gives where the domain does not exist). Everything else passes through unchanged.
+ * (the error Chrome gives where the domain does not exist). Everything else passes through unchanged. The
+ * toolkit talks DevTools over a pipe (--remote-debugging-pipe: fd 3 in, fd 4 out, NUL-terminated JSON
+ * messages), so the proxy sits between its own fds 3/4 and the real browser's.
  */
 export function browserWithoutBeginFrame(name = "chrome-headless-shell"): string {
   const dir = tempDir("hf-browser-");
   const p = path.join(dir, name);
-  const ws = require.resolve("ws");
   writeFileSync(
     p,
     `#!${process.execPath}
 const { spawn } = require("node:child_process");
-const { WebSocket, WebSocketServer } = require(${JSON.stringify(ws)});
-const child = spawn(${JSON.stringify(realBrowser())}, process.argv.slice(2), { stdio: ["ignore", "inherit", "pipe"] });
+const net = require("node:net");
+const child = spawn(${JSON.stringify(realBrowser())}, process.argv.slice(2), { stdio: ["ignore", "inherit", "inherit", "pipe", "pipe"] });
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 for (const s of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(s, () => child.kill(s));
-let buf = "";
-child.stderr.on("data", (d) => {
-  buf += d.toString();
-  let i;
-  while ((i = buf.indexOf("\\n")) >= 0) {
-    const line = buf.slice(0, i + 1);
-    buf = buf.slice(i + 1);
-    const m = /DevTools listening on (ws:\\/\\/[^\\s]+)/.exec(line);
-    if (!m) { process.stderr.write(line); continue; }
-    const target = new URL(m[1]);
-    const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
-    server.on("listening", () => process.stderr.write("DevTools listening on ws://127.0.0.1:" + server.address().port + target.pathname + "\\n"));
-    server.on("connection", (client, req) => {
-      const up = new WebSocket("ws://" + target.host + req.url, { perMessageDeflate: false, maxPayload: 1 << 30 });
-      const queue = [];
-      up.on("open", () => { for (const q of queue.splice(0)) up.send(q); });
-      up.on("message", (data) => client.send(data.toString()));
-      up.on("close", () => client.close());
-      up.on("error", () => client.close());
-      client.on("close", () => up.close());
-      client.on("message", (data) => {
-        const text = data.toString();
-        const msg = JSON.parse(text);
-        if (typeof msg.method === "string" && msg.method.startsWith("HeadlessExperimental.")) {
-          const reply = { id: msg.id, error: { code: -32601, message: "'" + msg.method + "' wasn't found" } };
-          if (msg.sessionId) reply.sessionId = msg.sessionId;
-          client.send(JSON.stringify(reply));
-          return;
-        }
-        if (up.readyState === WebSocket.OPEN) up.send(text);
-        else queue.push(text);
-      });
-    });
+const fromClient = new net.Socket({ fd: 3, readable: true, writable: false });
+const toClient = new net.Socket({ fd: 4, readable: false, writable: true });
+const toBrowser = child.stdio[3];
+const fromBrowser = child.stdio[4];
+/** Call onMessage for each NUL-terminated message of a stream (whole messages only: replies never split one). */
+function messages(stream, onMessage) {
+  let pending = Buffer.alloc(0);
+  stream.on("data", (d) => {
+    pending = Buffer.concat([pending, d]);
+    let i;
+    while ((i = pending.indexOf(0)) >= 0) {
+      onMessage(pending.subarray(0, i).toString("utf8"));
+      pending = pending.subarray(i + 1);
+    }
+  });
+}
+messages(fromBrowser, (text) => toClient.write(text + "\\0"));
+messages(fromClient, (text) => {
+  const msg = JSON.parse(text);
+  if (typeof msg.method === "string" && msg.method.startsWith("HeadlessExperimental.")) {
+    const reply = { id: msg.id, error: { code: -32601, message: "'" + msg.method + "' wasn't found" } };
+    if (msg.sessionId) reply.sessionId = msg.sessionId;
+    toClient.write(JSON.stringify(reply) + "\\0");
+    return;
   }
+  toBrowser.write(text + "\\0");
 });
+// the toolkit gone (its pipe closed): the real browser sees its pipe close too, and exits
+fromClient.on("end", () => toBrowser.end());
+fromClient.on("error", () => toBrowser.end());
 `,
   );
   chmodSync(p, 0o755);

@@ -1,6 +1,7 @@
 /** `hyperframes dev [dir]`: live preview with a player, hot reload and a variables panel. */
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
+import { STOP_SIGNALS } from "../signals.js";
 import { createOutput, numberOption } from "../output.js";
 // the preview (and Vite) load only when `dev` runs: every other command starts faster
 import { DEFAULT_HOST, DEFAULT_PORT } from "../../preview/defaults.js";
@@ -65,15 +66,14 @@ Examples:
             .finally(() => {
               // with --json, the stop is the run's final result
               out.result({ type: "stopped", signal }, "");
-              process.off("SIGINT", stop);
-              process.off("SIGTERM", stop);
+              for (const sig of STOP_SIGNALS) process.off(sig, stop);
               // anything a composition or a render left behind must not keep the process alive
               setTimeout(() => process.exit(0), 1500).unref();
               resolve();
             });
         };
-        process.on("SIGINT", stop);
-        process.on("SIGTERM", stop);
+        // Ctrl-C, kill, or the terminal going away (SIGHUP: an SSH disconnect) stop it the same way
+        for (const sig of STOP_SIGNALS) process.on(sig, stop);
       });
     });
 }

@@ -7,10 +7,13 @@ import { Command, Option } from "commander";
 import { addRenderFlags, readRenderFlags } from "../render-flags.js";
 import { createOutput, numberOption, redactSecrets } from "../output.js";
 import { progressReporter } from "../progress.js";
+import { abortOnSignals } from "../signals.js";
 // the render pipeline (puppeteer, the file server, FFmpeg) loads only when a render runs: see the action
 import type { RenderProgress, RenderResult } from "../../render/render.js";
+import type { LongRender } from "../../render/workload.js";
 import { UsageError } from "../../errors.js";
 import { addOfficialRenderFlags, mapOfficialValues, refuseUnsupported, type OfficialFlagValues } from "../official-flags.js";
+import { lintGate, lintGateMode, type LintGateFlags } from "../lint-gate.js";
 
 export interface RenderCliOptions {
   output?: string;
@@ -26,26 +29,12 @@ export interface RenderCliOptions {
   [k: string]: unknown;
 }
 
-/** One AbortController wired to SIGINT/SIGTERM: the first signal cancels cleanly, a second exits at once. */
-export function abortOnSignals(onFirst?: () => void): { signal: AbortSignal; dispose(): void } {
-  const ac = new AbortController();
-  let count = 0;
-  const handler = () => {
-    count++;
-    if (count === 1) {
-      onFirst?.();
-      ac.abort();
-    } else process.exit(130);
-  };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
-  return {
-    signal: ac.signal,
-    dispose() {
-      process.off("SIGINT", handler);
-      process.off("SIGTERM", handler);
-    },
-  };
+const clock = (s: number) => (s >= 3600 ? `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}` : `${Math.floor(s / 60)}`) + `:${String(Math.floor(s % 60)).padStart(2, "0")}`;
+
+/** "a long render: 36000 frames (20:00 of video at 30 fps); rough estimate ~1 h 40 min here …" */
+export function describeLongRender(l: LongRender): string {
+  const est = l.estimateSeconds >= 3600 ? `${Math.floor(l.estimateSeconds / 3600)} h ${Math.round((l.estimateSeconds % 3600) / 60)} min` : `${Math.max(1, Math.round(l.estimateSeconds / 60))} min`;
+  return `a long render: ${l.frames} frames (${clock(l.durationSeconds)} of video at ${l.fps} fps); rough estimate ~${est} with ${l.workers} worker${l.workers === 1 ? "" : "s"} on this machine (Ctrl-C stops it cleanly)`;
 }
 
 export function summarize(r: RenderResult, cwd = process.cwd()): string {
@@ -62,17 +51,6 @@ export function summarize(r: RenderResult, cwd = process.cwd()): string {
   return `rendered ${rel}  (${r.width}x${r.height}, ${r.frames} frames @ ${r.fps} fps, ${r.durationSeconds.toFixed(2)} s${r.hasAudio ? ", audio" : ""}, ${(r.sizeBytes / 1e6).toFixed(2)} MB) in ${(r.elapsedMs / 1000).toFixed(1)} s — ${r.captureFps.toFixed(1)} frames/s, ${r.workers} worker${r.workers > 1 ? "s" : ""}, ${r.captureMethod} (${why})`;
 }
 
-/** `--strict` / `--strict-all`: lint first, and refuse on errors (and, with --strict-all, on warnings). */
-async function lintFirst(dir: string, entry: string, warningsToo: boolean): Promise<void> {
-  const { lintProject, formatFinding } = await import("../../compose/lint.js");
-  const r = await lintProject(path.resolve(dir), { entry });
-  const bad = r.findings.filter((f) => f.severity === "error" || warningsToo);
-  if (bad.length)
-    throw new UsageError("lint_failed", `lint found ${r.errorCount} error(s) and ${r.warningCount} warning(s); not rendering (--strict${warningsToo ? "-all" : ""}):\n${bad.slice(0, 10).map(formatFinding).join("\n")}`, {
-      hint: `fix them (\`hyperframes lint ${dir}\` lists them all), or render without --strict${warningsToo ? "-all" : ""}`,
-    });
-}
-
 export function register(program: Command): void {
   const cmd = program
     .command("render")
@@ -87,7 +65,8 @@ export function register(program: Command): void {
     .option("--batch <file>", "render one video per row of a JSON, NDJSON or CSV file (fields = variables)")
     .option("--output-pattern <pattern>", 'batch output names, e.g. "renders/{row.id}_{index}.mp4"')
     .option("--concurrency <n>", "batch rows rendered in parallel")
-    .option("--fail-fast", "stop the batch at the first failing row");
+    .option("--fail-fast", "stop the batch at the first failing row")
+    .option("--force", "render even when lint reports errors (by default a composition lint rejects is not rendered)");
   addRenderFlags(cmd, "local");
   addOfficialRenderFlags(cmd);
   cmd.addHelpText(
@@ -106,16 +85,23 @@ Examples:
     refuseUnsupported(o as unknown as OfficialFlagValues);
     const notes = mapOfficialValues(o as unknown as Record<string, unknown>);
     for (const n of notes) process.stderr.write(`note: ${n}\n`);
-    const strict = o as unknown as OfficialFlagValues;
-    if (strict.strict || strict.strictAll) await lintFirst(dir, String((o as unknown as Record<string, unknown>).composition ?? "index.html"), !!strict.strictAll);
-    if (o.batch) return (await import("../batch-command.js")).runBatchCommand(dir, o, { debug });
-    if (o.outputPattern || o.concurrency || o.failFast)
+    const gate = lintGateMode(o as LintGateFlags);
+    if (!o.batch && (o.outputPattern || o.concurrency || o.failFast))
       throw new UsageError("invalid_option", "--output-pattern, --concurrency and --fail-fast only apply with --batch", { hint: "add --batch rows.csv, or drop them" });
     const json = !!o.json;
     const out = createOutput(json);
+    // lint before anything renders (a batch: once, before its first row); the output checks follow in render(),
+    // also before any browser starts
+    const lintFirst = () =>
+      lintGate(dir, String(o.composition ?? "index.html"), gate, (m) => (json ? out.event({ type: "warning", message: m }) : out.warn(m)));
+    if (o.batch) {
+      await lintFirst();
+      return (await import("../batch-command.js")).runBatchCommand(dir, o, { debug });
+    }
     const timeout = Number(o.timeout);
     if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError("invalid_option", `--timeout must be a positive number of seconds, got "${o.timeout}"`);
     const flags = readRenderFlags(o, "local");
+    await lintFirst();
     const reporter = progressReporter(json, "render", !!o.quiet);
     const sig = abortOnSignals(() => {
       reporter.stop();
@@ -134,6 +120,10 @@ Examples:
         signal: sig.signal,
         debug,
         onProgress: reporter.onProgress,
+        onLongRender: (l) => {
+          if (json) out.event({ type: "long-render", ...l });
+          else reporter.log(`note: ${describeLongRender(l)}`);
+        },
         onWarning: (m: string) => {
           if (json) out.event({ type: "warning", message: m });
           else reporter.log(`warning: ${redactSecrets(m)}`);

@@ -6,9 +6,10 @@ import path from "node:path";
 import type { Command } from "commander";
 import { addRenderFlags, readRenderFlags } from "../render-flags.js";
 import { createOutput, numberOption } from "../output.js";
-import { abortOnSignals } from "./render.js";
+import { abortOnSignals } from "../signals.js";
 import { snapshot } from "../../render/snapshot.js";
 import { UsageError } from "../../errors.js";
+import { lintGate } from "../lint-gate.js";
 
 interface SnapshotFlags {
   at?: string;
@@ -18,6 +19,7 @@ interface SnapshotFlags {
   transparent?: boolean;
   timeout: string | number;
   json?: boolean;
+  force?: boolean;
   [k: string]: unknown;
 }
 
@@ -45,7 +47,8 @@ export function register(program: Command): void {
     .option("-o, --output <dir>", "folder for the PNGs (default: <dir>/renders/snapshots)")
     .option("--transparent", "keep a transparent page background (RGBA PNGs), as webm/mov/png-sequence renders do")
     .addOption(numberOption("--timeout <seconds>", "how long the page may take to become ready", 60))
-    .option("--json", "machine-readable result on stdout (the files written)");
+    .option("--json", "machine-readable result on stdout (the files written)")
+    .option("--force", "take the stills even when lint reports errors (by default a composition lint rejects is refused)");
   addRenderFlags(cmd, "local", ["quality", "format", "crf", "workers", "frames"]);
   cmd.addHelpText(
     "after",
@@ -67,6 +70,8 @@ Examples:
     if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError("invalid_option", `--timeout must be a positive number of seconds, got "${o.timeout}"`);
     const count = Number(o.count);
     const flags = readRenderFlags(o, "local");
+    const warn = (m: string) => (json ? out.event({ type: "warning", message: m }) : out.warn(m));
+    await lintGate(dir, String(o.composition ?? "index.html"), o.force ? "off" : "errors", warn);
     const sig = abortOnSignals(() => out.info("stopping…"));
     try {
       const r = await snapshot({
@@ -80,7 +85,7 @@ Examples:
         readyTimeoutMs: timeout * 1000,
         signal: sig.signal,
         debug,
-        onWarning: (m) => (json ? out.event({ type: "warning", message: m }) : out.warn(m)),
+        onWarning: warn,
         onLog: debug ? (l) => out.info(`[page] ${l}`) : undefined,
       });
       const rel = (p: string) => path.relative(process.cwd(), p) || p;

@@ -20,6 +20,7 @@ import { rootStyledByClass } from "./css.js";
 
 export { stripJsComments } from "./js-scan.js";
 export type { CodeSeverity, LintContext, LintRule } from "./rule.js";
+export { renderGate, RENDERED_ANYWAY, type RenderGate } from "./render-gate.js";
 
 export interface LintOptions {
   entry?: string;
