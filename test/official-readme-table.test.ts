@@ -104,10 +104,13 @@ const CHECKS: Record<string, (here: string) => Promise<void> | void> = {
     expectRendered(render(warned, ["--strict", "-o", out("strict.mp4")]), "--strict with a warning");
     expectRefused(render(warned, ["--strict-all", "-o", out("all.mp4")]), "--strict-all with a warning", /not rendering \(--strict-all\)[\s\S]*non_deterministic_code/);
     const broken = makeProject({ "index.html": page({ width: 160, height: 90, duration: 1, body: BOX, script: TL }).replace(' data-width="160"', "") });
-    expectRefused(render(broken, ["--strict", "-o", out("broken.mp4")]), "--strict with an error", /lint found [1-9]\d* error\(s\)[\s\S]*not rendering \(--strict\)/);
+    expectRefused(render(broken, ["--strict", "-o", out("broken.mp4")]), "--strict with an error", /lint found [1-9]\d* error\(s\)[\s\S]*not rendering/);
+    expectRefused(render(broken, ["-o", out("default.mp4")]), "no flag (the default) with an error", /lint found [1-9]\d* error\(s\)[\s\S]*not rendering/);
   },
   "`render --best-effort`": () => {
     expectRendered(render(tiny(), ["--best-effort", "-o", out("be.mp4")]), "--best-effort");
+    const broken = makeProject({ "index.html": page({ width: 160, height: 90, duration: 1, body: BOX, script: TL }).replace(' data-width="160"', "") });
+    expectRendered(render(broken, ["--best-effort", "-o", out("be-broken.mp4")]), "--best-effort with a lint error");
   },
   "`render --batch-concurrency N` / `--batch-fail-fast`": () => {
     const dir = tiny();

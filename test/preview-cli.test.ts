@@ -74,11 +74,12 @@ describe.skipIf(!built)("hyperframes dev (CLI)", () => {
   it("SIGHUP (the terminal going away) stops it cleanly, like Ctrl-C", async () => {
     const p = run(["dev", dir, "--port", "0", "--json"]);
     try {
-      await until(() => p.out().includes("\n"), "the listening event");
-      const { port } = JSON.parse(p.out().split("\n")[0]!) as { port: number };
+      await until(() => p.stdout().includes("\n"), "the listening event");
+      const { port } = JSON.parse(p.stdout().split("\n")[0]!) as { port: number };
       p.child.kill("SIGHUP");
-      const code = await Promise.race([p.exited, new Promise((r) => setTimeout(() => r("timeout"), 8000))]);
-      expect(code, p.err()).toBe(0);
+      const res = await Promise.race([p.exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 8000))]);
+      const code = res === "timeout" ? res : res.code;
+      expect(code, p.stderr()).toBe(0);
       await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
     } finally {
       if (p.child.exitCode === null) p.child.kill("SIGKILL");
