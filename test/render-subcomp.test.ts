@@ -96,6 +96,29 @@ const cardByBody = `<!doctype html><html><body><template id="card-b-template">
 </div></template></body></html>`;
 
 describe("sub-composition hosts", () => {
+  it("a host without data-duration shows until its parent ends: not cut at its timeline's length nor at the sub-composition's data-duration", async () => {
+    const sub = (id: string, dur: string) => `<template><div data-composition-id="${id}" data-width="100" data-height="100" data-start="0.3"${dur}>
+<div class="bar" style="position:absolute;left:0;top:0;width:100px;height:100px;background:#fff"></div>
+<script>(function(){ const tl = gsap.timeline({paused:true}); tl.to(document.querySelector('[data-composition-id="${id}"] .bar'), {opacity:1, duration:0.5}, 0); window.__timelines["${id}"] = tl; })();</script>
+</div></template>`;
+    const dir = makeProject({
+      "index.html": `<!doctype html><html><head><script src="gsap.min.js"></script><style>body{margin:0;background:#000} #root{position:relative;width:200px;height:100px;background:#000}</style></head><body>
+<div id="root" data-composition-id="main" data-width="200" data-height="100" data-duration="1.2" data-fps="30">
+<div data-composition-src="compositions/a.html" data-start="0.319" data-track-index="1" style="position:absolute;left:0;top:0"></div>
+<div data-composition-src="compositions/b.html" data-start="0.319" data-track-index="2" style="position:absolute;left:100px;top:0"></div>
+</div>
+<script>const tl = gsap.timeline({paused:true}); tl.to({}, {duration:1.2}); window.__timelines = window.__timelines || {}; window.__timelines.main = tl;</script></body></html>`,
+      "compositions/a.html": sub("a", ""),
+      "compositions/b.html": sub("b", ' data-duration="0.8"'),
+    });
+    const d = await decodeFrames((await renderProject(dir, { workers: 1 })).output);
+    const lane = (x: number) => Array.from({ length: 36 }, (_, i) => (colourDistance(pixel(d, i, x, 50), [255, 255, 255]) < 60 ? "W" : ".")).join("");
+    // measured with the official CLI 0.8.170 on the same page: shown from frame 10 (0.333 s) to the last
+    const want = ".".repeat(10) + "W".repeat(26);
+    expect(lane(50), "host without durations").toBe(want);
+    expect(lane(150), "host whose sub-composition says data-duration=0.8").toBe(want);
+  });
+
   it("a mounted root's own data-start is not added to its host's start (overlay-montage-prod; the official shows it at the host's start)", async () => {
     const dir = makeProject({
       "index.html": `<!doctype html><html><head><style>body{margin:0;background:#000} #root{position:relative;width:160px;height:90px;background:#000}</style></head><body>

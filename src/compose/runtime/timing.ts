@@ -23,6 +23,16 @@ function kindOf(el: Element): string {
   return "scene";
 }
 
+/**
+ * Clips the official renderer shows for as long as their parent shows (measured with its CLI): a mounted
+ * sub-composition root (its host is the clip), and a host without an authored length — neither its
+ * timeline's length nor the sub-composition's own data-duration ends it.
+ */
+function shownUntilParentEnds(el: HTMLElement): boolean {
+  if (el.hasAttribute("data-hf-inner-root")) return true;
+  return el.hasAttribute("data-composition-src") && num(el.getAttribute("data-duration")) === null && num(el.getAttribute("data-end")) === null;
+}
+
 export function buildTiming(root: HTMLElement): void {
   const els = Array.from(root.querySelectorAll<HTMLElement>("[data-start]"));
   const startCache = new Map<Element, number>();
@@ -98,7 +108,7 @@ export function buildTiming(root: HTMLElement): void {
       el,
       start,
       duration,
-      end: duration === null ? Infinity : start + duration,
+      end: shownUntilParentEnds(el) || duration === null ? Infinity : start + duration,
       parent: null,
       kind: kindOf(el),
       track: num(el.getAttribute("data-track-index") ?? el.getAttribute("data-layer")) ?? 0,
