@@ -122,6 +122,20 @@ describe("fatal load errors", () => {
     const lint = await lintProject(dir);
     expect(lint.findings.map((f) => f.code)).toContain("subcomposition_cycle");
   });
+  it("a mounted root's own data-start is not added to its host's start (as the runtime and the official renderer)", async () => {
+    const dir = path.join(tmp, "inner-start");
+    mkdirSync(path.join(dir, "compositions"), { recursive: true });
+    writeFileSync(
+      path.join(dir, "index.html"),
+      `<html><body><div data-composition-id="m" data-width="10" data-height="10" data-duration="5"><div id="h" data-composition-id="s" data-composition-src="compositions/s.html" data-start="1"></div></div></body></html>`,
+    );
+    writeFileSync(
+      path.join(dir, "compositions", "s.html"),
+      `<template id="s-template"><div data-composition-id="s" data-width="10" data-height="10" data-start="1" data-duration="2"><div id="kid" data-start="0.5" data-duration="1"></div></div></template>`,
+    );
+    const m = await loadComposition(dir);
+    expect(m.clips.find((c) => c.id === "kid")).toMatchObject({ start: 1.5, duration: 1 });
+  });
   it("honours data-root and --entry", async () => {
     const dir = path.join(tmp, "roots");
     mkdirSync(path.join(dir, "scenes"), { recursive: true });

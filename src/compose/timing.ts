@@ -56,6 +56,8 @@ export interface TimingNode {
   isMedia: boolean;
   /** parent in the mounted tree (a mounted inner root's parent is its host) */
   parent: TimingNode | null;
+  /** a sub-composition's root mounted in a host: it starts with its host, whatever its own data-start says */
+  isInnerRoot?: boolean;
   /** for a host: the mounted child's own declared duration (inner root data-duration), if known */
   childDuration?: number | null;
 }
@@ -139,7 +141,7 @@ export function createStartResolver<N extends TimingNode>(opts: StartResolverOpt
   };
 
   const computeStart = (node: N): number | null => {
-    const raw = node.attr("data-start");
+    const raw = node.isInnerRoot ? undefined : node.attr("data-start");
     if (raw == null || raw.trim() === "") {
       // A mounted inner root (or nested composition) without data-start inherits its parent's start.
       if (node.isComposition && node.parent) {

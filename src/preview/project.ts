@@ -10,6 +10,7 @@ import type { Element, ChildNode } from "domhandler";
 import { loadComposition, lintProject } from "../compose/index.js";
 import { checkProjectPath } from "../compose/files.js";
 import type { ClipInfo, LintResult, VariableDecl } from "../compose/types.js";
+import { pickRoot } from "../compose/root-rule.js";
 
 export interface CompositionEntry {
   /** project-relative file, e.g. "index.html" */
@@ -35,18 +36,23 @@ function isElement(n: ChildNode): n is Element {
   return (n as Element).type === "tag" || (n as Element).type === "script" || (n as Element).type === "style";
 }
 
-/** First element with data-composition-id that is not inside a <template> (a standalone root), if any. */
+/** The page's root composition element (compose/root-rule.ts: data-root="true", else the outermost), if any. */
 export function findStandaloneRoot(html: string): Element | undefined {
   const doc = parseDocument(html, { lowerCaseAttributeNames: true });
-  const stack: ChildNode[] = [...doc.children].reverse();
+  const candidates: Element[] = [];
+  const nested = new Set<Element>();
+  const stack: { n: ChildNode; inside: boolean }[] = [...doc.children].reverse().map((n) => ({ n, inside: false }));
   while (stack.length) {
-    const n = stack.pop()!;
-    if (!isElement(n)) continue;
-    if (n.name === "template") continue;
-    if (n.attribs["data-composition-id"] !== undefined) return n;
-    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+    const { n, inside } = stack.pop()!;
+    if (!isElement(n) || n.name === "template") continue;
+    const isComp = n.attribs["data-composition-id"] !== undefined;
+    if (isComp) {
+      candidates.push(n);
+      if (inside) nested.add(n);
+    }
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push({ n: n.children[i]!, inside: inside || isComp });
   }
-  return undefined;
+  return pickRoot(candidates, { flagged: (e) => e.attribs["data-root"] === "true", nested: (e) => nested.has(e) });
 }
 
 function num(v: string | undefined, fallback: number): number {

@@ -11,6 +11,7 @@ import { parseTimingNumber } from "../timing.js";
 import { mergeSchemas, parseVariableSchema } from "../variables.js";
 import { addFinding, createContext, finding, type Ctx } from "./context.js";
 import { DEFAULT_FPS, DEFAULT_HEIGHT, DEFAULT_WIDTH, type AnalyzeOptions, type LoadedDoc, type ProjectAnalysis } from "./types.js";
+import { pickRoot } from "../root-rule.js";
 
 /** What the root element says about the whole composition. */
 export interface RootFacts {
@@ -97,10 +98,10 @@ export function readRoot(ctx: Ctx): RootFacts | null {
   const fatal = (f: LintFinding): null => failWith(a, f);
   const compEls = allElements(entryDoc.html.doc).filter((e) => hasAttr(e, "data-composition-id"));
   const candidates = compEls.filter((e) => !isInsideTemplate(e));
-  const rootEl =
-    candidates.find((e) => attr(e, "data-root") === "true") ??
-    candidates.find((e) => !candidates.some((o) => o !== e && isAncestor(o, e))) ??
-    candidates[0];
+  const rootEl = pickRoot(candidates, {
+    flagged: (e) => attr(e, "data-root") === "true",
+    nested: (e) => candidates.some((o) => o !== e && isAncestor(o, e)),
+  });
   if (!rootEl) {
     const wrapped = compEls[0];
     if (wrapped) {

@@ -1,13 +1,17 @@
 // Timing model: clip starts (relative and host-offset) and durations, built once the page is ready.
+// The data-start grammar is compose/timing.ts's, shared with the model, lint and the preview.
 import { state, W, warnings, type Timed } from "./state.js";
+import { parseStartExpression } from "../timing.js";
+import { pickRoot } from "../root-rule.js";
 
 export function findRoot(): HTMLElement | null {
-  const explicit = document.querySelector('[data-composition-id][data-root="true"]');
-  if (explicit) return explicit as HTMLElement;
-  for (const el of Array.from(document.querySelectorAll("[data-composition-id]"))) {
-    if (!el.parentElement?.closest("[data-composition-id]")) return el as HTMLElement;
-  }
-  return document.querySelector("[data-composition-id]") as HTMLElement | null;
+  const candidates = Array.from(document.querySelectorAll<HTMLElement>("[data-composition-id]"));
+  return (
+    pickRoot(candidates, {
+      flagged: (e) => e.getAttribute("data-root") === "true",
+      nested: (e) => !!e.parentElement?.closest("[data-composition-id]"),
+    }) ?? null
+  );
 }
 
 export const num = (v: string | null | undefined): number | null => {
@@ -72,24 +76,17 @@ export function buildTiming(root: HTMLElement): void {
     // a mounted inner root sits at its host's start: its own data-start (often the host's absolute start,
     // copied into the sub-composition file) is not added again, as in the official renderer
     const raw = el.hasAttribute("data-hf-inner-root") ? "" : (el.getAttribute("data-start") ?? "").trim();
+    const expr = raw === "" ? null : parseStartExpression(raw);
     if (raw === "") start = hostStartOf(el);
+    else if (!expr) warnings.push(`invalid data-start "${raw}" on #${el.id || el.tagName.toLowerCase()}; using 0`);
+    else if (expr.kind === "absolute") start = Math.max(0, expr.value) + hostStartOf(el);
     else {
-      const n = num(raw);
-      if (n !== null) start = Math.max(0, n) + hostStartOf(el);
+      const target = (document.getElementById(expr.refId) || document.querySelector(`[data-composition-id="${CSS.escape(expr.refId)}"]`)) as HTMLElement | null;
+      if (!target) warnings.push(`data-start "${raw}" names an unknown id "${expr.refId}"; using 0`);
       else {
-        const m = /^([A-Za-z0-9_.:-]+)\s*(?:([+-])\s*([0-9]*\.?[0-9]+))?$/.exec(raw);
-        if (!m) {
-          warnings.push(`invalid data-start "${raw}" on #${el.id || el.tagName.toLowerCase()}; using 0`);
-        } else {
-          const target = (document.getElementById(m[1]!) || document.querySelector(`[data-composition-id="${CSS.escape(m[1]!)}"]`)) as HTMLElement | null;
-          if (!target) warnings.push(`data-start "${raw}" names an unknown id "${m[1]}"; using 0`);
-          else {
-            const ts = resolveStart(target);
-            const td = durationOf(target, ts);
-            const off = m[3] ? Number(m[3]) * (m[2] === "-" ? -1 : 1) : 0;
-            start = Math.max(0, (td === null ? ts : ts + td) + off);
-          }
-        }
+        const ts = resolveStart(target);
+        const td = durationOf(target, ts);
+        start = Math.max(0, (td === null ? ts : ts + td) + expr.offset);
       }
     }
     visiting.delete(el);
