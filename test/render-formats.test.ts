@@ -91,6 +91,16 @@ describe("output formats", () => {
     expect(pixel(d, 5, 20, 20)[3], "alpha of the red square").toBeGreaterThan(240);
   });
 
+  it("--frames 10-19 (both included) and --range 0.3333-0.6667 (seconds) select the same frames as 10:20", async () => {
+    for (const sel of [{ frames: "10-19" }, { range: "0.3333-0.6667" }]) {
+      const r = await renderProject(project, sel);
+      expect(r.frames, JSON.stringify(sel)).toBe(10);
+      const d = await decodeFrames(r.output);
+      expect(Math.abs(leftEdge(d, 0, 120, [255, 255, 0]) - Math.round((200 * 10) / 30)), `${JSON.stringify(sel)}: first frame is composition frame 10`).toBeLessThanOrEqual(2);
+    }
+    await expect(renderProject(project, { frames: "0:5", range: "1-2" })).rejects.toThrow(/give one of them/);
+  });
+
   it("--frames 10:20 renders exactly frames 10..19", async () => {
     const r = await renderProject(project, { frames: "10:20" });
     const p = probeFile(r.output);

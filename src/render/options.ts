@@ -80,8 +80,10 @@ export const RENDER_OPTIONS = [
     help: "override the quality preset's CRF (lower = better, bigger)" }),
   def({ name: "workers", flag: "workers", short: "w", type: "int", min: 1, max: 16, valueName: "<n>", scope: ["local"],
     help: "parallel capture pages; default: chosen from CPU cores and frame count" }),
-  def({ name: "frames", flag: "frames", type: "string", valueName: "<start:end>", scope: ["local"],
-    help: "render only frames START..END-1 (0-based, end exclusive), e.g. 0:30" }),
+  def({ name: "frames", flag: "frames", type: "string", valueName: "<range>", scope: ["local"],
+    help: "render only part: START:END (0-based, END excluded), e.g. 0:30, or A-B (both included), e.g. 0-29" }),
+  def({ name: "range", flag: "range", type: "string", valueName: "<seconds>", scope: ["local"],
+    help: "render only part, in seconds: START-END (END excluded), e.g. 1.5-3" }),
   def({ name: "allowNetwork", flag: "allow-network", type: "boolean", default: false, scope: ["local"],
     help: "let the composition reach the network while rendering (by default every request outside the project is blocked and the render fails, listing them)" }),
   def({ name: "browser", flag: "browser", type: "path", valueName: "<path>", scope: ["local"],
@@ -187,13 +189,31 @@ export interface FrameRange {
   end: number;
 }
 
-/** Parse `--frames START:END` (end exclusive). */
-export function parseFrameRange(s: string | undefined, total: number): FrameRange {
+/**
+ * The frames to render: `--frames START:END` (0-based, END exclusive), `--frames A-B` (both included, as
+ * page ranges are written), or `--range S1-S2` in seconds (from S1 up to, not including, S2). One of them.
+ */
+export function parseFrameRange(s: string | undefined, total: number, range?: { seconds?: string; fps: number }): FrameRange {
+  if (range?.seconds !== undefined) {
+    if (s) throw new UsageError("invalid_option", "--frames and --range both select frames; give one of them", { hint: "e.g. --range 1.5-3 or --frames 45:90" });
+    const m = /^\s*(\d*\.?\d+)?\s*-\s*(\d*\.?\d+)?\s*$/.exec(range.seconds);
+    if (!m || (m[1] === undefined && m[2] === undefined))
+      throw new UsageError("invalid_option", `--range must look like START-END in seconds, got "${range.seconds}"`, { hint: "e.g. --range 1.5-3 (or 2- for the rest)" });
+    const start = m[1] !== undefined ? Math.round(Number(m[1]) * range.fps) : 0;
+    const endFrame = m[2] !== undefined ? Math.round(Number(m[2]) * range.fps) : total;
+    return checkedRange(start, Math.min(endFrame, total), total, `--range ${range.seconds}`);
+  }
   if (!s) return { start: 0, end: total };
-  const m = /^(\d*):(\d*)$/.exec(s.trim());
-  if (!m) throw new UsageError("invalid_option", `--frames must look like START:END, got "${s}"`, { hint: "e.g. --frames 0:30" });
-  const start = m[1] ? Number(m[1]) : 0;
-  const end = m[2] ? Math.min(Number(m[2]), total) : total;
-  if (start >= end) throw new UsageError("invalid_option", `--frames ${s} selects no frames (the composition has ${total})`, { hint: `use a range inside 0:${total}` });
+  const colon = /^(\d*):(\d*)$/.exec(s.trim());
+  const dash = /^(\d+)-(\d+)$/.exec(s.trim());
+  if (!colon && !dash) throw new UsageError("invalid_option", `--frames must look like START:END or A-B, got "${s}"`, { hint: "e.g. --frames 0:30 (END excluded) or --frames 0-29 (both included)" });
+  if (dash) return checkedRange(Number(dash[1]), Math.min(Number(dash[2]) + 1, total), total, `--frames ${s}`);
+  const start = colon![1] ? Number(colon![1]) : 0;
+  const end = colon![2] ? Math.min(Number(colon![2]), total) : total;
+  return checkedRange(start, end, total, `--frames ${s}`);
+}
+
+function checkedRange(start: number, end: number, total: number, what: string): FrameRange {
+  if (start >= end) throw new UsageError("invalid_option", `${what} selects no frames (the composition has ${total})`, { hint: `use a range inside 0:${total}` });
   return { start, end };
 }

@@ -53,8 +53,10 @@ export interface RenderOptions {
   strictVariables?: boolean;
   crf?: number;
   workers?: number;
-  /** "START:END" (end exclusive) */
+  /** "START:END" (END excluded) or "A-B" (both included), 0-based frames */
   frames?: string;
+  /** "S1-S2" in seconds (S2 excluded); instead of frames */
+  range?: string;
   browser?: string;
   signal?: AbortSignal;
   onProgress?: (p: RenderProgress) => void;

@@ -79,11 +79,12 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
 
   const model: CompositionModel = await loadComposition(project, { entry: resolved.composition, entryFlag: "--composition" });
   // validate --frames before any browser starts (the exact bounds are checked once the length is known)
-  if (model.duration > 0) {
-    const r = parseFrameRange(opts.frames, frameCountFor(model.duration, resolved.fps ?? model.fps ?? 30));
-    knownTotal = r.end - r.start;
-  } else if (opts.frames && !/^\s*\d*:\d*\s*$/.test(opts.frames)) parseFrameRange(opts.frames, 1);
   const fps = resolved.fps ?? model.fps ?? 30;
+  const selection = opts.range !== undefined ? { seconds: opts.range, fps } : undefined;
+  if (model.duration > 0) {
+    const r = parseFrameRange(opts.frames, frameCountFor(model.duration, fps), selection);
+    knownTotal = r.end - r.start;
+  } else if (opts.frames || selection) parseFrameRange(opts.frames, Number.MAX_SAFE_INTEGER, selection);
   if (!Number.isInteger(fps) || fps < 1 || fps > 240) throw new UsageError("invalid_option", `--fps must be an integer from 1 to 240, got ${fps}`);
   const overrides = readVariableOverrides({
     variables: typeof opts.variables === "string" || typeof opts.variables === "object" ? opts.variables : undefined,
@@ -192,7 +193,7 @@ export async function render(opts: RenderOptions): Promise<RenderResult> {
         hint: 'add data-duration="<seconds>" to the root element',
       });
     const totalFrames = frameCountFor(duration, fps);
-    const range = parseFrameRange(opts.frames, totalFrames);
+    const range = parseFrameRange(opts.frames, totalFrames, selection);
     const frameCount = range.end - range.start;
     knownTotal = frameCount;
     noteLength(frameCount);
