@@ -305,4 +305,19 @@ describe("Ctrl-C exits 130", () => {
     expect({ code: l.code, signal: l.signal }).toEqual({ code: 130, signal: null });
     expect(l.json).toMatchObject({ type: "stopped", ok: false, signal: "SIGINT" });
   }, 120_000);
+
+  it("SIGHUP (the terminal going away) and SIGTERM stop a polling `cloud render --wait` like Ctrl-C (exit 130)", async () => {
+    const dir = await makeProject();
+    for (const sig of ["SIGHUP", "SIGTERM"] as const) {
+      emu.fault({ method: "GET", path: /^\/v3\/hyperframes\/renders\/[^/]+$/, delayMs: 8000, times: 5 });
+      const t0 = Date.now();
+      const run = spawnCli(["cloud", "render", dir, "--wait", "--yes", "--poll-interval", "0.02"]);
+      expect(await waitFor(() => sent("GET", /^\/v3\/hyperframes\/renders\/[^/]+$/, t0), 20_000)).toBe(true);
+      run.child.kill(sig);
+      const r = await run.exited;
+      emu.clearFaults();
+      expect({ sig, code: r.code, signal: r.signal }, run.stderr()).toEqual({ sig, code: 130, signal: null });
+      expect(run.stderr()).toMatch(new RegExp(`cancelled \\(${sig}\\)`));
+    }
+  }, 120_000);
 });

@@ -7,7 +7,7 @@
  *   download <id>    fetch a finished render's video (and --thumbnail)
  *   listen           receive webhooks, verify them, download finished videos
  * The API key comes from HEYGEN_API_KEY only (never a flag: flags show up in `ps`), and is never printed.
- * Ctrl-C (SIGINT) during any of them aborts what is in flight and exits 130 (`CloudCancelledError`).
+ * Ctrl-C (SIGINT), SIGTERM or SIGHUP during any of them aborts what is in flight and exits 130 (`CloudCancelledError`).
  * Downloaded files are named from local values only (sanitised ids, the mp4/webm/mov allowlist).
  */
 import type { Command } from "commander";

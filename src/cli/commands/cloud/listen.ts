@@ -43,10 +43,12 @@ export function registerListen(cloud: Command): void {
           else if (e.type === "render_failed") out.warn(`render ${e.render_id ?? ""} failed: ${e.message}`);
         },
       });
-      // Ctrl-C stops it (exit 130, like every cloud command); SIGTERM and the test hook stop it cleanly (0).
+      // Ctrl-C and SIGHUP (the terminal going away) stop it with exit 130, like every cloud command; SIGTERM
+      // and the test hook stop it cleanly (0).
       const how = await new Promise<"SIGINT" | "SIGTERM" | "hook">((resolve) => {
         const stop = (why: "SIGINT" | "SIGTERM" | "hook") => () => {
           process.removeListener("SIGINT", onInt);
+          process.removeListener("SIGHUP", onInt);
           process.removeListener("SIGTERM", onTerm);
           listenStopHooks.delete(onHook);
           resolve(why);
@@ -55,6 +57,7 @@ export function registerListen(cloud: Command): void {
         const onTerm = stop("SIGTERM");
         const onHook = stop("hook");
         process.once("SIGINT", onInt);
+        process.once("SIGHUP", onInt);
         process.once("SIGTERM", onTerm);
         listenStopHooks.add(onHook);
       });

@@ -11,6 +11,7 @@ import { redactSecrets, type Output, numberOption } from "../../output.js";
 import { HyperframesCloud, type RenderDetail } from "../../../upload/client.js";
 import { downloadRenderFiles, type RenderFiles } from "../../../upload/download.js";
 import { secondsFlag } from "../../durations.js";
+import { STOP_SIGNALS } from "../../signals.js";
 
 export interface CommonOpts {
   apiBase?: string;
@@ -92,9 +93,10 @@ export async function downloadOutputs(
 export const shortPath = (p: string) => path.relative(process.cwd(), p) || p;
 
 /**
- * Run a command action with Ctrl-C turned into a `CloudCancelledError` (exit 130): SIGINT aborts the
- * signal the action passes to every request, poll and download, and the action stops waiting at once even
- * for a step that takes no signal (packing). A second Ctrl-C falls through to Node's default (immediate exit).
+ * Run a command action with Ctrl-C (or SIGTERM, or SIGHUP: the terminal going away) turned into a
+ * `CloudCancelledError` (exit 130): the signal aborts what the action passes to every request, poll and
+ * download, and the action stops waiting at once even for a step that takes no signal (packing). A second
+ * signal falls through to Node's default (immediate exit).
  */
 export function cancellable<A extends unknown[]>(
   hint: string | undefined,
@@ -105,19 +107,22 @@ export function cancellable<A extends unknown[]>(
     let stop!: (e: unknown) => void;
     const stopped = new Promise<never>((_, reject) => (stop = reject));
     stopped.catch(() => {});
-    const onSig = () => {
-      process.removeListener("SIGINT", onSig);
-      const e = new CloudCancelledError("cancelled (Ctrl-C)", { hint });
+    const off = () => {
+      for (const s of STOP_SIGNALS) process.removeListener(s, onSig);
+    };
+    const onSig = (sig: NodeJS.Signals) => {
+      off();
+      const e = new CloudCancelledError(sig === "SIGINT" ? "cancelled (Ctrl-C)" : `cancelled (${sig})`, { hint });
       ac.abort(e);
       stop(e);
     };
-    process.on("SIGINT", onSig);
+    for (const s of STOP_SIGNALS) process.on(s, onSig);
     try {
       await Promise.race([action(ac.signal, ...args), stopped]);
     } catch (e) {
       throw ac.signal.aborted ? ac.signal.reason : e;
     } finally {
-      process.removeListener("SIGINT", onSig);
+      off();
     }
   };
 }
