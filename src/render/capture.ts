@@ -98,6 +98,8 @@ export class CaptureSession {
   private frameTicks = 0;
   private lastImage?: Buffer;
   private loadTicker?: NodeJS.Timeout;
+  /** the load ticker's BeginFrame still in flight: the first capture frame waits for it */
+  private tickInFlight: Promise<unknown> = Promise.resolve();
   readonly pageErrors: string[] = [];
   private closed = false;
 
@@ -167,7 +169,7 @@ export class CaptureSession {
     const tick = () => {
       if (this.closed) return;
       this.frameTicks++;
-      this.client
+      this.tickInFlight = this.client
         .send("HeadlessExperimental.beginFrame", { frameTimeTicks: this.frameTicks * BEGIN_FRAME_INTERVAL_MS, interval: BEGIN_FRAME_INTERVAL_MS, noDisplayUpdates: true })
         .catch(() => undefined)
         .finally(() => {
@@ -296,7 +298,13 @@ export class CaptureSession {
     return { data: this.lastImage, reused: false };
   }
 
+  /**
+   * One BeginFrame. The browser takes one at a time ("Another frame is pending" otherwise): wait for the load
+   * ticker's last one, then retry a pending answer with a backoff of up to ~8 s in all (a loaded machine can
+   * take seconds for the first frame of a heavy page).
+   */
   private async beginFrame(screenshot: boolean): Promise<{ hasDamage: boolean; screenshotData?: string }> {
+    await this.tickInFlight;
     for (let attempt = 0; ; attempt++) {
       this.frameTicks++;
       try {
@@ -309,8 +317,8 @@ export class CaptureSession {
             : {}),
         } as any)) as { hasDamage: boolean; screenshotData?: string };
       } catch (e) {
-        if (/pending/i.test((e as Error).message) && attempt < 5) {
-          await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+        if (/pending/i.test((e as Error).message) && attempt < 20) {
+          await new Promise((r) => setTimeout(r, Math.min(500, 20 * 2 ** attempt)));
           continue;
         }
         throw e;
