@@ -101,6 +101,11 @@ describe("script rules", () => {
     expect(await lintScript("const tl = gsap.timeline({ repeat: -1 });")).toEqual(["gsap_infinite_repeat:3"]);
     expect(await lintScript("const tl = 1;\n\nrequestAnimationFrame(draw);")).toEqual(["requestanimationframe_in_composition:5"]);
   });
+  it("a script that does not parse is script_syntax_error on the parser's line; modules and modern syntax parse", async () => {
+    expect(await lintScript("const tl = 1;\ntl.to('.x', { x: 1 }\nconst y = 2;")).toEqual(["script_syntax_error:5"]);
+    expect(await lintScript("const tl = 1;\nconst o = a?.b ?? { ...c }; class K { #p = 1; static { } }")).toEqual([]);
+    expect(await lintScript("import { x } from './x.js';\nconst tl = 1; await Promise.resolve();")).toEqual([]);
+  });
   it("does not flag deterministic code or comments", async () => {
     expect(await lintScript("const tl = 1; const d = new Date(2024, 0, 1); const f = new DateFormatter(); // Math.random()\n/* Date.now() */ const r = mulberry32(7)();")).toEqual([]);
     expect(await lintScript("const tl = gsap.timeline({ repeat: 3 });")).toEqual([]);

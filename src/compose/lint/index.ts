@@ -17,6 +17,7 @@ import { network, nonDeterministicCode, requestAnimationFrameRule } from "./scri
 import { gsapClipElement, gsapInfiniteRepeat, gsapRepeatCeil, missingGsap } from "./gsap.js";
 import { audioTrackOverlap, imperativeMediaControl, mediaAttributes, timedVideo } from "./media.js";
 import { rootStyledByClass } from "./css.js";
+import { scriptSyntax } from "./syntax.js";
 
 export { stripJsComments } from "./js-scan.js";
 export type { CodeSeverity, LintContext, LintRule } from "./rule.js";
@@ -35,6 +36,7 @@ export const RULES: readonly LintRule[] = [
   missingGsap,
   nestedStructure,
   network,
+  scriptSyntax,
   nonDeterministicCode,
   requestAnimationFrameRule,
   gsapInfiniteRepeat,
