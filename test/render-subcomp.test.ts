@@ -96,6 +96,33 @@ const cardByBody = `<!doctype html><html><body><template id="card-b-template">
 </div></template></body></html>`;
 
 describe("sub-composition hosts", () => {
+  it("a tween first rendered while its in-flow host is out of its window starts from what Chrome reports there (no CSS transform), as in the official", async () => {
+    // measured with the official CLI 0.8.170 (overlay-montage-prod's reveal forms): a host that is a direct child
+    // of the root is positioned by the runtime and never display:none, so the bar grows from its CSS scale(0.5);
+    // a host inside a wrapper stays in the flow, is display:none until its start, GSAP reads no transform, and
+    // the bar is full width from the first frame
+    const sub = `<template><div data-composition-id="r" data-width="200" data-height="100" data-start="0.319" data-duration="0.8">
+<div class="content"><div class="forms"><div class="bar"></div></div></div>
+<style>[data-composition-id="r"] .bar { position:absolute; left:0; top:0; width:200px; height:100px; background:#fff; transform-origin:0 0; transform: scale(0.5) }</style>
+<script>(function(){ const tl = gsap.timeline({paused:true}); tl.to(document.querySelectorAll('[data-composition-id="r"] .bar'), {scale:1, duration:0.5, ease:'none'}, 0); window.__timelines["r"] = tl; })();</script>
+</div></template>`;
+    const host = `<div data-composition-src="compositions/r.html" data-start="0.319" data-track-index="1"></div>`;
+    const widthAt = async (hostMarkup: string) => {
+      const dir = makeProject({
+        "index.html": `<!doctype html><html><head><script src="gsap.min.js"></script><style>body{margin:0;background:#000} #root{position:relative;width:200px;height:100px;background:#000}</style></head><body>
+<div id="root" data-composition-id="main" data-width="200" data-height="100" data-duration="1.2" data-fps="30">${hostMarkup}</div>
+<script>const tl = gsap.timeline({paused:true}); tl.to({}, {duration:1.2}); window.__timelines = window.__timelines || {}; window.__timelines.main = tl;</script></body></html>`,
+        "compositions/r.html": sub,
+      });
+      const d = await decodeFrames((await renderProject(dir, { workers: 1, quality: "high" })).output);
+      return [10, 15].map((f) => Array.from({ length: 180 }, (_, x) => x).filter((x) => colourDistance(pixel(d, f, x, 20), [255, 255, 255]) < 80).length);
+    };
+    const direct = await widthAt(host);
+    const wrapped = await widthAt(`<div style="position:absolute;width:100%;height:100%">${host}</div>`);
+    expect(direct.map((w, i) => Math.abs(w - [103, 136][i]!) <= 3), `direct host: widths ${direct}`).toEqual([true, true]);
+    expect(wrapped, "wrapped host").toEqual([180, 180]);
+  });
+
   it("a host without data-duration shows until its parent ends: not cut at its timeline's length nor at the sub-composition's data-duration", async () => {
     const sub = (id: string, dur: string) => `<template><div data-composition-id="${id}" data-width="100" data-height="100" data-start="0.3"${dur}>
 <div class="bar" style="position:absolute;left:0;top:0;width:100px;height:100px;background:#fff"></div>

@@ -16,12 +16,15 @@ export function seekSync(tRaw: number, pending: Promise<unknown>[]): number {
   const t = quantise(Math.max(0, tRaw));
   state.time = t;
   if (vt) vt.set(t * 1000);
+  // clips first, then timelines: a tween first rendered while its clip is out of its window reads the
+  // clip's styles as the official renderer's do (an in-flow leaf clip is display:none then, and Chrome
+  // reports no CSS transform inside a display:none subtree, so GSAP starts such a scale at 1)
+  applyVisibility(t);
   if (state.rootTl) seekTl(state.rootTl, t);
   for (const c of state.children) {
     const local = c.playbackStart + Math.max(0, t - c.start) * c.rate;
     seekTl(c.tl, local);
   }
-  applyVisibility(t);
   seekAnimations(t);
   adapters.seek(t);
   if (isRender) showVideoFrames(t, pending);

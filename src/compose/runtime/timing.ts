@@ -110,7 +110,8 @@ export function buildTiming(root: HTMLElement): void {
       kind: kindOf(el),
       track: num(el.getAttribute("data-track-index") ?? el.getAttribute("data-layer")) ?? 0,
       compositionId: el.parentElement?.closest("[data-composition-id]")?.getAttribute("data-composition-id") ?? state.rootId,
-      hasTimedDescendants: !!el.querySelector("[data-start]"),
+      // a mounted root's own data-start does not count (it is no clip: its host is), as in the official
+      hasTimedDescendants: !!el.querySelector("[data-start]:not([data-hf-inner-root])"),
       inFlow: cs.position === "static" || cs.position === "relative" || cs.position === "sticky",
       origDisplay: el.style.display,
     };
