@@ -4,34 +4,19 @@
  * sub-composition file, and the browser killed mid-render. Each must end in a typed error (or a clear
  * warning) and leave no output file, temp file or child process behind.
  */
-import http from "node:http";
 import { existsSync, readdirSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { render } from "../src/render/render.js";
 import { CompositionError, OutputVerificationError, RenderError, RenderTimeoutError } from "../src/errors.js";
 import { cell, cleanupProjects, makeProject, page, tempDir } from "./helpers/project.js";
 import { renderProject } from "./helpers/render.js";
 import { isBrowserProcess, isFfmpegProcess, listChildProcesses, waitFor } from "./helpers/processes.js";
+import { useHangServer } from "./helpers/hang-server.js";
 
 afterAll(() => cleanupProjects());
 
-/** A local server that accepts requests under /hang/ and never answers them. */
-let hangServer: http.Server;
-let hangUrl: string;
-beforeAll(async () => {
-  hangServer = http.createServer((req, res) => {
-    if (req.url?.startsWith("/hang/")) return; // never answer
-    res.writeHead(404).end();
-  });
-  await new Promise<void>((r) => hangServer.listen(0, "127.0.0.1", () => r()));
-  hangUrl = `http://127.0.0.1:${(hangServer.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  hangServer.closeAllConnections();
-  await new Promise<void>((r) => hangServer.close(() => r()));
-});
+const hang = useHangServer();
 
 async function rejection(p: Promise<unknown>): Promise<any> {
   try {
@@ -160,7 +145,7 @@ describe("pages that never become ready", () => {
         "index.html": page({
           rootAttrs: "data-no-timeline",
           gsap: false,
-          body: `<img id="pic" src="${hangUrl}/hang/picture.png" style="position:absolute;left:0;top:0;width:40px;height:40px">`,
+          body: `<img id="pic" src="${hang()}/hang/picture.png" style="position:absolute;left:0;top:0;width:40px;height:40px">`,
         }),
       },
       { gsap: false },
@@ -186,7 +171,7 @@ describe("pages that never become ready", () => {
           rootAttrs: "data-no-timeline",
           gsap: false,
           head: `<style>
-            @font-face { font-family: "Never"; src: url("${hangUrl}/hang/never.woff2") format("woff2"); font-display: block; }
+            @font-face { font-family: "Never"; src: url("${hang()}/hang/never.woff2") format("woff2"); font-display: block; }
             #t { position: absolute; left: 0; top: 0; font: 30px "Never"; color: #fff; }
           </style>`,
           body: `<div id="t">Hello</div>`,

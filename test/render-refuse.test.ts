@@ -11,31 +11,19 @@
  * "No browser started" is shown by passing a browser path that does not exist: a render that got as far as
  * launching would fail with browser_not_found instead.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, REPO, cell, cleanupProjects, makeProject, page, tempDir } from "./helpers/project.js";
 import { isBrowserProcess, isFfmpegProcess, listChildProcesses } from "./helpers/processes.js";
+import { useHangServer } from "./helpers/hang-server.js";
 
 afterAll(() => cleanupProjects());
 
-let hangServer: http.Server;
-let hangUrl: string;
-beforeAll(async () => {
+const hang = useHangServer();
+beforeAll(() => {
   if (!existsSync(path.join(REPO, "dist", "cli", "main.js"))) throw new Error("dist/ is missing: run `npm run build` (npm test does)");
-  hangServer = http.createServer((req, res) => {
-    if (req.url?.startsWith("/hang/")) return; // never answers
-    res.writeHead(404).end();
-  });
-  await new Promise<void>((r) => hangServer.listen(0, "127.0.0.1", () => r()));
-  hangUrl = `http://127.0.0.1:${(hangServer.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  hangServer.closeAllConnections();
-  await new Promise<void>((r) => hangServer.close(() => r()));
 });
 
 const NO_BROWSER = ["--browser", "/nonexistent/hf-no-browser"];
@@ -174,7 +162,7 @@ describe("output checks before the first frame", () => {
     const ok = cli(["render", dir, "-o", path.join(base, "new", "deeper", "v.mp4"), "-q", "draft", "--frames", "0:2"]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(readdirSync(path.join(base, "new", "deeper"))).toEqual(["v.mp4"]);
-    const failing = broken({ body: `<img src="${hangUrl}/hang/x.png">` });
+    const failing = broken({ body: `<img src="${hang()}/hang/x.png">` });
     const bad = cli(["render", failing, "-o", path.join(base, "made", "for", "it.mp4"), "--allow-network", "--timeout", "1", "-q", "draft"]);
     expect(bad.code, bad.stderr).toBe(2);
     expect(readdirSync(base), "the folders made for the failed render are gone").toEqual(["new"]);
@@ -201,7 +189,7 @@ describe("a long render says so first", () => {
 
 describe("exit codes match the README (render timeout, browser crash, encoder failure: 2)", () => {
   it("a page that never becomes ready within --timeout 1 exits 2 with page_not_ready", () => {
-    const dir = broken({ body: `<img src="${hangUrl}/hang/never.png">` });
+    const dir = broken({ body: `<img src="${hang()}/hang/never.png">` });
     const r = cli(["render", dir, "-o", path.join(tempDir("hf-refuse-out-"), "t.mp4"), "--allow-network", "--timeout", "1", "-q", "draft"]);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain("[page_not_ready]");
