@@ -65,7 +65,7 @@ describe("preview server", () => {
     expect(player).toContain('id="comp-frame"');
     expect(player, "an inline icon: no /favicon.ico request (it 404ed, the only console error)").toMatch(/<link rel="icon" href="data:/);
     const info = (await fetch(`${base}/__hyperframes/api/project`).then((r) => r.json())) as any;
-    expect(info.compositions.map((c: any) => c.file)).toEqual(["index.html", "alt.html", "sub.html"]);
+    expect(info.compositions.filter((c: any) => c.kind === "entry").map((c: any) => c.file)).toEqual(["index.html", "alt.html", "sub.html"]);
     expect(info.composition).toMatchObject({ file: "index.html", id: "main", width: 320, height: 180, duration: 1, fps: 30 });
     expect(info.composition.variables.map((v: any) => v.id)).toContain("accent");
     const comp = await fetch(`${base}/index.html?hf-vars=${encodeURIComponent('{"accent":"#ff0000"}')}`).then((r) => r.text());
@@ -307,7 +307,8 @@ describe("player in headless Chrome", () => {
   it("offers a picker for several compositions in the folder", async () => {
     await open();
     const options = await page.$$eval("#comp-picker option", (os) => os.map((o) => (o as HTMLOptionElement).value));
-    expect(options).toEqual(["index.html", "alt.html", "sub.html"]);
+    // the entries, then the sub-compositions (test/preview-studio.test.ts opens those)
+    expect(options).toEqual(["index.html", "alt.html", "sub.html", "card.html", "compositions/chip.html"]);
     await page.select("#comp-picker", "alt.html");
     const s = await waitFor(page, (x) => x.comp === "alt.html" && x.ready, "alt.html", 10_000);
     expect(s.duration).toBe(2);

@@ -12,6 +12,8 @@ export interface ProjectInfo {
   dir: string;
   compositions: CompositionEntry[];
   composition: CompositionDetails | null;
+  /** set when the composition asked for is not one of the project's */
+  error?: { code: string; message: string; hint?: string };
 }
 
 export interface PageError {
