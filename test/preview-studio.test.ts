@@ -128,3 +128,101 @@ describe("sub-compositions open alone (issue 17 defect 4)", () => {
     expect(r.status).toBe(404);
   }, 30_000);
 });
+
+describe("transport (issue 17)", () => {
+  const frame = (s: { time: number }) => Math.round(s.time * 30);
+
+  it("Tab reaches the play controls before the variable inputs", async () => {
+    await open();
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const order: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press("Tab");
+      order.push(await page.evaluate(() => {
+        const a = document.activeElement as HTMLElement | null;
+        return a?.closest("#vars") ? "vars" : (a?.id ?? "");
+      }));
+    }
+    const play = order.indexOf("btn-play");
+    const vars = order.indexOf("vars");
+    expect(play, order.join(",")).toBeGreaterThanOrEqual(0);
+    expect(vars, order.join(",")).toBeGreaterThan(play);
+    expect(order.indexOf("jump")).toBeLessThan(vars);
+    // the layout did not move: the transport is under the stage, the variables on the right
+    const r = await page.evaluate(() => {
+      const box = (e: Element) => e.getBoundingClientRect().toJSON() as { top: number; bottom: number; left: number; right: number };
+      return { t: box(document.getElementById("transport")!), a: box(document.querySelector("aside")!), s: box(document.getElementById("stage")!) };
+    });
+    expect(r.t.top).toBeGreaterThanOrEqual(r.s.bottom - 1);
+    expect(r.a.left).toBeGreaterThanOrEqual(r.t.right - 1);
+  }, 30_000);
+
+  it("Shift+arrows move ten frames, Home/End the ends; the readout gives seconds and the frame", async () => {
+    await open();
+    await seekTo(0.1);
+    await page.keyboard.down("Shift");
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.up("Shift");
+    await waitFor(page, (s) => frame(s) === 13, "frame 13");
+    await page.keyboard.down("Shift");
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.up("Shift");
+    await waitFor(page, (s) => frame(s) === 0, "frame 0 (clamped)");
+    await page.keyboard.press("End");
+    await waitFor(page, (s) => frame(s) === 29, "the last frame");
+    expect(await page.$eval("#time", (e) => e.textContent)).toBe("0.97 s / 1.00 s");
+    expect(await page.$eval("#frameno", (e) => e.textContent)).toBe("frame 29 · 30 frames");
+    await page.keyboard.press("Home");
+    await waitFor(page, (s) => s.time === 0, "the start");
+  }, 30_000);
+
+  it("J/K/L shuttle: L plays forward (again: 2x), K stops, J plays backward (again: 2x) down to the first frame", async () => {
+    await open();
+    await seekTo(0);
+    await page.keyboard.press("l");
+    await waitFor(page, (s) => s.playing && s.shuttle === 1 && s.time > 0.1, "forward playback");
+    await page.keyboard.press("l");
+    await waitFor(page, (s) => s.shuttle === 2 && s.rate === 2, "2x forward");
+    await page.keyboard.press("k");
+    const stopped = await waitFor(page, (s) => !s.playing && s.shuttle === 0, "K to stop");
+    expect(stopped.rate, "the speed from before the shuttle").toBe(1);
+    await page.keyboard.press("End");
+    await waitFor(page, (s) => frame(s) === 29, "the last frame");
+    await page.keyboard.press("j");
+    const back = await waitFor(page, (s) => s.playing && s.shuttle === -1 && frame(s) < 25, "backward playback");
+    expect(await page.$eval("#shuttle", (e) => e.textContent)).toBe("◀◀ 1×");
+    // the page shows what the player says: the composition's own time went back too
+    const pageTime = await page.evaluate(() => (window as any).__hfPreview.compositionWindow.__player.getTime());
+    expect(pageTime).toBeLessThan(0.97);
+    await page.keyboard.press("j");
+    await waitFor(page, (s) => s.shuttle === -2, "2x backward");
+    await page.keyboard.press("k");
+    const held = await waitFor(page, (s) => !s.playing && s.shuttle === 0, "K to stop backward play");
+    expect(held.time).toBeLessThan(back.time);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await snapshot(page)).time, "stopped means stopped").toBe(held.time);
+    await page.keyboard.press("j");
+    const end = await waitFor(page, (s) => !s.playing && s.time === 0, "backward play to stop at the first frame", 5000);
+    expect(end.shuttle).toBe(0);
+  }, 30_000);
+
+  it("the go-to box takes a frame or a time", async () => {
+    await open();
+    const go = async (text: string) => {
+      await page.click("#jump", { clickCount: 3 });
+      await page.type("#jump", text);
+      await page.keyboard.press("Enter");
+    };
+    await go("12");
+    await waitFor(page, (s) => frame(s) === 12, "frame 12");
+    await go("0.5s");
+    await waitFor(page, (s) => frame(s) === 15, "0.5 s");
+    await go("0:00.9");
+    await waitFor(page, (s) => frame(s) === 27, "0:00.9");
+    expect(await page.$eval("#frameno", (e) => e.textContent)).toBe("frame 27 · 30 frames");
+    await go("soon");
+    expect(await page.$eval("#jump", (e) => e.classList.contains("bad"))).toBe(true);
+    expect(frame(await snapshot(page))).toBe(27);
+  }, 30_000);
+});

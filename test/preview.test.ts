@@ -142,14 +142,14 @@ describe("player in headless Chrome", () => {
     expect(s.time).toBeGreaterThan(0.1);
     // the URL keeps the time
     expect(new URL(page.url()).searchParams.get("t")).toBe(String(Math.round(s.time * 1000) / 1000));
-    // loop (L): playback wraps around at the end instead of stopping
-    await page.keyboard.press("l");
+    // loop (R): playback wraps around at the end instead of stopping
+    await page.keyboard.press("r");
     await seekTo(0.8);
     await page.keyboard.press("Space");
     await waitFor(page, (x) => x.playing && x.time > 0.9, "playback near the end");
     await waitFor(page, (x) => x.playing && x.time < 0.5, "playback to wrap around", 5000);
     await page.keyboard.press("Space");
-    await page.keyboard.press("l");
+    await page.keyboard.press("r");
     // speed: 2x plays about twice as fast as real time
     await page.select("#rate", "2");
     await seekTo(0);

@@ -35,7 +35,7 @@ select:focus, input:focus { border-color: var(--accent); }
 .btn.on { color: var(--accent2); border-color: var(--accent); background: rgba(91,140,255,.12); }
 .btn:disabled { opacity: .45; cursor: default; }
 .btn svg { width: 14px; height: 14px; fill: currentColor; }
-#stage { position: relative; overflow: hidden; display: flex; align-items: center; justify-content: center;
+#stage { grid-row: 2; grid-column: 1; position: relative; overflow: hidden; display: flex; align-items: center; justify-content: center;
   background: radial-gradient(ellipse at center, #15171c 0%, #0c0d10 70%); }
 #frame-box { position: relative; box-shadow: 0 10px 40px rgba(0,0,0,.55), 0 0 0 1px #2a2e36; background:
   repeating-conic-gradient(#1a1c21 0% 25%, #141619 0% 50%) 50% / 20px 20px; }
@@ -102,13 +102,16 @@ aside { grid-row: 2 / 4; grid-column: 2; background: var(--panel); border-left: 
 #render-panel a { color: var(--accent2); }
 #render-panel .err { color: var(--danger); font-size: 12px; margin-top: 6px; white-space: pre-wrap; }
 #render-panel video { width: 100%; margin-top: 8px; border-radius: 6px; background: #000; }
-#timeline { grid-column: 1; background: var(--panel); border-top: 1px solid var(--line); user-select: none; }
+#timeline { grid-row: 3; grid-column: 1; background: var(--panel); border-top: 1px solid var(--line); user-select: none; }
 #transport { display: flex; align-items: center; gap: 6px; padding: 8px 12px; }
 #transport .btn.play { width: 38px; height: 30px; background: #252a33; }
 #time { font: 13px var(--mono); margin-left: 10px; letter-spacing: .02em; }
 #time .dur { color: var(--muted); }
 #frameno { font: 12px var(--mono); color: var(--muted); margin-left: 10px; padding: 2px 8px; border: 1px solid var(--line2); border-radius: 5px; }
 #transport select { height: 28px; padding: 0 6px; }
+#shuttle { min-width: 44px; margin-left: 6px; color: var(--accent2); }
+#jump { width: 84px; height: 28px; font: 12px var(--mono); }
+#jump.bad { border-color: var(--danger); }
 #tracks { position: relative; padding: 0 12px 10px 0; }
 .ruler, .lane { display: grid; grid-template-columns: 84px minmax(0, 1fr); align-items: stretch; }
 .ruler .lab, .lane .lab { color: var(--faint); font: 11px var(--mono); padding: 0 10px 0 12px; display: flex; align-items: center; justify-content: flex-end; white-space: nowrap; }
@@ -177,6 +180,30 @@ export function playerPage(opts: { projectName: string; wsToken: string; apiToke
     <div id="loading">Loading…</div>
     <div id="overlay" role="alert"></div>
   </main>
+  <section id="timeline">
+    <div id="transport">
+      <button class="btn icon" id="btn-start" title="Jump to start (Home)">${ICONS.start}</button>
+      <button class="btn icon" id="btn-prev" title="Previous frame (←; Shift: 10 frames)">${ICONS.prev}</button>
+      <button class="btn icon play" id="btn-play" title="Play / pause (Space; J/K/L shuttle)">${ICONS.play}</button>
+      <button class="btn icon" id="btn-next" title="Next frame (→; Shift: 10 frames)">${ICONS.next}</button>
+      <button class="btn icon" id="btn-end" title="Jump to end (End)">${ICONS.end}</button>
+      <span id="time">0.00 s <span class="dur">/ 0.00 s</span></span>
+      <span id="frameno">0 / 0</span>
+      <span id="shuttle" class="kbd" aria-live="polite"></span>
+      <input id="jump" type="text" inputmode="decimal" autocomplete="off" spellcheck="false" placeholder="go to…" aria-label="Go to a frame (48) or a time (1.5s, 0:01.5)" title="Go to a frame (48) or a time (1.5s, 0:01.5); Enter">
+      <div class="spacer"></div>
+      <button class="btn icon" id="btn-loop" title="Loop (R)">${ICONS.loop}</button>
+      <select id="rate" title="Playback speed">
+        <option value="0.25">0.25×</option><option value="0.5">0.5×</option><option value="1" selected>1×</option>
+        <option value="1.5">1.5×</option><option value="2">2×</option><option value="4">4×</option>
+      </select>
+    </div>
+    <div id="tracks">
+      <div class="ruler"><div class="lab" id="ruler-lab">time</div><div id="scrub"><div class="fill" id="scrub-fill"></div></div></div>
+      <div id="lanes"></div>
+      <div id="playhead"></div>
+    </div>
+  </section>
   <aside>
     <div class="panel-head">Variables<span class="spacer"></span><span class="kbd" id="vars-count"></span></div>
     <div id="vars"></div>
@@ -187,28 +214,6 @@ export function playerPage(opts: { projectName: string; wsToken: string; apiToke
     <div id="lint-panel"><div class="panel-head">Lint</div><ul id="lint-list"></ul></div>
     <div id="render-panel"></div>
   </aside>
-  <section id="timeline">
-    <div id="transport">
-      <button class="btn icon" id="btn-start" title="Jump to start (Home)">${ICONS.start}</button>
-      <button class="btn icon" id="btn-prev" title="Previous frame (←)">${ICONS.prev}</button>
-      <button class="btn icon play" id="btn-play" title="Play / pause (Space)">${ICONS.play}</button>
-      <button class="btn icon" id="btn-next" title="Next frame (→)">${ICONS.next}</button>
-      <button class="btn icon" id="btn-end" title="Jump to end (End)">${ICONS.end}</button>
-      <span id="time">00:00.00 <span class="dur">/ 00:00.00</span></span>
-      <span id="frameno">0 / 0</span>
-      <div class="spacer"></div>
-      <button class="btn icon" id="btn-loop" title="Loop (L)">${ICONS.loop}</button>
-      <select id="rate" title="Playback speed">
-        <option value="0.25">0.25×</option><option value="0.5">0.5×</option><option value="1" selected>1×</option>
-        <option value="1.5">1.5×</option><option value="2">2×</option>
-      </select>
-    </div>
-    <div id="tracks">
-      <div class="ruler"><div class="lab" id="ruler-lab">time</div><div id="scrub"><div class="fill" id="scrub-fill"></div></div></div>
-      <div id="lanes"></div>
-      <div id="playhead"></div>
-    </div>
-  </section>
 </div>
 <div id="toast"></div>
 <script>window.__HF_WS = ${JSON.stringify({ token: opts.wsToken, path: "/" }).replace(/</g, "\\u003c")};window.__HF_API_TOKEN = ${JSON.stringify(opts.apiToken ?? "").replace(/</g, "\\u003c")};</script>
