@@ -143,6 +143,8 @@ export interface Snapshot {
   errors: { kind: string; message: string }[];
   overlay: boolean;
   clips: number;
+  /** animated elements on the timeline (window.__hf.animated()) */
+  animated: number;
   lastCopied: string;
   scale: number;
 }

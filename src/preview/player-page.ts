@@ -113,14 +113,23 @@ aside { grid-row: 2 / 4; grid-column: 2; background: var(--panel); border-left: 
 #jump { width: 84px; height: 28px; font: 12px var(--mono); }
 #jump.bad { border-color: var(--danger); }
 #tracks { position: relative; padding: 0 12px 10px 0; }
-.ruler, .lane { display: grid; grid-template-columns: 84px minmax(0, 1fr); align-items: stretch; }
+.ruler, .lane { display: grid; grid-template-columns: 112px minmax(0, 1fr); align-items: stretch; }
 .ruler .lab, .lane .lab { color: var(--faint); font: 11px var(--mono); padding: 0 10px 0 12px; display: flex; align-items: center; justify-content: flex-end; white-space: nowrap; }
 #scrub { position: relative; height: 26px; cursor: pointer; border-bottom: 1px solid var(--line); }
 #scrub .tick { position: absolute; bottom: 0; width: 1px; height: 6px; background: #3a404b; }
 #scrub .tick.major { height: 10px; background: #4b5260; }
 #scrub .tick span { position: absolute; left: 4px; bottom: 8px; font: 10px var(--mono); color: var(--muted); white-space: nowrap; }
 #scrub .fill { position: absolute; left: 0; top: 0; bottom: 0; background: rgba(91,140,255,.10); pointer-events: none; }
-#lanes { max-height: 148px; overflow-y: auto; overflow-x: hidden; }
+#lanes { max-height: min(148px, 24vh); overflow-y: auto; overflow-x: hidden; }
+#lanes:has(.lane.anim) { max-height: 36vh; }
+.lane .lab .toggle { background: none; border: 0; color: var(--muted); cursor: pointer; padding: 0; font: inherit; white-space: nowrap; }
+.lane .lab .toggle:hover { color: var(--text); }
+.lane.anim { height: 18px; margin-top: 1px; }
+.lane.anim .lab { color: var(--muted); font-size: 10.5px; overflow: hidden; text-overflow: ellipsis; justify-content: flex-start; padding-left: 22px; }
+.lane.anim .body { background: transparent; border-bottom: 1px dashed var(--line); border-radius: 0; }
+.span { position: absolute; top: 3px; bottom: 3px; min-width: 3px; border-radius: 3px; cursor: pointer; background: rgba(91,140,255,.55); border: 1px solid rgba(134,168,255,.7); }
+.span:hover { background: rgba(91,140,255,.85); }
+.span.k-css { background: rgba(243,185,77,.5); border-color: rgba(243,185,77,.8); } .span.k-waapi { background: rgba(62,207,142,.5); border-color: rgba(62,207,142,.8); }
 .lane { height: 26px; margin-top: 3px; }
 .lane .body { position: relative; background: #111317; border-radius: 4px; }
 .clip { position: absolute; top: 2px; bottom: 2px; min-width: 3px; border-radius: 4px; padding: 0 6px; font-size: 11px; line-height: 22px;

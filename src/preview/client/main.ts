@@ -15,7 +15,7 @@ import { bindTransport, onKey, showTransport } from "./controls.js";
 import { connectHmr, showConnection } from "./hmr.js";
 import { CompositionPicker } from "./picker.js";
 import { Playback } from "./playback.js";
-import type { Clip, CompositionDetails, CompositionWindow, PageError, ProjectInfo } from "./types.js";
+import type { AnimatedElement, Clip, CompositionDetails, CompositionWindow, PageError, ProjectInfo } from "./types.js";
 
 const READY_TIMEOUT_MS = 15000;
 
@@ -28,6 +28,7 @@ class PreviewApp extends Playback {
   loads = 0;
   errors: PageError[] = [];
   clips: Clip[] = [];
+  animated: AnimatedElement[] = [];
   lastCopied = "";
   private frame: HTMLIFrameElement | null = null;
   private pending: { token: number; frame: HTMLIFrameElement } | null = null;
@@ -42,6 +43,10 @@ class PreviewApp extends Playback {
   private readonly timeline = new Timeline({
     onSeek: (t, final) => this.seek(t, final),
     onClip: (c) => this.seek(c.start ?? 0, true),
+    onSpan: (t) => {
+      if (this.playing) this.pause();
+      this.seek(t, true);
+    },
   });
 
   constructor() {
@@ -160,7 +165,12 @@ class PreviewApp extends Playback {
     } catch {
       this.clips = this.details?.clips ?? [];
     }
-    this.timeline.setData(this.duration, this.fps, this.clips);
+    try {
+      this.animated = hf.animated?.() ?? [];
+    } catch {
+      this.animated = [];
+    }
+    this.timeline.setData(this.duration, this.fps, this.clips, this.animated);
     player.setPlaybackRate(this.rate);
     player.setLoop?.(this.loop);
     const t = Math.max(0, Math.min(restoreTime, this.lastFrameTime()));
@@ -292,6 +302,7 @@ class PreviewApp extends Playback {
       errors: this.errors.map((e) => ({ ...e })),
       overlay: this.overlay.visible,
       clips: this.clips.length,
+      animated: this.animated.length,
       lastCopied: this.lastCopied,
       scale: Number(this.box.dataset.scale || 0),
     };

@@ -6,6 +6,8 @@ export type { VariableDecl, LintFinding, LintResult } from "../../compose/types.
 export type { CompositionEntry, CompositionDetails };
 
 export type Clip = CompositionDetails["clips"][number];
+export type { AnimatedElement, AnimatedSpan } from "../../compose/runtime/inventory.js";
+import type { AnimatedElement } from "../../compose/runtime/inventory.js";
 
 export interface ProjectInfo {
   name: string;
@@ -31,6 +33,8 @@ export interface HfApi {
   readonly fps: number;
   ready: Promise<void>;
   clips(): Clip[];
+  /** every animated element and its spans (older runtimes lack it) */
+  animated?(): AnimatedElement[];
   getTime(): number;
   readonly error?: string;
   errors?: string[];
