@@ -3,7 +3,7 @@
  * on the timeline, render settings and history, the theme. A real Vite server and a real headless Chrome.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "puppeteer-core";
@@ -333,4 +333,106 @@ describe("every animated element on the timeline (issue 17), on the data-chart t
     await page.click('#lanes .lane.anim[data-element="#spinner"] .span');
     await waitFor(page, (x) => Math.abs(x.time - 1.5) < 1e-6, "the seek to the CSS animation's start");
   }, 60_000);
+});
+
+describe("render settings and history (issue 17)", () => {
+  const token = () => page.evaluate(() => String((window as any).__HF_API_TOKEN));
+  const history = () => page.$$eval("#render-history li[data-file]", (els) => els.map((e) => e.getAttribute("data-file")!));
+
+  it("Render opens the settings with the current variables; a WebM at 10 fps renders with them and lands in the history", async () => {
+    await open(`?v=${encodeURIComponent(JSON.stringify({ accent: "#ff8800" }))}`);
+    expect(await page.$eval("#render-panel", (e) => e.classList.contains("show"))).toBe(false);
+    await page.click("#render-btn");
+    await page.waitForSelector("#render-panel.show");
+    expect(JSON.parse(await page.$eval("#render-vars", (e) => e.textContent!))).toEqual({ accent: "#ff8800" });
+    expect(await page.$eval("#render-fps", (e) => (e as HTMLInputElement).placeholder)).toBe("30");
+    await page.select("#render-format", "webm");
+    await page.type("#render-fps", "10");
+    await page.click("#render-start");
+    const link = await page.waitForSelector("#render-link", { timeout: 120_000 });
+    const href = await link!.evaluate((a) => a.getAttribute("href")!);
+    expect(href).toMatch(/^\/renders\/index-preview-.*\.webm$/);
+    expect(await page.$eval("#render-progress", (e) => e.textContent)).toContain("10 frames");
+    await page.waitForFunction((f) => !!document.querySelector(`#render-history li[data-file="${f}"]`), { timeout: 10_000 }, decodeURIComponent(href).slice(1));
+  }, 180_000);
+
+  it("a running render can be cancelled: nothing is left in renders/", async () => {
+    await open("?comp=alt.html");
+    const before = await history();
+    await page.click("#render-btn");
+    await page.waitForSelector("#render-panel.show");
+    await page.select("#render-format", "mp4");
+    await page.click("#render-fps", { clickCount: 3 });
+    await page.type("#render-fps", "240");
+    await page.click("#render-start");
+    const cancel = await page.waitForSelector("#render-cancel", { timeout: 30_000 });
+    await cancel!.click();
+    await page.waitForFunction(() => document.getElementById("render-progress")!.textContent!.includes("Render cancelled"), { timeout: 30_000 });
+    await page.waitForFunction(() => !(document.getElementById("render-start") as HTMLButtonElement).disabled);
+    await new Promise((r) => setTimeout(r, 300));
+    await page.evaluate(() => (window as any).__hfPreview.renders.history.refresh());
+    expect(await history()).toEqual(before);
+    expect(readdirSync(path.join(dir, "renders")).filter((n) => n.startsWith("alt"))).toEqual([]);
+  }, 120_000);
+
+  it("the history survives a reload; play, download and delete (a second click confirms)", async () => {
+    await open();
+    await page.click("#render-btn");
+    await page.waitForSelector("#render-history li[data-file]", { timeout: 10_000 });
+    const files = await history();
+    const webm = files.find((f) => f.endsWith(".webm"))!;
+    expect(webm).toBeTruthy();
+    const item = `#render-history li[data-file="${webm}"]`;
+    // play in the panel's player
+    await page.click(`${item} [data-action="play"]`);
+    await page.waitForFunction(() => {
+      const v = document.getElementById("render-player") as HTMLVideoElement;
+      return v.classList.contains("show") && v.readyState >= 1 && v.duration > 0.9;
+    }, { timeout: 10_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, "preview-render-history.png") });
+    // download: a same-origin link with the download attribute, served by the dev server
+    const dl = await page.$eval(`${item} [data-action="download"]`, (a) => ({ href: (a as HTMLAnchorElement).href, download: a.getAttribute("download") }));
+    expect(dl.download).toBe(path.basename(webm));
+    expect((await fetch(dl.href)).status).toBe(200);
+    // delete: the first click only arms it
+    await page.click(`${item} [data-action="delete"]`);
+    expect(existsSync(path.join(dir, webm))).toBe(true);
+    await page.click(`${item} [data-action="delete"]`);
+    await page.waitForFunction((sel) => !document.querySelector(sel), { timeout: 10_000 }, item);
+    expect(existsSync(path.join(dir, webm))).toBe(false);
+  }, 60_000);
+
+  it("delete is refused to other pages and for anything but a file directly in renders/", async () => {
+    await open();
+    const t = await token();
+    writeFileSync(path.join(dir, "renders", "keep.mp4"), "not really a video");
+    mkdirSync(path.join(dir, "renders", "sub"), { recursive: true });
+    writeFileSync(path.join(dir, "renders", "sub", "deep.mp4"), "x");
+    const outside = path.join(path.dirname(dir), `hf-outside-${path.basename(dir)}.mp4`);
+    writeFileSync(outside, "outside");
+    symlinkSync(outside, path.join(dir, "renders", "link.mp4"));
+    const del = (file: string, headers: Record<string, string>) =>
+      fetch(`${base}/__hyperframes/renders/delete`, { method: "POST", headers, body: JSON.stringify({ file }) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    const good = { "Content-Type": "application/json", Origin: base, "x-hyperframes-token": t };
+    // not the player: no token, another origin, a cross-site fetch, a form post
+    expect((await del("renders/keep.mp4", { ...good, "x-hyperframes-token": "nope" })).status).toBe(403);
+    expect((await del("renders/keep.mp4", { ...good, Origin: "http://evil.example" })).status).toBe(403);
+    expect((await del("renders/keep.mp4", { ...good, "Sec-Fetch-Site": "cross-site" })).status).toBe(403);
+    expect((await del("renders/keep.mp4", { ...good, "Content-Type": "text/plain" })).status).toBe(403);
+    // not a file of renders/
+    for (const f of ["index.html", "renders/../index.html", "renders/sub/deep.mp4", "renders/sub", "renders/link.mp4", "/etc/passwd", `renders/${encodeURIComponent("../index.html")}`]) {
+      const r = await del(f, good);
+      expect(r.status, f).toBe(400);
+      expect(r.body.error.code, f).toBe("preview_delete_refused");
+    }
+    expect(existsSync(path.join(dir, "index.html"))).toBe(true);
+    expect(existsSync(path.join(dir, "renders", "sub", "deep.mp4"))).toBe(true);
+    expect(existsSync(outside)).toBe(true);
+    expect(existsSync(path.join(dir, "renders", "link.mp4"))).toBe(true);
+    // the player's own request for a listed file works
+    const ok = await del("renders/keep.mp4", good);
+    expect(ok.status).toBe(200);
+    expect(existsSync(path.join(dir, "renders", "keep.mp4"))).toBe(false);
+    expect((await del("renders/keep.mp4", good)).status).toBe(404);
+  }, 30_000);
 });

@@ -329,6 +329,8 @@ describe("player in headless Chrome", () => {
     const previewBox = await compositionPixel(page, 180, 140);
     await page.click("#render-btn");
     await page.waitForSelector("#render-panel.show", { timeout: 5000 });
+    // the settings default to a draft MP4 at the composition's fps, with the current variables
+    await page.click("#render-start");
     const link = await page.waitForSelector("#render-link", { timeout: 120_000 });
     const href = await link!.evaluate((a) => (a as HTMLAnchorElement).getAttribute("href")!);
     expect(href).toMatch(/^\/renders\/index-preview-.*\.mp4$/);

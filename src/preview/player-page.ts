@@ -93,15 +93,34 @@ aside { grid-row: 2 / 4; grid-column: 2; background: var(--panel); border-left: 
 #lint-list .row { display: flex; gap: 8px; align-items: baseline; } #lint-list .loc { color: var(--muted); font-family: var(--mono); margin-left: auto; }
 #lint-list .sev { font: 10.5px var(--mono); text-transform: uppercase; } #lint-list .sev.error { color: var(--danger); } #lint-list .sev.warning { color: var(--warn); }
 #lint-list .hint { color: var(--muted); margin-top: 2px; } #lint-list .empty { color: var(--muted); padding: 4px 14px; }
-#render-panel { border-top: 1px solid var(--line); padding: 10px 14px 14px; display: none; }
+#render-panel { border-top: 1px solid var(--line); display: none; max-height: 62vh; overflow: auto; flex: none; }
 #render-panel.show { display: block; }
+#render-panel .panel-head .btn.icon { width: 22px; height: 22px; }
+#render-form { padding: 10px 14px; }
+#render-form .grid { display: grid; grid-template-columns: 1fr 1fr 70px; gap: 8px; }
+#render-form label { display: flex; flex-direction: column; gap: 4px; font-size: 11.5px; color: var(--muted); }
+#render-form select, #render-form input { width: 100%; }
+#render-vars { margin: 4px 0 10px; padding: 6px 8px; background: var(--panel2); border-radius: 6px; font: 11.5px var(--mono); white-space: pre-wrap; max-height: 80px; overflow: auto; }
+#render-start { width: 100%; }
+#render-progress { padding: 0 14px; }
+#render-progress:not(:empty) { padding: 10px 14px; border-top: 1px solid var(--line); }
+#render-history { list-style: none; margin: 0; padding: 4px 0; }
+#render-history li { padding: 6px 14px; border-bottom: 1px solid var(--line); font-size: 12px; }
+#render-history li .name { font-family: var(--mono); font-size: 11.5px; word-break: break-all; }
+#render-history li .row { display: flex; gap: 6px; align-items: center; margin-top: 4px; }
+#render-history li .row .kbd { margin-right: auto; }
+#render-history li .btn { height: 22px; padding: 0 7px; font-size: 11.5px; }
+#render-history li.playing { background: var(--panel2); }
+#render-history .empty { color: var(--muted); padding: 4px 14px; }
+#render-player { display: none; width: calc(100% - 28px); margin: 8px 14px 14px; border-radius: 6px; background: #000; }
+#render-player.show { display: block; }
 #render-panel .title { display: flex; justify-content: space-between; font-size: 12.5px; margin-bottom: 8px; }
 #render-panel .bar { height: 6px; border-radius: 3px; background: #262a32; overflow: hidden; }
 #render-panel .bar i { display: block; height: 100%; width: 0; background: linear-gradient(90deg, var(--accent), #b45bff); transition: width .2s; }
 #render-panel .info { color: var(--muted); font: 11.5px var(--mono); margin-top: 6px; }
 #render-panel a { color: var(--accent2); }
+#render-panel a.btn { color: inherit; text-decoration: none; }
 #render-panel .err { color: var(--danger); font-size: 12px; margin-top: 6px; white-space: pre-wrap; }
-#render-panel video { width: 100%; margin-top: 8px; border-radius: 6px; background: #000; }
 #timeline { grid-row: 3; grid-column: 1; background: var(--panel); border-top: 1px solid var(--line); user-select: none; }
 #transport { display: flex; align-items: center; gap: 6px; padding: 8px 12px; }
 #transport .btn.play { width: 38px; height: 30px; background: #252a33; }
@@ -182,7 +201,7 @@ export function playerPage(opts: { projectName: string; wsToken: string; apiToke
     <div class="spacer"></div>
     <button class="btn lint-badge" id="lint-badge" aria-controls="lint-panel" aria-expanded="false">Lint</button>
     <span class="meta" id="conn"><span class="status-dot" id="conn-dot"></span> <span id="conn-text">connecting</span></span>
-    <button class="btn primary" id="render-btn" title="Render a draft of the current composition and variables">Render</button>
+    <button class="btn primary" id="render-btn" title="Render the current composition and variables: settings, progress and history" aria-controls="render-panel" aria-expanded="false">Render</button>
   </header>
   <main id="stage">
     <div id="frame-box"><iframe id="comp-frame" title="composition" allow="autoplay; fullscreen"></iframe></div>
@@ -221,7 +240,23 @@ export function playerPage(opts: { projectName: string; wsToken: string; apiToke
       <button class="btn" id="vars-copy" title="Copy the overrides as a --variables JSON argument">Copy --variables</button>
     </div>
     <div id="lint-panel"><div class="panel-head">Lint</div><ul id="lint-list"></ul></div>
-    <div id="render-panel"></div>
+    <div id="render-panel" aria-label="Render">
+      <div class="panel-head">Render<span class="spacer"></span><button class="btn icon" id="render-close" title="Close">✕</button></div>
+      <form id="render-form">
+        <div class="grid">
+          <label>Format<select id="render-format"><option value="mp4">MP4</option><option value="webm">WebM</option><option value="mov">MOV</option><option value="gif">GIF</option></select></label>
+          <label>Quality<select id="render-quality"><option value="draft">Draft</option><option value="standard">Standard</option><option value="high">High</option></select></label>
+          <label>FPS<input id="render-fps" type="number" min="1" max="240" step="1"></label>
+        </div>
+        <div class="kbd" id="render-vars-label">Variables</div>
+        <pre id="render-vars"></pre>
+        <button class="btn primary" id="render-start" type="submit">Start render</button>
+      </form>
+      <div id="render-progress"></div>
+      <div class="panel-head">History<span class="spacer"></span><span class="kbd" id="render-count"></span></div>
+      <ul id="render-history"></ul>
+      <video id="render-player" controls muted preload="metadata"></video>
+    </div>
   </aside>
 </div>
 <div id="toast"></div>

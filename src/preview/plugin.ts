@@ -24,7 +24,8 @@ import { getClientScript } from "./client-bundle.js";
 import { playerPage } from "./player-page.js";
 import { describeComposition, describeForPreview, describeSubComposition, discoverCompositions, soloSource } from "./project.js";
 import { SOLO_ENTRY, SOLO_PARAM } from "./solo.js";
-import { RenderJobs, type RenderJobRequest } from "./render-jobs.js";
+import { RenderJobs, renderSettings, type RenderJobRequest } from "./render-jobs.js";
+import { deleteRender, listRenders } from "./render-history.js";
 import { forbiddenPath, hostAllowed, newServerToken, PREVIEW_CSP_REPORT_ONLY, stateChangeRefusal } from "./guard.js";
 import { resolveProjectUrl } from "../compose/files.js";
 
@@ -159,6 +160,17 @@ export function hyperframesPreviewPlugin(opts: PreviewPluginOptions): Plugin & {
       const details = comp ? await describeForPreview(project, comp.file) : null;
       return sendJson(res, 200, { name: projectName, dir: project, compositions, composition: details });
     }
+    if (p === "/__hyperframes/renders" && method === "GET") return sendJson(res, 200, { renders: listRenders(project), running: jobs.running() ?? null });
+    if (p === "/__hyperframes/renders/delete") {
+      const refusal = stateChangeRefusal(req, token);
+      if (refusal) return sendJson(res, 403, { error: { code: "preview_forbidden", message: `delete request refused: ${refusal}`, hint: "delete renders from the preview page itself" } });
+      try {
+        const body = JSON.parse((await readBody(req)) || "{}") as { file?: unknown };
+        return sendJson(res, 200, { deleted: deleteRender(project, body.file) });
+      } catch (e) {
+        return sendJson(res, isHyperframesError(e) && e.code === "preview_render_missing" ? 404 : 400, errorJson(e));
+      }
+    }
     if (p === "/__hyperframes/render" && method === "POST") {
       const refusal = stateChangeRefusal(req, token);
       if (refusal) return sendJson(res, 403, { error: { code: "preview_forbidden", message: `render request refused: ${refusal}`, hint: "start renders from the preview page itself" } });
@@ -174,9 +186,7 @@ export function hyperframesPreviewPlugin(opts: PreviewPluginOptions): Plugin & {
         const job = jobs.start({
           composition,
           variables: body.variables && typeof body.variables === "object" ? body.variables : undefined,
-          quality: body.quality ?? "draft",
-          fps: body.fps,
-          format: body.format,
+          ...renderSettings(body),
         });
         return sendJson(res, 202, job);
       } catch (e) {

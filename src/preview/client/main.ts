@@ -30,6 +30,7 @@ class PreviewApp extends Playback {
   clips: Clip[] = [];
   animated: AnimatedElement[] = [];
   lastCopied = "";
+  readonly renders: RenderPanel;
   private frame: HTMLIFrameElement | null = null;
   private pending: { token: number; frame: HTMLIFrameElement } | null = null;
 
@@ -51,7 +52,7 @@ class PreviewApp extends Playback {
 
   constructor() {
     super();
-    new RenderPanel(() => ({ composition: this.comp, variables: this.vars }));
+    this.renders = new RenderPanel(() => ({ composition: this.comp, variables: this.vars, fps: this.fps, sub: this.details?.kind === "sub" }));
     bindTransport(this);
     $("vars-reset").addEventListener("click", () => this.panel.reset());
     $("vars-copy").addEventListener("click", () => void this.copyVariables());
@@ -194,6 +195,7 @@ class PreviewApp extends Playback {
     else this.overlay.hide();
     this.drawMeta();
     this.render();
+    if (this.renders.open) this.renders.showTarget();
   }
 
   /** Make `frame` the visible one; drop the others. */
@@ -244,6 +246,7 @@ class PreviewApp extends Playback {
 
   private onVariables(overrides: Record<string, unknown>): void {
     this.vars = overrides;
+    if (this.renders.open) this.renders.showTarget();
     this.writeUrl();
     this.load(this.time, this.playing);
   }

@@ -4,6 +4,7 @@
 import type { CompositionEntry, CompositionDetails } from "../project.js";
 export type { VariableDecl, LintFinding, LintResult } from "../../compose/types.js";
 export type { CompositionEntry, CompositionDetails };
+export type { RenderFile } from "../render-history.js";
 
 export type Clip = CompositionDetails["clips"][number];
 export type { AnimatedElement, AnimatedSpan } from "../../compose/runtime/inventory.js";
