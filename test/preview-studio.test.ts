@@ -199,7 +199,7 @@ describe("transport (issue 17)", () => {
     const pageTime = await page.evaluate(() => (window as any).__hfPreview.compositionWindow.__player.getTime());
     expect(pageTime).toBeLessThan(0.97);
     await page.keyboard.press("j");
-    await waitFor(page, (s) => s.shuttle === -2, "2x backward");
+    await waitFor(page, (s) => s.shuttle === -2 && s.time < back.time, "2x backward");
     await page.keyboard.press("k");
     const held = await waitFor(page, (s) => !s.playing && s.shuttle === 0, "K to stop backward play");
     expect(held.time).toBeLessThan(back.time);
@@ -435,4 +435,70 @@ describe("render settings and history (issue 17)", () => {
     expect(existsSync(path.join(dir, "renders", "keep.mp4"))).toBe(false);
     expect((await del("renders/keep.mp4", good)).status).toBe(404);
   }, 30_000);
+});
+
+describe("light and dark theme (issue 17)", () => {
+  const DARK_BG = "rgb(12, 13, 16)";
+  const LIGHT_BG = "rgb(243, 244, 246)";
+  const look = () =>
+    page.evaluate(() => ({
+      bg: getComputedStyle(document.body).backgroundColor,
+      attr: document.documentElement.dataset.theme ?? null,
+      stored: localStorage.getItem("hf-preview-theme"),
+    }));
+
+  it("follows the system until toggled; the toggle is remembered across a reload, and toggling back follows the system again", async () => {
+    await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: "dark" }]);
+    await open();
+    await page.evaluate(() => localStorage.removeItem("hf-preview-theme"));
+    await open();
+    expect(await look()).toEqual({ bg: DARK_BG, attr: null, stored: null });
+    await page.click("#theme-toggle");
+    expect(await look()).toEqual({ bg: LIGHT_BG, attr: "light", stored: "light" });
+    await page.screenshot({ path: path.join(ARTIFACTS, "preview-light.png") });
+    await open();
+    expect(await look(), "after a reload").toEqual({ bg: LIGHT_BG, attr: "light", stored: "light" });
+    await page.click("#theme-toggle");
+    expect(await look(), "back to what the system prefers: follows it").toEqual({ bg: DARK_BG, attr: null, stored: null });
+    // the system preference changes: the player follows
+    await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: "light" }]);
+    expect((await look()).bg).toBe(LIGHT_BG);
+    await page.click("#theme-toggle");
+    expect(await look()).toEqual({ bg: DARK_BG, attr: "dark", stored: "dark" });
+    await page.click("#theme-toggle");
+    await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: "dark" }]);
+  }, 60_000);
+
+  it("is usable 1024 px wide: nothing overflows, every control is on screen", async () => {
+    await page.setViewport({ width: 1024, height: 700 });
+    try {
+      for (const theme of ["dark", "light"]) {
+        await open();
+        if ((await look()).bg !== (theme === "dark" ? DARK_BG : LIGHT_BG)) await page.click("#theme-toggle");
+        await page.click("#render-btn");
+        await page.waitForSelector("#render-panel.show");
+        const r = await page.evaluate(() => {
+          const ids = ["comp-picker", "lint-badge", "theme-toggle", "render-btn", "btn-start", "btn-play", "btn-end", "jump", "btn-loop", "rate", "render-start", "vars-reset"];
+          const off = ids.filter((id) => {
+            const b = document.getElementById(id)!.getBoundingClientRect();
+            return !(b.width > 0 && b.height > 0 && b.left >= 0 && b.right <= innerWidth && b.top >= 0 && b.bottom <= innerHeight);
+          });
+          const overflowing = ["header", "#transport"].filter((sel) => {
+            const e = document.querySelector(sel)!;
+            return e.scrollWidth > e.clientWidth + 1;
+          });
+          const stage = document.getElementById("stage")!.getBoundingClientRect();
+          return { off, overflowing, page: document.documentElement.scrollWidth, stage: { w: stage.width, h: stage.height } };
+        });
+        expect(r.off, theme).toEqual([]);
+        expect(r.overflowing, theme).toEqual([]);
+        expect(r.page).toBeLessThanOrEqual(1024);
+        expect(r.stage.w).toBeGreaterThan(600);
+        await page.screenshot({ path: path.join(ARTIFACTS, `preview-1024-${theme}.png`) });
+      }
+    } finally {
+      await page.evaluate(() => localStorage.removeItem("hf-preview-theme"));
+      await page.setViewport({ width: 1280, height: 800 });
+    }
+  }, 60_000);
 });

@@ -14,6 +14,7 @@ import { LintPanel, pickElement } from "./lint-panel.js";
 import { bindTransport, onKey, showTransport } from "./controls.js";
 import { connectHmr, showConnection } from "./hmr.js";
 import { CompositionPicker } from "./picker.js";
+import { bindTheme } from "./theme.js";
 import { Playback } from "./playback.js";
 import type { AnimatedElement, Clip, CompositionDetails, CompositionWindow, PageError, ProjectInfo } from "./types.js";
 
@@ -52,6 +53,7 @@ class PreviewApp extends Playback {
 
   constructor() {
     super();
+    bindTheme();
     this.renders = new RenderPanel(() => ({ composition: this.comp, variables: this.vars, fps: this.fps, sub: this.details?.kind === "sub" }));
     bindTransport(this);
     $("vars-reset").addEventListener("click", () => this.panel.reset());
