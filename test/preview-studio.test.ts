@@ -478,7 +478,7 @@ describe("light and dark theme (issue 17)", () => {
         await page.click("#render-btn");
         await page.waitForSelector("#render-panel.show");
         const r = await page.evaluate(() => {
-          const ids = ["comp-picker", "lint-badge", "theme-toggle", "render-btn", "btn-start", "btn-play", "btn-end", "jump", "btn-loop", "rate", "render-start", "vars-reset"];
+          const ids = ["comp-picker", "lint-badge", "theme-toggle", "snapshot-btn", "render-btn", "btn-start", "btn-play", "btn-end", "jump", "btn-loop", "rate", "render-start", "vars-reset"];
           const off = ids.filter((id) => {
             const b = document.getElementById(id)!.getBoundingClientRect();
             return !(b.width > 0 && b.height > 0 && b.left >= 0 && b.right <= innerWidth && b.top >= 0 && b.bottom <= innerHeight);
@@ -501,4 +501,38 @@ describe("light and dark theme (issue 17)", () => {
       await page.setViewport({ width: 1280, height: 800 });
     }
   }, 60_000);
+});
+
+describe("beyond the studio (issue 17): snapshot", () => {
+  it("Snapshot saves the frame on screen as a full-resolution PNG made by the render pipeline, listed in the history", async () => {
+    await open(`?v=${encodeURIComponent(JSON.stringify({ accent: "#ff8800" }))}&t=0.8`);
+    await page.click("#snapshot-btn");
+    await page.waitForFunction(() => !!document.getElementById("snapshot-btn")!.dataset.last, { timeout: 120_000 });
+    const file = await page.$eval("#snapshot-btn", (b) => (b as HTMLElement).dataset.last!);
+    expect(file).toMatch(/^renders\/index-frame-0024-\d{8}-\d{6}\.png$/);
+    expect(existsSync(path.join(dir, file))).toBe(true);
+    // the PNG: the composition's own size (not the player's scale), the variables and the moment on screen
+    const png = await page.evaluate(async (url) => {
+      const img = new Image();
+      img.src = url;
+      await img.decode();
+      const c = document.createElement("canvas");
+      c.width = img.naturalWidth;
+      c.height = img.naturalHeight;
+      const ctx = c.getContext("2d")!;
+      ctx.drawImage(img, 0, 0);
+      const px = (x: number, y: number) => Array.from(ctx.getImageData(x, y, 1, 1).data.slice(0, 3));
+      return { w: img.naturalWidth, h: img.naturalHeight, swatch: px(290, 30), scene: px(5, 5), box: px(180, 140), left: px(100, 140) };
+    }, `/${file}`);
+    expect([png.w, png.h]).toEqual([320, 180]);
+    expect(near(png.swatch, [255, 136, 0])).toBe(true);
+    expect(near(png.scene, [0, 255, 0])).toBe(true);
+    expect(near(png.box, [255, 255, 255])).toBe(true);
+    expect(near(png.left, [0, 255, 0])).toBe(true);
+    await page.click("#render-btn");
+    await page.waitForSelector(`#render-history li[data-file="${file}"]`, { timeout: 10_000 });
+    // only the player may ask for one
+    const r = await fetch(`${base}/__hyperframes/snapshot`, { method: "POST", headers: { "Content-Type": "application/json", Origin: base }, body: JSON.stringify({ composition: "index.html", frame: 0 }) });
+    expect(r.status).toBe(403);
+  }, 180_000);
 });

@@ -37,6 +37,7 @@ export function playerPage(opts: { projectName: string; wsToken: string; apiToke
     <button class="btn lint-badge" id="lint-badge" aria-controls="lint-panel" aria-expanded="false">Lint</button>
     <button class="btn icon" id="theme-toggle" type="button" title="Theme"></button>
     <span class="meta" id="conn"><span class="status-dot" id="conn-dot"></span> <span id="conn-text">connecting</span></span>
+    <button class="btn" id="snapshot-btn" type="button" title="Save this frame as a full-resolution PNG, made by the render pipeline, in renders/">Snapshot</button>
     <button class="btn primary" id="render-btn" title="Render the current composition and variables: settings, progress and history" aria-controls="render-panel" aria-expanded="false">Render</button>
   </header>
   <main id="stage">

@@ -26,6 +26,7 @@ import { describeComposition, describeForPreview, describeSubComposition, discov
 import { SOLO_ENTRY, SOLO_PARAM } from "./solo.js";
 import { RenderJobs, renderSettings, type RenderJobRequest } from "./render-jobs.js";
 import { deleteRender, listRenders } from "./render-history.js";
+import { Snapshots } from "./snapshots.js";
 import { forbiddenPath, hostAllowed, newServerToken, PREVIEW_CSP_REPORT_ONLY, stateChangeRefusal } from "./guard.js";
 import { resolveProjectUrl } from "../compose/files.js";
 
@@ -109,6 +110,7 @@ export function hyperframesPreviewPlugin(opts: PreviewPluginOptions): Plugin & {
   const jobs = new RenderJobs(project, { allowNetwork: opts.allowNetwork });
   const debounce = opts.reloadDebounceMs ?? 60;
   const token = newServerToken();
+  const snapshots = new Snapshots(project);
 
   async function handle(server: ViteDevServer, req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): Promise<void> {
     const url = new URL(req.url ?? "/", "http://preview.local");
@@ -169,6 +171,20 @@ export function hyperframesPreviewPlugin(opts: PreviewPluginOptions): Plugin & {
         return sendJson(res, 200, { deleted: deleteRender(project, body.file) });
       } catch (e) {
         return sendJson(res, isHyperframesError(e) && e.code === "preview_render_missing" ? 404 : 400, errorJson(e));
+      }
+    }
+    if (p === "/__hyperframes/snapshot") {
+      const refusal = stateChangeRefusal(req, token);
+      if (refusal) return sendJson(res, 403, { error: { code: "preview_forbidden", message: `snapshot request refused: ${refusal}`, hint: "take snapshots from the preview page itself" } });
+      try {
+        const body = JSON.parse((await readBody(req)) || "{}") as { composition?: unknown; variables?: unknown; frame?: unknown };
+        const known = discoverCompositions(project).find((c) => c.file === body.composition);
+        if (!known || known.kind !== "entry")
+          return sendJson(res, 400, { error: { code: "preview_unknown_composition", message: `${String(body.composition)} is not an entry composition of this project`, hint: "snapshots are taken of a page (sub-compositions with the page that mounts them)" } });
+        const vars = body.variables && typeof body.variables === "object" ? (body.variables as Record<string, unknown>) : undefined;
+        return sendJson(res, 200, await snapshots.take({ composition: known.file, variables: vars, frame: Number(body.frame) }));
+      } catch (e) {
+        return sendJson(res, isHyperframesError(e) && e.code === "snapshot_busy" ? 409 : 400, errorJson(e));
       }
     }
     if (p === "/__hyperframes/render" && method === "POST") {

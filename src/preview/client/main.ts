@@ -15,6 +15,7 @@ import { bindTransport, onKey, showTransport } from "./controls.js";
 import { connectHmr, showConnection } from "./hmr.js";
 import { CompositionPicker } from "./picker.js";
 import { bindTheme } from "./theme.js";
+import { bindSnapshot } from "./snapshot-button.js";
 import { Playback } from "./playback.js";
 import type { AnimatedElement, Clip, CompositionDetails, CompositionWindow, PageError, ProjectInfo } from "./types.js";
 
@@ -55,6 +56,10 @@ class PreviewApp extends Playback {
     super();
     bindTheme();
     this.renders = new RenderPanel(() => ({ composition: this.comp, variables: this.vars, fps: this.fps, sub: this.details?.kind === "sub" }));
+    bindSnapshot(
+      () => ({ composition: this.comp, variables: this.vars, frame: Math.round(this.time * this.fps), sub: this.details?.kind === "sub" }),
+      () => void this.renders.history.refresh(),
+    );
     bindTransport(this);
     $("vars-reset").addEventListener("click", () => this.panel.reset());
     $("vars-copy").addEventListener("click", () => void this.copyVariables());
