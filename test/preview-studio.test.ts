@@ -356,6 +356,42 @@ describe("render settings and history (issue 17)", () => {
     await page.waitForFunction((f) => !!document.querySelector(`#render-history li[data-file="${f}"]`), { timeout: 10_000 }, decodeURIComponent(href).slice(1));
   }, 180_000);
 
+  it("Compare shows the last render over the live preview at the player's time: overlay, then split (render on the right)", async () => {
+    // live: the default blue accent; the render above used orange
+    await open();
+    const shown = async (t: number) => {
+      await seekTo(t);
+      await page.waitForFunction(
+        (tt) => {
+          const v = document.getElementById("compare-video") as HTMLVideoElement | null;
+          return !!v && v.readyState >= 2 && !v.seeking && Math.abs(v.currentTime - tt) < 0.01;
+        },
+        { timeout: 10_000 },
+        t,
+      );
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    };
+    expect(near(await compositionPixel(page, 290, 30), [0, 0, 255])).toBe(true);
+    await page.click("#compare-btn");
+    await waitFor(page, (s) => (s as any).compare === "overlay", "overlay");
+    await shown(0.8);
+    // half the render's orange over the live blue
+    expect(near(await compositionPixel(page, 290, 30), [128, 68, 128], 30)).toBe(true);
+    await page.click("#compare-btn");
+    await waitFor(page, (s) => (s as any).compare === "split", "split");
+    await shown(0.8);
+    expect(near(await compositionPixel(page, 290, 30), [255, 136, 0], 24), "the right half is the render").toBe(true);
+    expect(near(await compositionPixel(page, 190, 140), [255, 255, 255], 24), "its frame at 0.8 s: the box at x 160-200").toBe(true);
+    await shown(0.3);
+    expect(near(await compositionPixel(page, 190, 140), [255, 0, 0], 24), "its frame at 0.3 s: scene A behind").toBe(true);
+    await page.screenshot({ path: path.join(ARTIFACTS, "preview-compare-split.png") });
+    await page.click("#compare-btn");
+    await waitFor(page, (s) => (s as any).compare === "off", "off");
+    expect(await page.$("#compare-video")).toBe(null);
+    await seekTo(0.8);
+    expect(near(await compositionPixel(page, 290, 30), [0, 0, 255])).toBe(true);
+  }, 60_000);
+
   it("a running render can be cancelled: nothing is left in renders/", async () => {
     await open("?comp=alt.html");
     const before = await history();
@@ -478,7 +514,7 @@ describe("light and dark theme (issue 17)", () => {
         await page.click("#render-btn");
         await page.waitForSelector("#render-panel.show");
         const r = await page.evaluate(() => {
-          const ids = ["comp-picker", "lint-badge", "theme-toggle", "snapshot-btn", "render-btn", "btn-start", "btn-play", "btn-end", "jump", "btn-loop", "rate", "render-start", "vars-reset"];
+          const ids = ["comp-picker", "lint-badge", "theme-toggle", "snapshot-btn", "render-btn", "btn-start", "btn-play", "btn-end", "jump", "compare-btn", "btn-loop", "rate", "render-start", "vars-reset"];
           const off = ids.filter((id) => {
             const b = document.getElementById(id)!.getBoundingClientRect();
             return !(b.width > 0 && b.height > 0 && b.left >= 0 && b.right <= innerWidth && b.top >= 0 && b.bottom <= innerHeight);

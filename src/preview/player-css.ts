@@ -59,6 +59,11 @@ select:focus, input:focus { border-color: var(--accent); }
 #frame-box { position: relative; box-shadow: 0 10px 40px var(--shadow), 0 0 0 1px var(--frame-ring); background:
   repeating-conic-gradient(var(--checker-a) 0% 25%, var(--checker-b) 0% 50%) 50% / 20px 20px; }
 #frame-box iframe { position: absolute; left: 0; top: 0; border: 0; transform-origin: 0 0; background: transparent; }
+#compare-video { position: absolute; inset: 0; width: 100%; height: 100%; object-fit: fill; pointer-events: none; z-index: 2; }
+#frame-box[data-compare="overlay"] #compare-video { opacity: .5; }
+#frame-box[data-compare="split"] #compare-video { clip-path: inset(0 0 0 50%); }
+#compare-divider { display: none; position: absolute; top: 0; bottom: 0; left: 50%; width: 2px; margin-left: -1px; background: var(--accent); z-index: 3; pointer-events: none; }
+#frame-box[data-compare="split"] #compare-divider { display: block; }
 #loading { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; color: var(--muted); pointer-events: none; }
 #overlay { position: absolute; inset: 16px; display: none; overflow: auto; padding: 18px 20px; border-radius: 10px;
   background: rgba(20, 10, 14, .94); border: 1px solid rgba(255,93,108,.55); box-shadow: 0 12px 40px rgba(0,0,0,.6); z-index: 5; }

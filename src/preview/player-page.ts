@@ -57,6 +57,7 @@ export function playerPage(opts: { projectName: string; wsToken: string; apiToke
       <span id="shuttle" class="kbd" aria-live="polite"></span>
       <input id="jump" type="text" inputmode="decimal" autocomplete="off" spellcheck="false" placeholder="go to…" aria-label="Go to a frame (48) or a time (1.5s, 0:01.5)" title="Go to a frame (48) or a time (1.5s, 0:01.5); Enter">
       <div class="spacer"></div>
+      <button class="btn" id="compare-btn" type="button" title="Compare with the last render (overlay, then split)">Compare</button>
       <button class="btn icon" id="btn-loop" title="Loop (R)">${ICONS.loop}</button>
       <select id="rate" title="Playback speed">
         <option value="0.25">0.25×</option><option value="0.5">0.5×</option><option value="1" selected>1×</option>

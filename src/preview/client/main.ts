@@ -16,6 +16,7 @@ import { connectHmr, showConnection } from "./hmr.js";
 import { CompositionPicker } from "./picker.js";
 import { bindTheme } from "./theme.js";
 import { bindSnapshot } from "./snapshot-button.js";
+import { Compare } from "./compare.js";
 import { Playback } from "./playback.js";
 import type { AnimatedElement, Clip, CompositionDetails, CompositionWindow, PageError, ProjectInfo } from "./types.js";
 
@@ -33,6 +34,7 @@ class PreviewApp extends Playback {
   animated: AnimatedElement[] = [];
   lastCopied = "";
   readonly renders: RenderPanel;
+  readonly compare: Compare;
   private frame: HTMLIFrameElement | null = null;
   private pending: { token: number; frame: HTMLIFrameElement } | null = null;
 
@@ -59,6 +61,11 @@ class PreviewApp extends Playback {
     bindSnapshot(
       () => ({ composition: this.comp, variables: this.vars, frame: Math.round(this.time * this.fps), sub: this.details?.kind === "sub" }),
       () => void this.renders.history.refresh(),
+    );
+    this.compare = new Compare(
+      this.box,
+      async () => (await this.renders.history.refresh(), this.renders.history.files),
+      () => this.comp,
     );
     bindTransport(this);
     $("vars-reset").addEventListener("click", () => this.panel.reset());
@@ -262,6 +269,7 @@ class PreviewApp extends Playback {
   protected render(): void {
     showTransport(this);
     this.timeline.setTime(this.time);
+    this.compare.setTime(this.time);
   }
 
   protected writeUrl(): void {
@@ -284,6 +292,7 @@ class PreviewApp extends Playback {
     this.ready = false;
     this.errors = [];
     this.overlay.hide();
+    this.compare.set("off");
     await this.fetchInfo(file);
     this.panel.setSchema(this.details?.variables ?? [], {});
     this.writeUrl();
@@ -313,6 +322,7 @@ class PreviewApp extends Playback {
       overlay: this.overlay.visible,
       clips: this.clips.length,
       animated: this.animated.length,
+      compare: this.compare.mode,
       lastCopied: this.lastCopied,
       scale: Number(this.box.dataset.scale || 0),
     };
