@@ -205,6 +205,13 @@ describe("transport (issue 17)", () => {
     expect(held.time).toBeLessThan(back.time);
     await new Promise((r) => setTimeout(r, 200));
     expect((await snapshot(page)).time, "stopped means stopped").toBe(held.time);
+    // L while going backward turns forward
+    await page.keyboard.press("j");
+    const rev = await waitFor(page, (s) => s.playing && s.shuttle === -1 && s.time < held.time, "backward again");
+    await page.keyboard.press("l");
+    await waitFor(page, (s) => s.playing && s.shuttle === 1 && s.time > rev.time, "forward after backward");
+    await page.keyboard.press("k");
+    await waitFor(page, (s) => !s.playing, "stop");
     await page.keyboard.press("j");
     const end = await waitFor(page, (s) => !s.playing && s.time === 0, "backward play to stop at the first frame", 5000);
     expect(end.shuttle).toBe(0);

@@ -103,9 +103,9 @@ export abstract class Playback {
     const speed = same ? Math.min(SHUTTLE_MAX, Math.abs(this.shuttleSpeed) * 2) : 1;
     if (this.shuttleSpeed <= 0) this.baseRate = this.rate;
     if (dir > 0) {
-      this.reverse = null;
+      const backward = !!this.reverse;
       this.setRate(speed);
-      if (!this.playing) this.play();
+      if (!this.playing || backward) this.play();
     } else {
       if (this.playing && !this.reverse) {
         this.win.__player.pause();
