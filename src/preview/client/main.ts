@@ -273,7 +273,9 @@ class PreviewApp extends Playback {
   }
 
   protected writeUrl(): void {
-    writeUrlState({ comp: this.comp === "index.html" && (this.info?.compositions.length ?? 0) < 2 ? undefined : this.comp, time: this.time, vars: this.vars });
+    // the default composition (the first page) goes without saying; any other one is named
+    const first = this.info?.compositions.find((c) => c.kind === "entry")?.file;
+    writeUrlState({ comp: this.comp === first && this.comp === "index.html" ? undefined : this.comp, time: this.time, vars: this.vars });
   }
 
   // ------------------------------------------------------------------ layout and controls
