@@ -579,3 +579,35 @@ describe("beyond the studio (issue 17): snapshot", () => {
     expect(r.status).toBe(403);
   }, 180_000);
 });
+
+describe("issue 17 defect 1, verified: error positions are the author's lines", () => {
+  it("a syntax error in the page and an exception in a sub-composition script are reported at their own file and line", async () => {
+    writeFileSync(
+      path.join(dir, "broken.html"),
+      [
+        "<!doctype html>",
+        '<html><head><meta charset="utf-8"></head>',
+        "<body>",
+        '  <div id="b" data-composition-id="broken" data-width="160" data-height="90" data-duration="1" data-no-timeline>',
+        '    <div data-composition-id="thrower" data-composition-src="compositions/thrower.html" data-start="0" data-duration="1"></div>',
+        "  </div>",
+        "  <script>",
+        "    window.__timelines = window.__timelines || {};",
+        "    const x = 1;",
+        "    const broken = ;",
+        "  </script>",
+        "</body></html>",
+      ].join("\n"),
+    );
+    writeFileSync(
+      path.join(dir, "compositions", "thrower.html"),
+      ['<template id="thrower-template">', '  <div data-composition-id="thrower" data-width="160" data-height="90">', "    <script>", "      function boom() {", '        throw new Error("boom from the sub-composition");', "      }", "      boom();", "    </script>", "  </div>", "</template>"].join("\n"),
+    );
+    await open("?comp=broken.html", false);
+    const s = await waitFor(page, (x) => x.errors.length >= 2, "both errors", 15_000);
+    const at = s.errors.map((e: any) => `${String(e.file ?? "").replace(/^.*\/(?=compositions\/)|^.*\/(?=broken\.html)/, "")}:${e.line} ${e.message}`);
+    expect(at.some((a) => a.startsWith("broken.html:10 ") && /SyntaxError|Unexpected/.test(a)), at.join("\n")).toBe(true);
+    expect(at.some((a) => a.startsWith("compositions/thrower.html:5 ") && a.includes("boom from the sub-composition")), at.join("\n")).toBe(true);
+    expect(await page.$eval("#overlay .where", (e) => e.textContent)).toMatch(/^(broken\.html:10|compositions\/thrower\.html:5)\b/);
+  }, 30_000);
+});
