@@ -97,7 +97,7 @@ export function makeProject(): string {
   writeFileSync(path.join(dir, "sub.html"), subHtml());
   mkdirSync(path.join(dir, "compositions"));
   writeFileSync(path.join(dir, "compositions", "chip.html"), chipHtml("rgb(0, 200, 200)"));
-  // a sub-composition-style file at the top level must not appear in the picker
+  // a sub-composition file at the top level: listed as a sub-composition (opens alone), never as an entry
   writeFileSync(path.join(dir, "card.html"), `<template id="card-template"><div data-composition-id="card" data-width="100" data-height="100"></div></template>`);
   mkdirSync(ARTIFACTS, { recursive: true });
   return dir;
@@ -132,6 +132,10 @@ export interface Snapshot {
   duration: number;
   fps: number;
   playing: boolean;
+  /** J/K/L shuttle speed, signed (0: not shuttling) */
+  shuttle: number;
+  rate: number;
+  loop: boolean;
   ready: boolean;
   token: number;
   loads: number;
@@ -139,6 +143,8 @@ export interface Snapshot {
   errors: { kind: string; message: string }[];
   overlay: boolean;
   clips: number;
+  /** animated elements on the timeline (window.__hf.animated()) */
+  animated: number;
   lastCopied: string;
   scale: number;
 }

@@ -65,7 +65,7 @@ describe("preview server", () => {
     expect(player).toContain('id="comp-frame"');
     expect(player, "an inline icon: no /favicon.ico request (it 404ed, the only console error)").toMatch(/<link rel="icon" href="data:/);
     const info = (await fetch(`${base}/__hyperframes/api/project`).then((r) => r.json())) as any;
-    expect(info.compositions.map((c: any) => c.file)).toEqual(["index.html", "alt.html", "sub.html"]);
+    expect(info.compositions.filter((c: any) => c.kind === "entry").map((c: any) => c.file)).toEqual(["index.html", "alt.html", "sub.html"]);
     expect(info.composition).toMatchObject({ file: "index.html", id: "main", width: 320, height: 180, duration: 1, fps: 30 });
     expect(info.composition.variables.map((v: any) => v.id)).toContain("accent");
     const comp = await fetch(`${base}/index.html?hf-vars=${encodeURIComponent('{"accent":"#ff0000"}')}`).then((r) => r.text());
@@ -142,14 +142,14 @@ describe("player in headless Chrome", () => {
     expect(s.time).toBeGreaterThan(0.1);
     // the URL keeps the time
     expect(new URL(page.url()).searchParams.get("t")).toBe(String(Math.round(s.time * 1000) / 1000));
-    // loop (L): playback wraps around at the end instead of stopping
-    await page.keyboard.press("l");
+    // loop (R): playback wraps around at the end instead of stopping
+    await page.keyboard.press("r");
     await seekTo(0.8);
     await page.keyboard.press("Space");
     await waitFor(page, (x) => x.playing && x.time > 0.9, "playback near the end");
     await waitFor(page, (x) => x.playing && x.time < 0.5, "playback to wrap around", 5000);
     await page.keyboard.press("Space");
-    await page.keyboard.press("l");
+    await page.keyboard.press("r");
     // speed: 2x plays about twice as fast as real time
     await page.select("#rate", "2");
     await seekTo(0);
@@ -307,7 +307,8 @@ describe("player in headless Chrome", () => {
   it("offers a picker for several compositions in the folder", async () => {
     await open();
     const options = await page.$$eval("#comp-picker option", (os) => os.map((o) => (o as HTMLOptionElement).value));
-    expect(options).toEqual(["index.html", "alt.html", "sub.html"]);
+    // the entries, then the sub-compositions (test/preview-studio.test.ts opens those)
+    expect(options).toEqual(["index.html", "alt.html", "sub.html", "card.html", "compositions/chip.html"]);
     await page.select("#comp-picker", "alt.html");
     const s = await waitFor(page, (x) => x.comp === "alt.html" && x.ready, "alt.html", 10_000);
     expect(s.duration).toBe(2);
@@ -328,6 +329,8 @@ describe("player in headless Chrome", () => {
     const previewBox = await compositionPixel(page, 180, 140);
     await page.click("#render-btn");
     await page.waitForSelector("#render-panel.show", { timeout: 5000 });
+    // the settings default to a draft MP4 at the composition's fps, with the current variables
+    await page.click("#render-start");
     const link = await page.waitForSelector("#render-link", { timeout: 120_000 });
     const href = await link!.evaluate((a) => (a as HTMLAnchorElement).getAttribute("href")!);
     expect(href).toMatch(/^\/renders\/index-preview-.*\.mp4$/);

@@ -1,141 +1,6 @@
-/** The player UI page (served at `/` and `/__hyperframes/`): markup and styles; behaviour is in client/. */
+/** The player UI page (served at `/` and `/__hyperframes/`): markup; styles in player-css.ts, behaviour in client/. */
+import { CSS, THEME_BOOT } from "./player-css.js";
 
-const CSS = `
-:root {
-  --bg: #0c0d10; --panel: #15171c; --panel2: #1b1e24; --line: #262a32; --line2: #323742;
-  --text: #dde1e8; --muted: #8a909c; --faint: #5c626d; --accent: #5b8cff; --accent2: #86a8ff;
-  --danger: #ff5d6c; --warn: #f3b94d; --ok: #3ecf8e;
-  --mono: ui-monospace, "SF Mono", "JetBrains Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace;
-  color-scheme: dark;
-}
-* { box-sizing: border-box; }
-html, body { margin: 0; height: 100%; background: var(--bg); color: var(--text);
-  font: 13px/1.4 Inter, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; overflow: hidden; }
-button, select, input { font: inherit; color: inherit; }
-#app { display: grid; height: 100vh; grid-template-columns: minmax(0, 1fr) 300px; grid-template-rows: 44px minmax(0, 1fr) auto; }
-header { grid-column: 1 / 3; display: flex; align-items: center; gap: 12px; padding: 0 12px; background: var(--panel); border-bottom: 1px solid var(--line); }
-.brand { display: flex; align-items: center; gap: 8px; font-weight: 600; letter-spacing: .2px; }
-.brand .logo { width: 18px; height: 18px; border-radius: 4px; background: linear-gradient(135deg, #5b8cff, #b45bff); }
-.brand .sub { color: var(--muted); font-weight: 400; }
-.sep { width: 1px; height: 20px; background: var(--line2); }
-.meta { color: var(--muted); font-family: var(--mono); font-size: 12px; white-space: nowrap; }
-.spacer { flex: 1; }
-.status-dot { width: 8px; height: 8px; border-radius: 50%; background: var(--faint); display: inline-block; }
-.status-dot.live { background: var(--ok); box-shadow: 0 0 6px var(--ok); }
-.status-dot.err { background: var(--danger); }
-select, input[type=text], input[type=number], input[type=url] {
-  background: var(--panel2); border: 1px solid var(--line2); border-radius: 6px; padding: 5px 8px; outline: none; min-width: 0; }
-select:focus, input:focus { border-color: var(--accent); }
-.btn { display: inline-flex; align-items: center; justify-content: center; gap: 6px; height: 28px; padding: 0 10px; border-radius: 6px;
-  background: var(--panel2); border: 1px solid var(--line2); cursor: pointer; white-space: nowrap; }
-.btn:hover { border-color: #46505f; background: #21252d; }
-.btn.primary { background: var(--accent); border-color: var(--accent); color: #fff; font-weight: 600; }
-.btn.primary:hover { background: var(--accent2); }
-.btn.icon { width: 30px; padding: 0; }
-.btn.on { color: var(--accent2); border-color: var(--accent); background: rgba(91,140,255,.12); }
-.btn:disabled { opacity: .45; cursor: default; }
-.btn svg { width: 14px; height: 14px; fill: currentColor; }
-#stage { position: relative; overflow: hidden; display: flex; align-items: center; justify-content: center;
-  background: radial-gradient(ellipse at center, #15171c 0%, #0c0d10 70%); }
-#frame-box { position: relative; box-shadow: 0 10px 40px rgba(0,0,0,.55), 0 0 0 1px #2a2e36; background:
-  repeating-conic-gradient(#1a1c21 0% 25%, #141619 0% 50%) 50% / 20px 20px; }
-#frame-box iframe { position: absolute; left: 0; top: 0; border: 0; transform-origin: 0 0; background: transparent; }
-#loading { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; color: var(--muted); pointer-events: none; }
-#overlay { position: absolute; inset: 16px; display: none; overflow: auto; padding: 18px 20px; border-radius: 10px;
-  background: rgba(20, 10, 14, .94); border: 1px solid rgba(255,93,108,.55); box-shadow: 0 12px 40px rgba(0,0,0,.6); z-index: 5; }
-#overlay.show { display: block; }
-#overlay h2 { margin: 0 0 4px; font-size: 15px; color: var(--danger); display: flex; align-items: center; gap: 8px; }
-#overlay .where { color: var(--muted); font-family: var(--mono); font-size: 12px; margin-bottom: 10px; }
-#overlay pre { margin: 6px 0 12px; padding: 10px 12px; background: #0b0b0e; border-radius: 6px; font: 12px/1.5 var(--mono); white-space: pre-wrap; color: #ffc2c8; max-height: 220px; overflow: auto; }
-#overlay h3 { font-size: 12px; text-transform: uppercase; letter-spacing: .08em; color: var(--muted); margin: 14px 0 6px; }
-#overlay ul { list-style: none; margin: 0; padding: 0; }
-#overlay li { padding: 6px 0; border-top: 1px solid #2a1c22; font-size: 12.5px; }
-#overlay li .sev { font: 600 10px var(--mono); text-transform: uppercase; padding: 1px 5px; border-radius: 3px; margin-right: 6px; }
-#overlay li .sev.error { background: rgba(255,93,108,.18); color: var(--danger); }
-#overlay li .sev.warning { background: rgba(243,185,77,.16); color: var(--warn); }
-#overlay li .loc { color: var(--muted); font-family: var(--mono); font-size: 11.5px; }
-#overlay li .hint { color: var(--muted); margin-top: 2px; }
-#overlay .close { position: absolute; right: 12px; top: 12px; }
-#overlay .foot { color: var(--faint); font-size: 12px; margin-top: 12px; }
-aside { grid-row: 2 / 4; grid-column: 2; background: var(--panel); border-left: 1px solid var(--line); display: flex; flex-direction: column; min-height: 0; }
-.panel-head { display: flex; align-items: center; gap: 8px; padding: 10px 14px; border-bottom: 1px solid var(--line);
-  font-size: 11px; text-transform: uppercase; letter-spacing: .09em; color: var(--muted); font-weight: 600; }
-.panel-head .spacer { flex: 1; }
-#vars { flex: 1; overflow: auto; padding: 6px 14px 14px; }
-.var { padding: 9px 0; border-bottom: 1px solid #1f2228; }
-.var label.name { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; margin-bottom: 6px; color: var(--text); font-size: 12.5px; }
-.var label.name .id { color: var(--faint); font: 11px var(--mono); }
-.var.changed label.name .txt::before { content: ""; display: inline-block; width: 6px; height: 6px; border-radius: 50%; background: var(--accent); margin-right: 7px; vertical-align: 2px; }
-.var input[type=text], .var input[type=url], .var select { width: 100%; }
-.var .row { display: flex; align-items: center; gap: 8px; }
-.var input[type=range] { flex: 1; accent-color: var(--accent); }
-.var input[type=number] { width: 76px; }
-.var input[type=color] { width: 34px; height: 28px; padding: 0; border: 1px solid var(--line2); border-radius: 6px; background: var(--panel2); cursor: pointer; }
-.var input[type=color]::-webkit-color-swatch-wrapper { padding: 3px; } .var input[type=color]::-webkit-color-swatch { border: 0; border-radius: 3px; }
-.var .desc { color: var(--faint); font-size: 11.5px; margin-top: 4px; }
-.var .thumb { width: 100%; max-height: 70px; object-fit: contain; margin-top: 6px; border-radius: 4px; background: #0e0f12; }
-.switch { position: relative; width: 34px; height: 20px; flex: none; }
-.switch input { opacity: 0; width: 0; height: 0; position: absolute; }
-.switch span { position: absolute; inset: 0; border-radius: 10px; background: #2b3039; cursor: pointer; transition: background .15s; }
-.switch span::after { content: ""; position: absolute; left: 3px; top: 3px; width: 14px; height: 14px; border-radius: 50%; background: #cfd4dc; transition: transform .15s; }
-.switch input:checked + span { background: var(--accent); }
-.switch input:checked + span::after { transform: translateX(14px); background: #fff; }
-.empty { color: var(--faint); padding: 16px 0; font-size: 12.5px; }
-.vars-actions { display: flex; gap: 8px; padding: 10px 14px; border-top: 1px solid var(--line); }
-.vars-actions .btn { flex: 1; }
-.lint-badge { height: 24px; font: 12px var(--mono); }
-.lint-badge.ok { color: var(--ok); } .lint-badge.warn { color: var(--warn); border-color: #5a4a23; } .lint-badge.err { color: var(--danger); border-color: #5a2830; }
-#lint-panel { display: none; border-top: 1px solid var(--line); max-height: 40vh; overflow: auto; }
-#lint-panel.show { display: block; }
-#lint-list { list-style: none; margin: 0; padding: 6px 0; }
-#lint-list li { padding: 6px 14px; border-bottom: 1px solid var(--line); font-size: 12px; }
-#lint-list li.pick { cursor: pointer; } #lint-list li.pick:hover { background: var(--panel2); }
-#lint-list .row { display: flex; gap: 8px; align-items: baseline; } #lint-list .loc { color: var(--muted); font-family: var(--mono); margin-left: auto; }
-#lint-list .sev { font: 10.5px var(--mono); text-transform: uppercase; } #lint-list .sev.error { color: var(--danger); } #lint-list .sev.warning { color: var(--warn); }
-#lint-list .hint { color: var(--muted); margin-top: 2px; } #lint-list .empty { color: var(--muted); padding: 4px 14px; }
-#render-panel { border-top: 1px solid var(--line); padding: 10px 14px 14px; display: none; }
-#render-panel.show { display: block; }
-#render-panel .title { display: flex; justify-content: space-between; font-size: 12.5px; margin-bottom: 8px; }
-#render-panel .bar { height: 6px; border-radius: 3px; background: #262a32; overflow: hidden; }
-#render-panel .bar i { display: block; height: 100%; width: 0; background: linear-gradient(90deg, var(--accent), #b45bff); transition: width .2s; }
-#render-panel .info { color: var(--muted); font: 11.5px var(--mono); margin-top: 6px; }
-#render-panel a { color: var(--accent2); }
-#render-panel .err { color: var(--danger); font-size: 12px; margin-top: 6px; white-space: pre-wrap; }
-#render-panel video { width: 100%; margin-top: 8px; border-radius: 6px; background: #000; }
-#timeline { grid-column: 1; background: var(--panel); border-top: 1px solid var(--line); user-select: none; }
-#transport { display: flex; align-items: center; gap: 6px; padding: 8px 12px; }
-#transport .btn.play { width: 38px; height: 30px; background: #252a33; }
-#time { font: 13px var(--mono); margin-left: 10px; letter-spacing: .02em; }
-#time .dur { color: var(--muted); }
-#frameno { font: 12px var(--mono); color: var(--muted); margin-left: 10px; padding: 2px 8px; border: 1px solid var(--line2); border-radius: 5px; }
-#transport select { height: 28px; padding: 0 6px; }
-#tracks { position: relative; padding: 0 12px 10px 0; }
-.ruler, .lane { display: grid; grid-template-columns: 84px minmax(0, 1fr); align-items: stretch; }
-.ruler .lab, .lane .lab { color: var(--faint); font: 11px var(--mono); padding: 0 10px 0 12px; display: flex; align-items: center; justify-content: flex-end; white-space: nowrap; }
-#scrub { position: relative; height: 26px; cursor: pointer; border-bottom: 1px solid var(--line); }
-#scrub .tick { position: absolute; bottom: 0; width: 1px; height: 6px; background: #3a404b; }
-#scrub .tick.major { height: 10px; background: #4b5260; }
-#scrub .tick span { position: absolute; left: 4px; bottom: 8px; font: 10px var(--mono); color: var(--muted); white-space: nowrap; }
-#scrub .fill { position: absolute; left: 0; top: 0; bottom: 0; background: rgba(91,140,255,.10); pointer-events: none; }
-#lanes { max-height: 148px; overflow-y: auto; overflow-x: hidden; }
-.lane { height: 26px; margin-top: 3px; }
-.lane .body { position: relative; background: #111317; border-radius: 4px; }
-.clip { position: absolute; top: 2px; bottom: 2px; min-width: 3px; border-radius: 4px; padding: 0 6px; font-size: 11px; line-height: 22px;
-  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; cursor: pointer; color: #fff; border: 1px solid rgba(255,255,255,.14);
-  background: #3d6fd9; opacity: .78; }
-.clip:hover { opacity: 1; }
-.clip.active { opacity: 1; box-shadow: 0 0 0 1px rgba(255,255,255,.5) inset; }
-.clip.open { background-image: repeating-linear-gradient(135deg, transparent 0 6px, rgba(0,0,0,.18) 6px 12px); }
-.clip.k-video { background-color: #a24f93; } .clip.k-audio { background-color: #26876a; } .clip.k-img { background-color: #b87c22; }
-.clip.k-composition { background-color: #6f53c9; } .clip.k-scene { background-color: #3a66c4; }
-#playhead { position: absolute; top: 0; bottom: 0; width: 0; pointer-events: none; z-index: 3; }
-#playhead::before { content: ""; position: absolute; left: -1px; top: 0; bottom: 0; width: 2px; background: #ff5d6c; }
-#playhead::after { content: ""; position: absolute; left: -6px; top: 0; border: 6px solid transparent; border-top: 8px solid #ff5d6c; }
-.kbd { font: 11px var(--mono); color: var(--faint); }
-#toast { position: fixed; left: 50%; bottom: 24px; transform: translateX(-50%) translateY(20px); opacity: 0; background: #232833; border: 1px solid var(--line2);
-  padding: 8px 14px; border-radius: 8px; transition: all .2s; pointer-events: none; z-index: 10; max-width: 70vw; }
-#toast.show { opacity: 1; transform: translateX(-50%); }
-`;
 
 const ICONS = {
   start: '<svg viewBox="0 0 16 16"><path d="M3 2h2v12H3zM14 2v12L6 8z"/></svg>',
@@ -158,6 +23,7 @@ export function playerPage(opts: { projectName: string; wsToken: string; apiToke
 <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22 viewBox=%220 0 16 16%22%3E%3Cpath d=%22M4 2l10 6-10 6z%22 fill=%22%236366f1%22/%3E%3C/svg%3E">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(opts.projectName)} · HyperFrames preview</title>
+<script>${THEME_BOOT}</script>
 <style>${CSS}</style>
 </head>
 <body>
@@ -169,38 +35,33 @@ export function playerPage(opts: { projectName: string; wsToken: string; apiToke
     <span class="meta" id="comp-meta"></span>
     <div class="spacer"></div>
     <button class="btn lint-badge" id="lint-badge" aria-controls="lint-panel" aria-expanded="false">Lint</button>
+    <button class="btn icon" id="theme-toggle" type="button" title="Theme"></button>
     <span class="meta" id="conn"><span class="status-dot" id="conn-dot"></span> <span id="conn-text">connecting</span></span>
-    <button class="btn primary" id="render-btn" title="Render a draft of the current composition and variables">Render</button>
+    <button class="btn" id="snapshot-btn" type="button" title="Save this frame as a full-resolution PNG, made by the render pipeline, in renders/">Snapshot</button>
+    <button class="btn primary" id="render-btn" title="Render the current composition and variables: settings, progress and history" aria-controls="render-panel" aria-expanded="false">Render</button>
   </header>
   <main id="stage">
     <div id="frame-box"><iframe id="comp-frame" title="composition" allow="autoplay; fullscreen"></iframe></div>
     <div id="loading">Loading…</div>
     <div id="overlay" role="alert"></div>
   </main>
-  <aside>
-    <div class="panel-head">Variables<span class="spacer"></span><span class="kbd" id="vars-count"></span></div>
-    <div id="vars"></div>
-    <div class="vars-actions">
-      <button class="btn" id="vars-reset" title="Reset every variable to its default">Reset</button>
-      <button class="btn" id="vars-copy" title="Copy the overrides as a --variables JSON argument">Copy --variables</button>
-    </div>
-    <div id="lint-panel"><div class="panel-head">Lint</div><ul id="lint-list"></ul></div>
-    <div id="render-panel"></div>
-  </aside>
   <section id="timeline">
     <div id="transport">
       <button class="btn icon" id="btn-start" title="Jump to start (Home)">${ICONS.start}</button>
-      <button class="btn icon" id="btn-prev" title="Previous frame (←)">${ICONS.prev}</button>
-      <button class="btn icon play" id="btn-play" title="Play / pause (Space)">${ICONS.play}</button>
-      <button class="btn icon" id="btn-next" title="Next frame (→)">${ICONS.next}</button>
+      <button class="btn icon" id="btn-prev" title="Previous frame (←; Shift: 10 frames)">${ICONS.prev}</button>
+      <button class="btn icon play" id="btn-play" title="Play / pause (Space; J/K/L shuttle)">${ICONS.play}</button>
+      <button class="btn icon" id="btn-next" title="Next frame (→; Shift: 10 frames)">${ICONS.next}</button>
       <button class="btn icon" id="btn-end" title="Jump to end (End)">${ICONS.end}</button>
-      <span id="time">00:00.00 <span class="dur">/ 00:00.00</span></span>
+      <span id="time">0.00 s <span class="dur">/ 0.00 s</span></span>
       <span id="frameno">0 / 0</span>
+      <span id="shuttle" class="kbd" aria-live="polite"></span>
+      <input id="jump" type="text" inputmode="decimal" autocomplete="off" spellcheck="false" placeholder="go to…" aria-label="Go to a frame (48) or a time (1.5s, 0:01.5)" title="Go to a frame (48) or a time (1.5s, 0:01.5); Enter">
       <div class="spacer"></div>
-      <button class="btn icon" id="btn-loop" title="Loop (L)">${ICONS.loop}</button>
+      <button class="btn" id="compare-btn" type="button" title="Compare with the last render (overlay, then split)">Compare</button>
+      <button class="btn icon" id="btn-loop" title="Loop (R)">${ICONS.loop}</button>
       <select id="rate" title="Playback speed">
         <option value="0.25">0.25×</option><option value="0.5">0.5×</option><option value="1" selected>1×</option>
-        <option value="1.5">1.5×</option><option value="2">2×</option>
+        <option value="1.5">1.5×</option><option value="2">2×</option><option value="4">4×</option>
       </select>
     </div>
     <div id="tracks">
@@ -209,6 +70,32 @@ export function playerPage(opts: { projectName: string; wsToken: string; apiToke
       <div id="playhead"></div>
     </div>
   </section>
+  <aside>
+    <div class="panel-head">Variables<span class="spacer"></span><span class="kbd" id="vars-count"></span></div>
+    <div id="vars"></div>
+    <div class="vars-actions">
+      <button class="btn" id="vars-reset" title="Reset every variable to its default">Reset</button>
+      <button class="btn" id="vars-copy" title="Copy the overrides as a --variables JSON argument">Copy --variables</button>
+    </div>
+    <div id="lint-panel"><div class="panel-head">Lint</div><ul id="lint-list"></ul></div>
+    <div id="render-panel" aria-label="Render">
+      <div class="panel-head">Render<span class="spacer"></span><button class="btn icon" id="render-close" title="Close">✕</button></div>
+      <form id="render-form">
+        <div class="grid">
+          <label>Format<select id="render-format"><option value="mp4">MP4</option><option value="webm">WebM</option><option value="mov">MOV</option><option value="gif">GIF</option></select></label>
+          <label>Quality<select id="render-quality"><option value="draft">Draft</option><option value="standard">Standard</option><option value="high">High</option></select></label>
+          <label>FPS<input id="render-fps" type="number" min="1" max="240" step="1"></label>
+        </div>
+        <div class="kbd" id="render-vars-label">Variables</div>
+        <pre id="render-vars"></pre>
+        <button class="btn primary" id="render-start" type="submit">Start render</button>
+      </form>
+      <div id="render-progress"></div>
+      <div class="panel-head">History<span class="spacer"></span><span class="kbd" id="render-count"></span></div>
+      <ul id="render-history"></ul>
+      <video id="render-player" controls muted preload="metadata"></video>
+    </div>
+  </aside>
 </div>
 <div id="toast"></div>
 <script>window.__HF_WS = ${JSON.stringify({ token: opts.wsToken, path: "/" }).replace(/</g, "\\u003c")};window.__HF_API_TOKEN = ${JSON.stringify(opts.apiToken ?? "").replace(/</g, "\\u003c")};</script>

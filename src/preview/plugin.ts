@@ -22,8 +22,11 @@ import { bundledFontFile } from "../render/fonts.js";
 import { isPartialOutputName, PARTIAL_OUTPUT_GLOBS } from "../render/temp-files.js";
 import { getClientScript } from "./client-bundle.js";
 import { playerPage } from "./player-page.js";
-import { describeComposition, describeForPreview, discoverCompositions } from "./project.js";
-import { RenderJobs, type RenderJobRequest } from "./render-jobs.js";
+import { describeComposition, describeForPreview, describeSubComposition, discoverCompositions, soloSource } from "./project.js";
+import { SOLO_ENTRY, SOLO_PARAM } from "./solo.js";
+import { RenderJobs, renderSettings, type RenderJobRequest } from "./render-jobs.js";
+import { deleteRender, listRenders } from "./render-history.js";
+import { Snapshots } from "./snapshots.js";
 import { forbiddenPath, hostAllowed, newServerToken, PREVIEW_CSP_REPORT_ONLY, stateChangeRefusal } from "./guard.js";
 import { resolveProjectUrl } from "../compose/files.js";
 
@@ -107,6 +110,7 @@ export function hyperframesPreviewPlugin(opts: PreviewPluginOptions): Plugin & {
   const jobs = new RenderJobs(project, { allowNetwork: opts.allowNetwork });
   const debounce = opts.reloadDebounceMs ?? 60;
   const token = newServerToken();
+  const snapshots = new Snapshots(project);
 
   async function handle(server: ViteDevServer, req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): Promise<void> {
     const url = new URL(req.url ?? "/", "http://preview.local");
@@ -141,9 +145,47 @@ export function hyperframesPreviewPlugin(opts: PreviewPluginOptions): Plugin & {
     if (p === "/__hyperframes/api/project") {
       const compositions = discoverCompositions(project);
       const wanted = url.searchParams.get("comp");
-      const comp = compositions.find((c) => c.file === wanted) ?? compositions[0];
+      const comp = wanted ? compositions.find((c) => c.file === wanted) : (compositions.find((c) => c.kind === "entry") ?? compositions[0]);
+      // a link to a composition that is not there says so (never another composition in its place)
+      if (wanted && !comp)
+        return sendJson(res, 404, {
+          name: projectName,
+          dir: project,
+          compositions,
+          composition: null,
+          error: {
+            code: "preview_unknown_composition",
+            message: `${wanted} is not a composition of this project`,
+            hint: compositions.length ? `pick one of: ${compositions.map((c) => c.file).join(", ")}` : "add an index.html with a data-composition-id root",
+          },
+        });
       const details = comp ? await describeForPreview(project, comp.file) : null;
       return sendJson(res, 200, { name: projectName, dir: project, compositions, composition: details });
+    }
+    if (p === "/__hyperframes/renders" && method === "GET") return sendJson(res, 200, { renders: listRenders(project), running: jobs.running() ?? null });
+    if (p === "/__hyperframes/renders/delete") {
+      const refusal = stateChangeRefusal(req, token);
+      if (refusal) return sendJson(res, 403, { error: { code: "preview_forbidden", message: `delete request refused: ${refusal}`, hint: "delete renders from the preview page itself" } });
+      try {
+        const body = JSON.parse((await readBody(req)) || "{}") as { file?: unknown };
+        return sendJson(res, 200, { deleted: deleteRender(project, body.file) });
+      } catch (e) {
+        return sendJson(res, isHyperframesError(e) && e.code === "preview_render_missing" ? 404 : 400, errorJson(e));
+      }
+    }
+    if (p === "/__hyperframes/snapshot") {
+      const refusal = stateChangeRefusal(req, token);
+      if (refusal) return sendJson(res, 403, { error: { code: "preview_forbidden", message: `snapshot request refused: ${refusal}`, hint: "take snapshots from the preview page itself" } });
+      try {
+        const body = JSON.parse((await readBody(req)) || "{}") as { composition?: unknown; variables?: unknown; frame?: unknown };
+        const known = discoverCompositions(project).find((c) => c.file === body.composition);
+        if (!known || known.kind !== "entry")
+          return sendJson(res, 400, { error: { code: "preview_unknown_composition", message: `${String(body.composition)} is not an entry composition of this project`, hint: "snapshots are taken of a page (sub-compositions with the page that mounts them)" } });
+        const vars = body.variables && typeof body.variables === "object" ? (body.variables as Record<string, unknown>) : undefined;
+        return sendJson(res, 200, await snapshots.take({ composition: known.file, variables: vars, frame: Number(body.frame) }));
+      } catch (e) {
+        return sendJson(res, isHyperframesError(e) && e.code === "snapshot_busy" ? 409 : 400, errorJson(e));
+      }
     }
     if (p === "/__hyperframes/render" && method === "POST") {
       const refusal = stateChangeRefusal(req, token);
@@ -151,14 +193,16 @@ export function hyperframesPreviewPlugin(opts: PreviewPluginOptions): Plugin & {
       try {
         const body = JSON.parse((await readBody(req)) || "{}") as Partial<RenderJobRequest>;
         const composition = typeof body.composition === "string" ? body.composition : "index.html";
-        if (!discoverCompositions(project).some((c) => c.file === composition))
-          return sendJson(res, 400, { error: { code: "preview_unknown_composition", message: `${composition} is not a composition of this project` } });
+        const known = discoverCompositions(project).find((c) => c.file === composition);
+        if (!known) return sendJson(res, 400, { error: { code: "preview_unknown_composition", message: `${composition} is not a composition of this project` } });
+        if (known.kind === "sub")
+          return sendJson(res, 400, {
+            error: { code: "preview_render_sub_composition", message: `${composition} is a sub-composition: it renders as part of the page that mounts it`, hint: "open an entry composition (e.g. index.html) to render" },
+          });
         const job = jobs.start({
           composition,
           variables: body.variables && typeof body.variables === "object" ? body.variables : undefined,
-          quality: body.quality ?? "draft",
-          fps: body.fps,
-          format: body.format,
+          ...renderSettings(body),
         });
         return sendJson(res, 202, job);
       } catch (e) {
@@ -198,11 +242,16 @@ export function hyperframesPreviewPlugin(opts: PreviewPluginOptions): Plugin & {
       if (!file) return next();
       const html = readFileSync(file, "utf8");
       const rel = path.relative(project, file).split(path.sep).join("/");
-      // only top-level standalone compositions get the runtime; sub-compositions are fetched raw by it
+      // top-level standalone compositions get the runtime; a sub-composition asked for alone (?hf-solo) gets the
+      // page that hosts it (solo.ts); otherwise sub-compositions are served as written
       const entry = rel.includes("/") ? undefined : describeComposition(rel, html);
-      if (entry) {
+      const sub = !entry && url.searchParams.has(SOLO_PARAM) ? describeSubComposition(rel, html) : undefined;
+      if (entry || sub) {
         try {
-          const page = buildCompositionPage(html, { project, entry: rel, variables: parseVarsParam(url.searchParams.get(VARS_PARAM)), fps: entry.fps });
+          const variables = parseVarsParam(url.searchParams.get(VARS_PARAM));
+          const page = sub
+            ? buildCompositionPage(soloSource(project, sub, html, variables), { project, entry: SOLO_ENTRY, variables, fps: sub.fps })
+            : buildCompositionPage(html, { project, entry: rel, variables, fps: entry!.fps });
           // renders block the network: here requests are only reported (the bridge warns), not blocked
           res.setHeader("Content-Security-Policy-Report-Only", PREVIEW_CSP_REPORT_ONLY);
           return send(res, 200, "text/html; charset=utf-8", page);

@@ -9,19 +9,44 @@ import { render } from "../render/render.js";
 
 export type RenderJobStatus = "running" | "done" | "error" | "cancelled";
 
-export interface RenderJobRequest {
+/** What the preview's render settings offer (png-sequence writes a folder, which the history does not list). */
+export const PREVIEW_FORMATS = ["mp4", "webm", "mov", "gif"] as const;
+export const PREVIEW_QUALITIES = ["draft", "standard", "high"] as const;
+
+export interface RenderSettings {
+  quality: (typeof PREVIEW_QUALITIES)[number];
+  format: (typeof PREVIEW_FORMATS)[number];
+  /** frames per second (default: the composition's) */
+  fps?: number;
+}
+
+export interface RenderJobRequest extends Partial<RenderSettings> {
   /** project-relative composition file */
   composition: string;
   variables?: Record<string, unknown>;
-  quality?: "draft" | "standard" | "high";
-  fps?: number;
-  format?: "mp4" | "webm" | "mov";
+}
+
+/** The settings of a render request body, checked (draft mp4 at the composition's fps unless told). */
+export function renderSettings(body: { quality?: unknown; format?: unknown; fps?: unknown }): RenderSettings {
+  const pick = <T extends string>(name: string, v: unknown, allowed: readonly T[], dflt: T): T => {
+    if (v === undefined || v === null || v === "") return dflt;
+    if (typeof v === "string" && (allowed as readonly string[]).includes(v)) return v as T;
+    throw new UsageError("preview_bad_render_setting", `${name} ${JSON.stringify(v)} is not one of ${allowed.join(", ")}`, { hint: `use one of ${allowed.join(", ")}` });
+  };
+  const out: RenderSettings = { quality: pick("quality", body.quality, PREVIEW_QUALITIES, "draft"), format: pick("format", body.format, PREVIEW_FORMATS, "mp4") };
+  if (body.fps !== undefined && body.fps !== null && body.fps !== "") {
+    const fps = Number(body.fps);
+    if (!Number.isFinite(fps) || fps <= 0 || fps > 240) throw new UsageError("preview_bad_render_setting", `fps ${JSON.stringify(body.fps)} is not a frame rate between 0 and 240`, { hint: "use e.g. 24, 30 or 60" });
+    out.fps = fps;
+  }
+  return out;
 }
 
 export interface RenderJobState {
   id: string;
   status: RenderJobStatus;
   composition: string;
+  settings: RenderSettings;
   startedAt: number;
   finishedAt?: number;
   progress: { phase: string; frame: number; total: number; fps: number; etaSeconds: number; message?: string };
@@ -78,6 +103,7 @@ export class RenderJobs {
       id,
       status: "running",
       composition: req.composition,
+      settings: { quality: req.quality ?? "draft", format: req.format ?? "mp4", ...(req.fps ? { fps: req.fps } : {}) },
       startedAt: Date.now(),
       progress: { phase: "prepare", frame: 0, total: 0, fps: 0, etaSeconds: 0 },
     };

@@ -38,6 +38,7 @@ export interface PreviewServer {
   /** the port asked for; differs from `port` when it was taken */
   requestedPort: number;
   project: string;
+  /** the entry compositions (top-level pages); the player's picker adds the sub-compositions */
   compositions: CompositionEntry[];
   vite: ViteDevServer;
   close(): Promise<void>;
@@ -62,8 +63,10 @@ export async function startPreview(opts: PreviewOptions = {}): Promise<PreviewSe
     throw new UsageError("preview_project_missing", `project folder ${project} does not exist`, { hint: "pass the folder that holds index.html, e.g. `hyperframes dev my-video`" });
   }
   if (!st.isDirectory()) throw new UsageError("preview_project_not_dir", `${project} is not a folder`, { hint: "pass the project folder, not a file" });
-  const compositions = discoverCompositions(project);
-  if (!compositions.length)
+  const all = discoverCompositions(project);
+  // the entries (the player also lists the sub-compositions, which open alone)
+  const compositions = all.filter((c) => c.kind === "entry");
+  if (!all.length)
     throw new UsageError("preview_no_composition", `no composition found in ${project}`, {
       hint: "add an index.html whose <body> holds an element with data-composition-id (or run `hyperframes init`)",
     });

@@ -27,6 +27,8 @@ export interface LintOptions {
   entry?: string;
   /** the flag named in entry hints (default `--entry`; `--composition` for pack) */
   entryFlag?: string;
+  /** the entry's HTML when it is not a file on disk (see AnalyzeOptions.source) */
+  source?: string;
 }
 
 /** Every rule, in the order they run (the findings are sorted afterwards). */

@@ -54,8 +54,8 @@ export function addFinding(a: ProjectAnalysis, f: LintFinding): void {
   a.findings.push(f);
 }
 
-/** The context over an existing entry file: its document is loaded first. */
-export function createContext(a: ProjectAnalysis, entryAbs: string, entryRel: string): Ctx {
+/** The context over an existing entry file (or the given entry source): its document is loaded first. */
+export function createContext(a: ProjectAnalysis, entryAbs: string, entryRel: string, entrySource?: string): Ctx {
   const projectDir = a.dir;
   const baseDir = path.dirname(entryAbs);
   const docByAbs = new Map<string, LoadedDoc>();
@@ -72,7 +72,7 @@ export function createContext(a: ProjectAnalysis, entryAbs: string, entryRel: st
     loadDoc: (abs, mode) => {
       const hit = docByAbs.get(abs);
       if (hit) return hit;
-      const source = readTextFile(abs) ?? "";
+      const source = (abs === entryAbs ? entrySource : undefined) ?? readTextFile(abs) ?? "";
       const d: LoadedDoc = { rel: projectRelative(projectDir, abs) ?? abs, abs, html: parseHtml(source), mode };
       docByAbs.set(abs, d);
       a.docs.push(d);

@@ -79,7 +79,7 @@ export function openEntry(a: ProjectAnalysis, dir: string, opts: AnalyzeOptions)
       ),
     );
   a.entry = entryRel;
-  if (!fileExists(entryAbs))
+  if (opts.source === undefined && !fileExists(entryAbs))
     return fatal(
       finding(
         "entry_missing",
@@ -89,7 +89,7 @@ export function openEntry(a: ProjectAnalysis, dir: string, opts: AnalyzeOptions)
         entryRel,
       ),
     );
-  return createContext(a, entryAbs, entryRel);
+  return createContext(a, entryAbs, entryRel, opts.source);
 }
 
 /** Find the root composition element and read its attributes. */

@@ -94,4 +94,9 @@ export interface AnalyzeOptions {
   entry?: string;
   /** the flag that set `entry`, named in hints: `--entry` (lint, info; the default) or `--composition` (render, pack) */
   entryFlag?: string;
+  /**
+   * the entry's HTML when it is not a file on disk (the preview's page that hosts a sub-composition alone);
+   * `entry` then names where that page stands in the project (relative URLs resolve from there)
+   */
+  source?: string;
 }

@@ -23,15 +23,20 @@ export function startOfAnimationTarget(a: Animation): number {
   return 0;
 }
 
+/** The composition time an animation's own time 0 stands at: its clip's start (CSS), when it was created (WAAPI). */
+export function animationBase(a: Animation): number {
+  const isCss = typeof CSSAnimation !== "undefined" && a instanceof CSSAnimation;
+  return isCss ? startOfAnimationTarget(a) : (waapiCreated.get(a) ?? 0);
+}
+
 export function seekAnimations(time: number): void {
   for (const a of document.getAnimations()) {
-    const isCss = typeof CSSAnimation !== "undefined" && a instanceof CSSAnimation;
     const isTransition = typeof CSSTransition !== "undefined" && a instanceof CSSTransition;
     if (isTransition) {
       a.finish();
       continue;
     }
-    const base = isCss ? startOfAnimationTarget(a) : (waapiCreated.get(a) ?? 0);
+    const base = animationBase(a);
     try {
       a.pause();
       a.currentTime = (time - base) * 1000;

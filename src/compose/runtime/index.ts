@@ -18,6 +18,7 @@ import { applyIntrinsicSizes, media } from "./media.js";
 import { installChangeDetection, renderSeek, seek } from "./seek.js";
 import { installPlayer } from "./player.js";
 import { pendingReady, startReadiness } from "./readiness.js";
+import { animatedElements } from "./inventory.js";
 
 // The wiring, in the order the page needs it: the virtual clock (state.ts, render mode) first, then error
 // reporting, variables (before any page script runs), WAAPI tracking, the timeline registry, scopes, change
@@ -45,6 +46,8 @@ W.__hf = {
   },
   getTime: () => state.time,
   clips,
+  /** the preview's timeline: every animated element and when it animates (inventory.ts) */
+  animated: animatedElements,
   media,
   errors,
   warnings,

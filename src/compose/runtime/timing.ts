@@ -144,9 +144,14 @@ export function rateOf(el: Element): number {
 }
 
 /** The clips of the timing model, as the host lists them. */
+/** The id a clip is listed under: its id, else its composition id, else its tag. */
+export function clipId(el: Element): string {
+  return el.id || el.getAttribute("data-composition-id") || el.tagName.toLowerCase();
+}
+
 export function clips() {
   return state.timed.map((t) => ({
-    id: t.el.id || t.el.getAttribute("data-composition-id") || `${t.el.tagName.toLowerCase()}`,
+    id: clipId(t.el),
     kind: t.kind,
     start: t.start,
     duration: t.duration,

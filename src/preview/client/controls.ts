@@ -1,6 +1,6 @@
 /**
- * The player's controls: the transport buttons, the picker and variables buttons, and the keyboard
- * (Space/K play-pause, ←/→ a frame, Shift+←/→ a second, Home/End, L loop), bound to the app's transport.
+ * The player's controls: the transport buttons, the go-to box, and the keyboard (Space play/pause, J/K/L
+ * shuttle, ←/→ a frame, Shift+←/→ ten frames, Home/End, R loop), bound to the app's transport.
  */
 import { $, h, formatTime } from "./dom.js";
 import { frameCount } from "../../compose/timing.js";
@@ -12,7 +12,9 @@ export interface Transport {
   readonly playing: boolean;
   readonly loop: boolean;
   readonly fps: number;
+  readonly duration: number;
   toggle(): void;
+  shuttle(dir: 1 | -1): void;
   step(frames: number): void;
   seek(t: number, final?: boolean): void;
   pause(): void;
@@ -21,10 +23,30 @@ export interface Transport {
   lastFrameTime(): number;
 }
 
-/** The transport's readout: time / duration, the frame and how many there are, the play/pause icon. */
-export function showTransport(t: { readonly time: number; readonly duration: number; readonly fps: number; readonly playing: boolean }): void {
+/** Seconds as `1.50 s` (from a minute on, `01:02.50`). */
+export function formatSeconds(t: number): string {
+  return t < 60 ? `${(Number.isFinite(t) && t > 0 ? t : 0).toFixed(2)} s` : formatTime(t);
+}
+
+/**
+ * What the go-to box accepts: a frame number (`48`, `f48`) or a time (`1.5`, `1.5s`, `0:01.5`); the time in
+ * seconds, or undefined when it is neither.
+ */
+export function parseJump(text: string, fps: number): number | undefined {
+  const s = text.trim().toLowerCase();
+  let m: RegExpExecArray | null;
+  if ((m = /^f?\s*(\d+)$/.exec(s))) return Number(m[1]) / fps;
+  if ((m = /^(\d*\.?\d+)\s*s?$/.exec(s))) return Number(m[1]);
+  if ((m = /^(\d+):(\d{1,2}(?:\.\d+)?)$/.exec(s))) return Number(m[1]) * 60 + Number(m[2]);
+  return undefined;
+}
+
+/** The transport's readout: time / duration in seconds, the frame and how many there are, the play/pause icon, the shuttle. */
+export function showTransport(t: { readonly time: number; readonly duration: number; readonly fps: number; readonly playing: boolean; readonly shuttleSpeed: number }): void {
   $("time").innerHTML = "";
-  $("time").append(formatTime(t.time), " ", h("span", { class: "dur" }, `/ ${formatTime(t.duration)}`));
+  $("time").append(formatSeconds(t.time), " ", h("span", { class: "dur" }, `/ ${formatSeconds(t.duration)}`));
+  const sp = t.shuttleSpeed;
+  $("shuttle").textContent = sp ? `${sp < 0 ? "◀◀" : "▶▶"} ${Math.abs(sp)}×` : "";
   // frames are numbered from 0; the count says how many there are (the last is n - 1)
   $("frameno").textContent = `frame ${Math.round(t.time * t.fps)} · ${frameCount(t.duration, t.fps)} frames`;
   $("btn-play").innerHTML = t.playing ? PAUSE_ICON : PLAY_ICON;
@@ -44,6 +66,18 @@ export function bindTransport(t: Transport): void {
   $("btn-end").addEventListener("click", () => toEnd(t));
   $("btn-loop").addEventListener("click", () => t.setLoop(!t.loop));
   $<HTMLSelectElement>("rate").addEventListener("change", (ev) => t.setRate(Number((ev.target as HTMLSelectElement).value) || 1));
+  const jump = $<HTMLInputElement>("jump");
+  jump.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape") return jump.blur();
+    if (ev.key !== "Enter") return;
+    const at = parseJump(jump.value, t.fps);
+    jump.classList.toggle("bad", at === undefined);
+    if (at === undefined) return;
+    if (t.playing) t.pause();
+    t.seek(at);
+    jump.value = "";
+  });
+  jump.addEventListener("input", () => jump.classList.remove("bad"));
   document.addEventListener("keydown", (ev) => onKey(t, ev));
 }
 
@@ -53,14 +87,25 @@ export function onKey(t: Transport, ev: KeyboardEvent): void {
   if (ev.metaKey || ev.ctrlKey || ev.altKey) return;
   switch (ev.key) {
     case " ":
-    case "k":
       t.toggle();
       break;
+    case "k":
+    case "K":
+      if (t.playing) t.pause();
+      break;
+    case "j":
+    case "J":
+      t.shuttle(-1);
+      break;
+    case "l":
+    case "L":
+      t.shuttle(1);
+      break;
     case "ArrowLeft":
-      t.step(ev.shiftKey ? -Math.round(t.fps) : -1);
+      t.step(ev.shiftKey ? -10 : -1);
       break;
     case "ArrowRight":
-      t.step(ev.shiftKey ? Math.round(t.fps) : 1);
+      t.step(ev.shiftKey ? 10 : 1);
       break;
     case "Home":
       t.seek(0);
@@ -68,8 +113,8 @@ export function onKey(t: Transport, ev: KeyboardEvent): void {
     case "End":
       toEnd(t);
       break;
-    case "l":
-    case "L":
+    case "r":
+    case "R":
       t.setLoop(!t.loop);
       break;
     default:

@@ -13,52 +13,61 @@ import { RenderPanel } from "./render-panel.js";
 import { LintPanel, pickElement } from "./lint-panel.js";
 import { bindTransport, onKey, showTransport } from "./controls.js";
 import { connectHmr, showConnection } from "./hmr.js";
-import { frameCount } from "../../compose/timing.js";
-import type { Clip, CompositionDetails, CompositionWindow, PageError, ProjectInfo } from "./types.js";
+import { CompositionPicker } from "./picker.js";
+import { bindTheme } from "./theme.js";
+import { bindSnapshot } from "./snapshot-button.js";
+import { Compare } from "./compare.js";
+import { Playback } from "./playback.js";
+import type { AnimatedElement, Clip, CompositionDetails, CompositionWindow, PageError, ProjectInfo } from "./types.js";
 
 const READY_TIMEOUT_MS = 15000;
-/** How long the animation-frame loop keeps following the player after a load, seek, play or pause. */
-const SETTLE_MS = 500;
 
-class PreviewApp {
+class PreviewApp extends Playback {
   info: ProjectInfo | null = null;
   details: CompositionDetails | null = null;
   comp = "";
   vars: Record<string, unknown> = {};
-  time = 0;
-  duration = 0;
-  fps = 30;
-  playing = false;
-  loop = false;
-  rate = 1;
-  ready = false;
   token = 0;
   loads = 0;
   errors: PageError[] = [];
   clips: Clip[] = [];
+  animated: AnimatedElement[] = [];
   lastCopied = "";
+  readonly renders: RenderPanel;
+  readonly compare: Compare;
   private frame: HTMLIFrameElement | null = null;
-  private win: CompositionWindow | null = null;
   private pending: { token: number; frame: HTMLIFrameElement } | null = null;
-  private looping = false;
-  private settleUntil = 0;
 
   private readonly box = $("frame-box");
   private readonly stage = $("stage");
   private readonly loading = $("loading");
   private readonly overlay = new ErrorOverlay();
-  private readonly picker = $<HTMLSelectElement>("comp-picker");
+  private readonly picker = new CompositionPicker((file) => void this.switchComposition(file));
   private readonly panel = new VariablesPanel($("vars"), $("vars-count"), (o) => this.onVariables(o));
   private readonly lint = new LintPanel({ onElement: (id) => pickElement(this, id) });
   private readonly timeline = new Timeline({
     onSeek: (t, final) => this.seek(t, final),
     onClip: (c) => this.seek(c.start ?? 0, true),
+    onSpan: (t) => {
+      if (this.playing) this.pause();
+      this.seek(t, true);
+    },
   });
 
   constructor() {
-    new RenderPanel(() => ({ composition: this.comp, variables: this.vars }));
+    super();
+    bindTheme();
+    this.renders = new RenderPanel(() => ({ composition: this.comp, variables: this.vars, fps: this.fps, sub: this.details?.kind === "sub" }));
+    bindSnapshot(
+      () => ({ composition: this.comp, variables: this.vars, frame: Math.round(this.time * this.fps), sub: this.details?.kind === "sub" }),
+      () => void this.renders.history.refresh(),
+    );
+    this.compare = new Compare(
+      this.box,
+      async () => (await this.renders.history.refresh(), this.renders.history.files),
+      () => this.comp,
+    );
     bindTransport(this);
-    this.picker.addEventListener("change", () => void this.switchComposition(this.picker.value));
     $("vars-reset").addEventListener("click", () => this.panel.reset());
     $("vars-copy").addEventListener("click", () => void this.copyVariables());
     // a new iframe needs the current scale
@@ -75,7 +84,7 @@ class PreviewApp {
     this.vars = url.vars;
     await this.fetchInfo(url.comp);
     if (!this.details) {
-      this.loading.textContent = "No composition found in this folder.";
+      if (!this.errors.length) this.loading.textContent = "No composition found in this folder.";
       return;
     }
     this.panel.setSchema(this.details.variables, this.vars);
@@ -88,11 +97,13 @@ class PreviewApp {
     const info = (await r.json()) as ProjectInfo;
     this.info = info;
     this.details = info.composition;
-    this.comp = info.composition?.file ?? "";
-    this.picker.textContent = "";
-    for (const c of info.compositions) this.picker.append(h("option", { value: c.file }, `${c.file}  ·  #${c.id}`));
-    this.picker.value = this.comp;
-    this.picker.disabled = info.compositions.length < 2;
+    this.comp = info.composition?.file ?? comp ?? "";
+    this.picker.fill(info.compositions, this.comp);
+    if (info.error) {
+      // a link to a composition the project lacks: say so, never show another one in its place
+      this.loading.style.display = "none";
+      this.addError({ kind: "unknown-composition", message: `${info.error.message}${info.error.hint ? ` — ${info.error.hint}` : ""}` });
+    }
     if (this.details) {
       if (!this.ready) {
         this.duration = this.details.duration;
@@ -115,6 +126,8 @@ class PreviewApp {
   private compUrl(token: number): string {
     const q = new URLSearchParams();
     if (Object.keys(this.vars).length) q.set("hf-vars", JSON.stringify(this.vars));
+    // a sub-composition opens alone in the page the server makes for it
+    if (this.details?.kind === "sub") q.set("hf-solo", "");
     q.set("hf-load", String(token));
     return `/${this.comp.split("/").map(encodeURIComponent).join("/")}?${q}`;
   }
@@ -167,7 +180,12 @@ class PreviewApp {
     } catch {
       this.clips = this.details?.clips ?? [];
     }
-    this.timeline.setData(this.duration, this.fps, this.clips);
+    try {
+      this.animated = hf.animated?.() ?? [];
+    } catch {
+      this.animated = [];
+    }
+    this.timeline.setData(this.duration, this.fps, this.clips, this.animated);
     player.setPlaybackRate(this.rate);
     player.setLoop?.(this.loop);
     const t = Math.max(0, Math.min(restoreTime, this.lastFrameTime()));
@@ -191,6 +209,7 @@ class PreviewApp {
     else this.overlay.hide();
     this.drawMeta();
     this.render();
+    if (this.renders.open) this.renders.showTarget();
   }
 
   /** Make `frame` the visible one; drop the others. */
@@ -241,100 +260,22 @@ class PreviewApp {
 
   private onVariables(overrides: Record<string, unknown>): void {
     this.vars = overrides;
+    if (this.renders.open) this.renders.showTarget();
     this.writeUrl();
     this.load(this.time, this.playing);
   }
 
-  // ------------------------------------------------------------------ transport
-  lastFrameTime(): number {
-    const n = frameCount(this.duration, this.fps);
-    return n > 0 ? (n - 1) / this.fps : 0;
-  }
-
-  seek(t: number, final = true): void {
-    const f = Math.round(Math.max(0, Math.min(t, this.lastFrameTime())) * this.fps);
-    this.time = f / this.fps;
-    if (this.ready && this.win?.__player) void this.win.__player.seek(this.time);
-    this.render();
-    this.wake();
-    if (final) this.writeUrl();
-  }
-
-  step(frames: number): void {
-    if (this.playing) this.pause();
-    const f = Math.round(this.time * this.fps) + frames;
-    this.seek(f / this.fps);
-  }
-
-  play(): void {
-    if (!this.ready || !this.win?.__player) return;
-    if (this.time >= this.lastFrameTime() - 1e-6 && !this.loop) this.win.__player.seek(0);
-    this.win.__player.play();
-    this.playing = true;
-    this.render();
-    this.wake();
-  }
-
-  pause(): void {
-    this.win?.__player?.pause();
-    this.playing = false;
-    if (this.win?.__player) this.time = this.win.__player.getTime();
-    this.render();
-    this.writeUrl();
-  }
-
-  toggle(): void {
-    if (this.playing) this.pause();
-    else this.play();
-  }
-
-  setLoop(on: boolean): void {
-    this.loop = on;
-    this.win?.__player?.setLoop?.(on);
-    $("btn-loop").classList.toggle("on", on);
-  }
-
-  setRate(r: number): void {
-    this.rate = r;
-    this.win?.__player?.setPlaybackRate(r);
-    $<HTMLSelectElement>("rate").value = String(r);
-  }
-
-  /**
-   * Follow the player on animation frames while it plays, and for a moment after anything that can change
-   * its time (a load, a seek, play or pause); then stop, so a paused preview costs no CPU.
-   */
-  private wake(): void {
-    this.settleUntil = performance.now() + SETTLE_MS;
-    if (this.looping) return;
-    this.looping = true;
-    requestAnimationFrame(() => this.tick());
-  }
-
-  private tick(): void {
-    const p = this.ready ? this.win?.__player : undefined;
-    if (p) {
-      const t = p.getTime();
-      const playing = p.isPlaying();
-      if (t !== this.time || playing !== this.playing) {
-        const stopped = this.playing && !playing;
-        this.time = t;
-        this.playing = playing;
-        this.render();
-        if (stopped) this.writeUrl();
-      }
-    }
-    if (this.playing || performance.now() < this.settleUntil) requestAnimationFrame(() => this.tick());
-    else this.looping = false;
-  }
-
-  private render(): void {
+  // ------------------------------------------------------------------ transport (playback.ts)
+  protected render(): void {
     showTransport(this);
     this.timeline.setTime(this.time);
+    this.compare.setTime(this.time);
   }
 
-  private writeUrl(): void {
-    writeUrlState({ comp: this.comp === "index.html" && (this.info?.compositions.length ?? 0) < 2 ? undefined : this.comp, time: this.time, vars: this.vars });
+  protected writeUrl(): void {
+    // the default composition (the first page) goes without saying; any other one is named
+    const first = this.info?.compositions.find((c) => c.kind === "entry")?.file;
+    writeUrlState({ comp: this.comp === first && this.comp === "index.html" ? undefined : this.comp, time: this.time, vars: this.vars });
   }
 
   // ------------------------------------------------------------------ layout and controls
@@ -351,6 +292,9 @@ class PreviewApp {
     this.vars = {};
     this.time = 0;
     this.ready = false;
+    this.errors = [];
+    this.overlay.hide();
+    this.compare.set("off");
     await this.fetchInfo(file);
     this.panel.setSchema(this.details?.variables ?? [], {});
     this.writeUrl();
@@ -371,6 +315,7 @@ class PreviewApp {
       playing: this.playing,
       loop: this.loop,
       rate: this.rate,
+      shuttle: this.shuttleSpeed,
       ready: this.ready,
       token: this.token,
       loads: this.loads,
@@ -378,6 +323,8 @@ class PreviewApp {
       errors: this.errors.map((e) => ({ ...e })),
       overlay: this.overlay.visible,
       clips: this.clips.length,
+      animated: this.animated.length,
+      compare: this.compare.mode,
       lastCopied: this.lastCopied,
       scale: Number(this.box.dataset.scale || 0),
     };

@@ -38,7 +38,9 @@ export class ErrorOverlay {
     });
     el.append(close);
     const title =
-      first?.kind === "timeout"
+      first?.kind === "unknown-composition"
+        ? "No such composition"
+        : first?.kind === "timeout"
         ? "The composition did not become ready"
         : errors.every((e) => e.kind === "network")
           ? "The composition reaches the network (renders block it)"

@@ -1,6 +1,10 @@
-/** Scrub bar with a time ruler, clip lanes per data-track-index, and the playhead. */
+/**
+ * Scrub bar with a time ruler, clip lanes per data-track-index (each expandable into the elements its clips
+ * animate, anim-lanes.ts, and a "Root" group for animated elements outside every clip), and the playhead.
+ */
 import { $, h, formatTime } from "./dom.js";
-import type { Clip } from "./types.js";
+import { animRows } from "./anim-lanes.js";
+import type { AnimatedElement, Clip } from "./types.js";
 
 const STEPS = [0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600];
 
@@ -8,12 +12,17 @@ export interface TimelineHandlers {
   /** user scrubbed / clicked to time t; `final` is false while dragging */
   onSeek(t: number, final: boolean): void;
   onClip(clip: Clip): void;
+  /** a tween span was clicked: seek to its start */
+  onSpan(t: number): void;
 }
 
 export class Timeline {
   private duration = 0;
   private fps = 30;
   private clips: Clip[] = [];
+  private animated: AnimatedElement[] = [];
+  /** expanded groups ("0", "1"… per track, "root"), kept across reloads */
+  private readonly open = new Set<string>();
   private clipEls: { clip: Clip; el: HTMLElement }[] = [];
   private time = 0;
   private readonly tracks = $("tracks");
@@ -55,10 +64,11 @@ export class Timeline {
     return Math.min(this.duration, f / this.fps);
   }
 
-  setData(duration: number, fps: number, clips: Clip[]): void {
+  setData(duration: number, fps: number, clips: Clip[], animated: AnimatedElement[] = []): void {
     this.duration = duration;
     this.fps = fps || 30;
     this.clips = clips.filter((c) => c.start !== null && Number.isFinite(c.start));
+    this.animated = animated;
     this.drawRuler();
     this.drawLanes();
     this.setTime(this.time);
@@ -101,7 +111,8 @@ export class Timeline {
     this.lanes.textContent = "";
     this.clipEls = [];
     const tracks = [...new Set(this.clips.map((c) => c.track))].sort((a, b) => a - b);
-    if (!tracks.length) {
+    const loose = this.animated.filter((e) => e.clip === null || !this.clips.some((c) => c.id === e.clip));
+    if (!tracks.length && !loose.length) {
       this.lanes.append(h("div", { class: "lane" }, h("div", { class: "lab" }, ""), h("div", { class: "body" }, h("span", { class: "kbd", style: "padding:4px 8px;display:block" }, "no timed clips"))));
       return;
     }
@@ -128,7 +139,27 @@ export class Timeline {
         body.append(el);
         this.clipEls.push({ clip, el });
       }
-      this.lanes.append(h("div", { class: "lane", "data-track": String(track) }, h("div", { class: "lab" }, `Track ${track}`), body));
+      const ids = new Set(this.clips.filter((c) => c.track === track).map((c) => c.id));
+      this.group(String(track), `Track ${track}`, body, this.animated.filter((e) => e.clip !== null && ids.has(e.clip)));
     }
+    if (loose.length) this.group("root", "Root", h("div", { class: "body" }, h("span", { class: "kbd", style: "padding:4px 8px;display:block" }, `${loose.length} animated outside clips`)), loose);
+  }
+
+  /** A lane (label + body) and, when it is expanded, the rows of the elements animated in it. */
+  private group(key: string, label: string, body: HTMLElement, elements: AnimatedElement[]): void {
+    const lab = h("div", { class: "lab" });
+    if (elements.length) {
+      const expanded = this.open.has(key);
+      const toggle = h("button", { class: "toggle", "aria-expanded": String(expanded), title: `${expanded ? "Hide" : "Show"} the ${elements.length} animated element(s)`, "data-toggle": key }, `${expanded ? "▾" : "▸"} ${label}`);
+      toggle.addEventListener("click", () => {
+        if (expanded) this.open.delete(key);
+        else this.open.add(key);
+        this.drawLanes();
+        this.setTime(this.time);
+      });
+      lab.append(toggle);
+    } else lab.append(label);
+    this.lanes.append(h("div", { class: "lane", "data-track": key }, lab, body));
+    if (this.open.has(key)) this.lanes.append(...animRows(elements, this.duration, key, (t) => this.handlers.onSpan(t)));
   }
 }

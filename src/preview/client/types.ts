@@ -4,14 +4,19 @@
 import type { CompositionEntry, CompositionDetails } from "../project.js";
 export type { VariableDecl, LintFinding, LintResult } from "../../compose/types.js";
 export type { CompositionEntry, CompositionDetails };
+export type { RenderFile } from "../render-history.js";
 
 export type Clip = CompositionDetails["clips"][number];
+export type { AnimatedElement, AnimatedSpan } from "../../compose/runtime/inventory.js";
+import type { AnimatedElement } from "../../compose/runtime/inventory.js";
 
 export interface ProjectInfo {
   name: string;
   dir: string;
   compositions: CompositionEntry[];
   composition: CompositionDetails | null;
+  /** set when the composition asked for is not one of the project's */
+  error?: { code: string; message: string; hint?: string };
 }
 
 export interface PageError {
@@ -29,6 +34,8 @@ export interface HfApi {
   readonly fps: number;
   ready: Promise<void>;
   clips(): Clip[];
+  /** every animated element and its spans (older runtimes lack it) */
+  animated?(): AnimatedElement[];
   getTime(): number;
   readonly error?: string;
   errors?: string[];
