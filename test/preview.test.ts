@@ -162,7 +162,7 @@ describe("player in headless Chrome", () => {
     await page.select("#rate", "1");
   }, 60_000);
 
-  it("paused, the player schedules no animation frames (idle costs no CPU); playing, it follows the time", async () => {
+  it("paused, the player schedules no animation frames and the page is idle (< 2% CPU over 5 s); playing, it follows the time", async () => {
     await open();
     await seekTo(0.2);
     // count the player's own animation-frame callbacks from now on
@@ -176,6 +176,13 @@ describe("player in headless Chrome", () => {
     await page.evaluate(() => ((window as any).__rafCount = 0));
     await new Promise((r) => setTimeout(r, 1000));
     expect(await page.evaluate(() => (window as any).__rafCount), "animation frames while paused").toBe(0);
+    // and the page's main thread (player and composition frame share the renderer) is busy under 2% over 5 s
+    const busy = async () => (await page.metrics()).TaskDuration ?? 0;
+    const before = await busy();
+    await new Promise((r) => setTimeout(r, 5000));
+    const share = ((await busy()) - before) / 5;
+    console.log(`paused page: main thread busy ${(share * 100).toFixed(2)}% of 5 s`);
+    expect(share, "paused CPU share of the page").toBeLessThan(0.02);
     await page.keyboard.press("Space");
     await waitFor(page, (s) => s.playing && s.time > 0.3, "playback to advance");
     await page.keyboard.press("Space");
