@@ -68,18 +68,24 @@ function num(v: string | undefined, fallback: number): number {
   return Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
-/** Read a composition entry from an HTML string; undefined when it has no standalone root. */
-export function describeComposition(file: string, html: string): CompositionEntry | undefined {
-  const root = findStandaloneRoot(html);
-  if (!root) return undefined;
+/** A picker entry from a composition root element. */
+function entryOf(file: string, kind: CompositionEntry["kind"], root: Element): CompositionEntry {
+  const d = Number(root.attribs["data-duration"]);
   return {
     file,
-    kind: "entry",
+    kind,
     id: root.attribs["data-composition-id"] || path.basename(file, ".html"),
     width: num(root.attribs["data-width"], 1920),
     height: num(root.attribs["data-height"], 1080),
     fps: num(root.attribs["data-fps"], 30),
+    ...(kind === "sub" && Number.isFinite(d) && d > 0 ? { duration: d } : {}),
   };
+}
+
+/** Read a composition entry from an HTML string; undefined when it has no standalone root. */
+export function describeComposition(file: string, html: string): CompositionEntry | undefined {
+  const root = findStandaloneRoot(html);
+  return root ? entryOf(file, "entry", root) : undefined;
 }
 
 /** The root of a sub-composition file: its first data-composition-id element (in a <template> or not). */
@@ -98,17 +104,7 @@ function findSubRoot(html: string): Element | undefined {
 /** Read a sub-composition entry from an HTML string; undefined when it has no composition root. */
 export function describeSubComposition(file: string, html: string): CompositionEntry | undefined {
   const root = findSubRoot(html);
-  if (!root) return undefined;
-  const d = Number(root.attribs["data-duration"]);
-  return {
-    file,
-    kind: "sub",
-    id: root.attribs["data-composition-id"] || path.basename(file, ".html"),
-    width: num(root.attribs["data-width"], 1920),
-    height: num(root.attribs["data-height"], 1080),
-    fps: num(root.attribs["data-fps"], 30),
-    ...(Number.isFinite(d) && d > 0 ? { duration: d } : {}),
-  };
+  return root ? entryOf(file, "sub", root) : undefined;
 }
 
 /** Describe one project file: an entry when it is a top-level page with a standalone root, else a sub-composition. */
