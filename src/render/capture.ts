@@ -7,6 +7,7 @@
  */
 import type { Browser, CDPSession, Page } from "puppeteer-core";
 import { RenderError, RenderTimeoutError, CompositionError } from "../errors.js";
+import type { HfWindow, RuntimeClip, RuntimeMedia, VideoFrameTable } from "../compose/runtime/protocol.js";
 
 export type CaptureMethod = "beginframe" | "screenshot";
 export type ImageFormat = "jpeg" | "png";
@@ -53,25 +54,11 @@ export interface PageReport {
   warnings: string[];
   errors: string[];
   media: PageMedia[];
-  clips: { id: string; kind: string; start: number; duration: number | null; track: number }[];
+  clips: RuntimeClip[];
 }
 
-export interface PageMedia {
-  key: string;
-  id: string | null;
-  tag: "video" | "audio";
-  src: string | null;
-  timed: boolean;
-  start: number;
-  end: number | null;
-  mediaStart: number;
-  playbackRate: number;
-  volume: number;
-  muted: boolean;
-  loop: boolean;
-  hasAudio: boolean;
-  hidden: boolean;
-}
+/** A <video>/<audio> of the page (compose/runtime/protocol.ts). */
+export type PageMedia = RuntimeMedia;
 
 const BEGIN_FRAME_INTERVAL_MS = 1000 / 60;
 
@@ -197,7 +184,7 @@ export class CaptureSession {
       const started = Date.now();
       let timer: NodeJS.Timeout | undefined;
       const readyResult = await Promise.race([
-        this.page.evaluate(() => (window as any).__hf.ready.then(() => "ok", (e: any) => `error:${e?.message ?? e}`)),
+        this.page.evaluate(() => (window as unknown as HfWindow).__hf.ready.then(() => "ok", (e: any) => `error:${e?.message ?? e}`)),
         new Promise<string>((r) => (timer = setTimeout(() => r("timeout"), this.o.readyTimeoutMs))),
       ])
         .catch((e: Error) => `error:${e.message}`)
@@ -205,7 +192,7 @@ export class CaptureSession {
       if (readyResult === "timeout") {
         const st = (await this.page
           .evaluate(() => {
-            const hf = (window as any).__hf;
+            const hf = (window as unknown as HfWindow).__hf;
             if (!hf) return null;
             const images = Array.from(document.images)
               .filter((i) => !i.complete && !i.classList.contains("__render_frame__"))
@@ -245,9 +232,9 @@ export class CaptureSession {
           hint: this.pageErrors.length ? `page errors: ${this.pageErrors.slice(0, 3).join(" | ")}` : "check the browser console output with --debug",
         });
       }
-      if (this.o.videoFrames) await this.page.evaluate((t) => (window as any).__hf.setVideoFrames(t), this.o.videoFrames);
+      if (this.o.videoFrames) await this.page.evaluate((t) => (window as unknown as HfWindow).__hf.setVideoFrames(t), this.o.videoFrames);
       const report = (await this.page.evaluate(() => {
-        const hf = (window as any).__hf;
+        const hf = (window as unknown as HfWindow).__hf;
         return { duration: hf.duration, warnings: hf.warnings.slice(), errors: hf.errors.slice(), media: hf.media(), clips: hf.clips() };
       })) as PageReport;
       return report;
@@ -257,11 +244,11 @@ export class CaptureSession {
   }
 
   async setMediaDurations(table: Record<string, number>): Promise<void> {
-    await this.page.evaluate((t) => (window as any).__hf.setMediaDurations(t), table);
+    await this.page.evaluate((t) => (window as unknown as HfWindow).__hf.setMediaDurations(t), table);
   }
 
-  async setVideoFrames(table: Record<string, { urlPrefix: string; count: number; ext: string; width?: number; height?: number }>): Promise<void> {
-    await this.page.evaluate((t) => (window as any).__hf.setVideoFrames(t), table);
+  async setVideoFrames(table: VideoFrameTable): Promise<void> {
+    await this.page.evaluate((t) => (window as unknown as HfWindow).__hf.setVideoFrames(t), table);
   }
 
   /** Seek to frame `index` and capture it. */

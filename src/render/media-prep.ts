@@ -15,7 +15,8 @@ import { localFileForUrl, describeMedia } from "./media-source.js";
 import { probe, type ProbeResult } from "./ffmpeg.js";
 
 /** Per video key: where its frames are served, how many, and the source's own size (the <video>'s intrinsic size). */
-export type VideoFrameTable = Record<string, { urlPrefix: string; count: number; ext: string; width?: number; height?: number }>;
+export type { VideoFrameTable } from "../compose/runtime/protocol.js";
+import type { VideoFrameTable } from "../compose/runtime/protocol.js";
 
 export interface PreparedMedia {
   /** source lengths (s) of clips that had no data-duration, by media key */

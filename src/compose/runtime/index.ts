@@ -19,6 +19,7 @@ import { installChangeDetection, renderSeek, seek } from "./seek.js";
 import { installPlayer } from "./player.js";
 import { pendingReady, startReadiness } from "./readiness.js";
 import { animatedElements } from "./inventory.js";
+import type { HfRuntimeApi, VideoFrameTable } from "./protocol.js";
 
 // The wiring, in the order the page needs it: the virtual clock (state.ts, render mode) first, then error
 // reporting, variables (before any page script runs), WAAPI tracking, the timeline registry, scopes, change
@@ -33,7 +34,7 @@ installPlayer();
 const ready = startReadiness();
 state.ready = ready;
 
-W.__hf = {
+const api = {
   seek,
   renderSeek,
   ready,
@@ -63,11 +64,12 @@ W.__hf = {
     }
   },
   /** render mode: URL table of pre-extracted video frames, keyed by data-hf-video-key */
-  setVideoFrames(table: Record<string, { urlPrefix: string; count: number; ext: string; width?: number; height?: number }>) {
+  setVideoFrames(table: VideoFrameTable) {
     state.videoFrames = table;
     applyIntrinsicSizes(table);
   },
   get error() {
     return errors[0];
   },
-};
+} satisfies HfRuntimeApi;
+W.__hf = api;

@@ -3,6 +3,7 @@ import { cfg, state } from "./state.js";
 import { postToParent } from "./bridge.js";
 import { mediaStartOf, num, rateOf } from "./timing.js";
 import { isVisibleAt } from "./visibility.js";
+import type { RuntimeMedia } from "./protocol.js";
 
 /**
  * The composition-time window of a <video>/<audio>. Media the timing model does not hold (outside the root,
@@ -125,7 +126,7 @@ export function syncMedia(time: number): void {
 }
 
 /** The page's <video>/<audio> elements, as the host mixes and extracts them. */
-export function media() {
+export function media(): RuntimeMedia[] {
   return Array.from(document.querySelectorAll<HTMLMediaElement>("video, audio")).map((m, i) => {
     const t = state.byEl.get(m);
     const win = mediaWindow(m) ?? { start: 0, end: Infinity };
@@ -135,7 +136,7 @@ export function media() {
     return {
       key,
       id: m.id || null,
-      tag: m.tagName.toLowerCase(),
+      tag: m.tagName === "VIDEO" ? "video" : "audio",
       src: m.currentSrc || (m.getAttribute("src") ? new URL(m.getAttribute("src")!, document.baseURI).href : null),
       /** a clip of the timing model (inside the root, with data-start); the others are only mixed */
       timed: !!t,

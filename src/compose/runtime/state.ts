@@ -2,6 +2,7 @@
 import { installVirtualTime, type VirtualTime } from "./virtual-time.js";
 import { createAdapters } from "./adapters.js";
 import type { LineMap } from "../line-map.js";
+import type { VideoFrameTable } from "./protocol.js";
 
 export type AnyObj = Record<string, any>;
 export const W = window as any;
@@ -40,7 +41,7 @@ export interface Timed {
   duration: number | null;
   end: number;
   parent: Timed | null;
-  kind: string;
+  kind: "scene" | "video" | "audio" | "img" | "composition";
   track: number;
   compositionId: string;
   hasTimedDescendants: boolean;
@@ -60,7 +61,7 @@ export const state = {
   staticDuration: 0,
   playing: false,
   rate: 1,
-  videoFrames: null as null | Record<string, { urlPrefix: string; count: number; ext: string; width?: number; height?: number }>,
+  videoFrames: null as null | VideoFrameTable,
   /** start and duration resolution of the timing model (set by buildTiming) */
   resolveStart: null as null | ((el: HTMLElement) => number),
   durationOf: null as null | ((el: HTMLElement, start: number) => number | null),

@@ -3,6 +3,7 @@
 import { state, W, warnings, type Timed } from "./state.js";
 import { parseStartExpression } from "../timing.js";
 import { pickRoot } from "../root-rule.js";
+import type { RuntimeClip } from "./protocol.js";
 
 export function findRoot(): HTMLElement | null {
   const candidates = Array.from(document.querySelectorAll<HTMLElement>("[data-composition-id]"));
@@ -20,7 +21,7 @@ export const num = (v: string | null | undefined): number | null => {
   return Number.isFinite(n) ? n : null;
 };
 
-function kindOf(el: Element): string {
+function kindOf(el: Element): RuntimeClip["kind"] {
   const tag = el.tagName.toLowerCase();
   if (el.hasAttribute("data-composition-id")) return "composition";
   if (tag === "video" || tag === "audio" || tag === "img") return tag;
@@ -149,7 +150,7 @@ export function clipId(el: Element): string {
   return el.id || el.getAttribute("data-composition-id") || el.tagName.toLowerCase();
 }
 
-export function clips() {
+export function clips(): RuntimeClip[] {
   return state.timed.map((t) => ({
     id: clipId(t.el),
     kind: t.kind,

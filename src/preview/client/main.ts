@@ -167,7 +167,7 @@ class PreviewApp extends Playback {
       ]);
     } catch (e) {
       const err = e as Error & { timeout?: boolean };
-      return fail({ kind: err.timeout ? "timeout" : "exception", message: err.timeout ? `${err.message}: ${JSON.stringify((hf as any).pendingReady ?? {})}` : err.message ?? String(e) });
+      return fail({ kind: err.timeout ? "timeout" : "exception", message: err.timeout ? `${err.message}: ${JSON.stringify(hf.pendingReady ?? {})}` : err.message ?? String(e) });
     } finally {
       clearTimeout(timer);
     }

@@ -8,7 +8,7 @@ export type { RenderFile } from "../render-history.js";
 
 export type Clip = CompositionDetails["clips"][number];
 export type { AnimatedElement, AnimatedSpan } from "../../compose/runtime/inventory.js";
-import type { AnimatedElement } from "../../compose/runtime/inventory.js";
+import type { HfRuntimeApi } from "../../compose/runtime/protocol.js";
 
 export interface ProjectInfo {
   name: string;
@@ -28,19 +28,8 @@ export interface PageError {
   stack?: string;
 }
 
-export interface HfApi {
-  seek(t: number): Promise<void>;
-  readonly duration: number;
-  readonly fps: number;
-  ready: Promise<void>;
-  clips(): Clip[];
-  /** every animated element and its spans (older runtimes lack it) */
-  animated?(): AnimatedElement[];
-  getTime(): number;
-  readonly error?: string;
-  errors?: string[];
-  warnings?: string[];
-}
+/** The runtime's window.__hf, as the player reads it (compose/runtime/protocol.ts). */
+export type HfApi = HfRuntimeApi;
 
 export interface HfPlayer {
   play(): void;
