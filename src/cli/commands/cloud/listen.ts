@@ -24,6 +24,27 @@ export function registerListen(cloud: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("invalid_option", `--port must be 0-65535, got "${o.port}"`);
       const client = process.env.HEYGEN_API_KEY ? makeClient(o, cmd) : undefined;
       const { startWebhookListener } = await import("../../../upload/listen.js");
+      // Ctrl-C and SIGHUP (the terminal going away) stop it with exit 130, like every cloud command; SIGTERM
+      // and the test hook stop it cleanly (0). Watched before the listener starts: a signal right after the
+      // "listening" line must not find Node's default handler.
+      let release = () => {};
+      const stopped = new Promise<"SIGINT" | "SIGTERM" | "hook">((resolve) => {
+        const stop = (why: "SIGINT" | "SIGTERM" | "hook") => () => {
+          process.removeListener("SIGINT", onInt);
+          process.removeListener("SIGHUP", onInt);
+          process.removeListener("SIGTERM", onTerm);
+          listenStopHooks.delete(onHook);
+          resolve(why);
+        };
+        const onInt = stop("SIGINT");
+        const onTerm = stop("SIGTERM");
+        const onHook = stop("hook");
+        process.once("SIGINT", onInt);
+        process.once("SIGHUP", onInt);
+        process.once("SIGTERM", onTerm);
+        listenStopHooks.add(onHook);
+        release = stop("hook");
+      });
       const listener = await startWebhookListener({
         secret,
         port,
@@ -42,25 +63,11 @@ export function registerListen(cloud: Command): void {
           else if (e.type === "download_failed") out.warn(`download of ${e.render_id} failed: ${e.message}`);
           else if (e.type === "render_failed") out.warn(`render ${e.render_id ?? ""} failed: ${e.message}`);
         },
+      }).catch((e: unknown) => {
+        release();
+        throw e;
       });
-      // Ctrl-C and SIGHUP (the terminal going away) stop it with exit 130, like every cloud command; SIGTERM
-      // and the test hook stop it cleanly (0).
-      const how = await new Promise<"SIGINT" | "SIGTERM" | "hook">((resolve) => {
-        const stop = (why: "SIGINT" | "SIGTERM" | "hook") => () => {
-          process.removeListener("SIGINT", onInt);
-          process.removeListener("SIGHUP", onInt);
-          process.removeListener("SIGTERM", onTerm);
-          listenStopHooks.delete(onHook);
-          resolve(why);
-        };
-        const onInt = stop("SIGINT");
-        const onTerm = stop("SIGTERM");
-        const onHook = stop("hook");
-        process.once("SIGINT", onInt);
-        process.once("SIGHUP", onInt);
-        process.once("SIGTERM", onTerm);
-        listenStopHooks.add(onHook);
-      });
+      const how = await stopped;
       await listener.close();
       // with --json, the stop is the run's final result (Ctrl-C: exit 130, as every cloud command)
       out.result({ type: "stopped", ok: how !== "SIGINT", signal: how === "hook" ? null : how }, "");
