@@ -12,6 +12,8 @@ export default defineConfig({
       "test/fonts.test.ts",
       "test/cloud-client.test.ts",
       "test/cloud-webhooks.test.ts",
+      "test/fs-atomic.test.ts",
+      "test/root-rule.test.ts",
     ],
   },
 });

@@ -14,6 +14,7 @@ const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "sr
 const RANK: Record<string, number> = {
   errors: 0,
   "package-root": 1,
+  "fs-atomic": 1,
   compose: 2,
   data: 3,
   render: 4,

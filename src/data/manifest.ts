@@ -3,9 +3,10 @@
  * It is rewritten atomically (temp file in the same folder + rename) after every change, so a reader —
  * or a re-run after Ctrl-C, a crash or a kill — always sees a complete, valid file.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { writeFileAtomicSync as writeAtomic } from "../fs-atomic.js";
 
 /**
  * pending: not rendered yet (also rows interrupted by Ctrl-C or --fail-fast);
@@ -84,23 +85,9 @@ export function countRows(rows: ManifestRow[]): ManifestCounts {
   return c;
 }
 
-/** Write a file atomically and durably: temp file in the same folder, fsync, rename. */
+/** Write a file atomically and durably (fsync before the rename). */
 export function writeFileAtomicSync(file: string, data: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString("hex")}.tmp`);
-  try {
-    const fd = openSync(tmp, "w");
-    try {
-      writeSync(fd, data);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeAtomic(file, data, { durable: true });
 }
 
 /** Save the manifest (counts and updatedAt refreshed). */

@@ -4,9 +4,10 @@
  * holds for a path while the file there keeps its size and modification time (an updated browser is probed
  * again). No puppeteer here: reading the cache costs a stat and a small JSON read.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { cacheRoot } from "./browser.js";
+import { writeFileAtomicSync } from "../fs-atomic.js";
 
 export interface BrowserCapabilities {
   /** HeadlessExperimental.beginFrame drew a frame (else frames are captured by screenshot) */
@@ -83,12 +84,9 @@ export function rememberCapabilities(executablePath: string, caps: BrowserCapabi
   for (const k of Object.keys(data.browsers)) if (!identify(k)) delete data.browsers[k];
   const { cached: _c, ...rest } = caps;
   data.browsers[id.key] = { ...rest, size: id.size, mtimeMs: id.mtimeMs, probeVersion: PROBE_VERSION };
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(tmp, JSON.stringify(data, null, 2) + "\n");
-    renameSync(tmp, file);
+    writeFileAtomicSync(file, JSON.stringify(data, null, 2) + "\n");
   } catch {
-    rmSync(tmp, { force: true });
+    // a cache: the next launch probes again
   }
 }

@@ -6,12 +6,13 @@
  * shifts large text by up to 2 px). It also adds the package's bundled Liberation fonts (fonts/liberation),
  * so Arial, Times New Roman and Courier New resolve the same way on every machine.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { findPackageRoot } from "../package-root.js";
 import { createHash } from "node:crypto";
 import { isBundledFaceFile } from "../compose/fonts/catalog.js";
+import { writeFileAtomicSync } from "../fs-atomic.js";
 
 const conf = (bundled: string) => `<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
@@ -37,11 +38,8 @@ export function fontEnvironment(): Record<string, string> {
   const file = path.join(dir, `fonts-${createHash("sha256").update(CONF).digest("hex").slice(0, 10)}.conf`);
   try {
     if (!existsSync(file) || readFileSync(file, "utf8") !== CONF) {
-      mkdirSync(dir, { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, CONF);
-      // rename is atomic: concurrent renders never see a half-written file
-      renameSync(tmp, file);
+      // concurrent renders never see a half-written file
+      writeFileAtomicSync(file, CONF);
     }
   } catch {
     return {};

@@ -3,7 +3,7 @@
  * runtime injection, fonts, media preparation and seek as `render()` — in one capture page, with no encoder.
  * For looking at a moment (an agent checking its work, a person checking a layout) without rendering the video.
  */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { loadComposition } from "../compose/model.js";
 import { assertProjectFolder } from "../compose/project-dir.js";
@@ -15,7 +15,8 @@ import { launchBrowser, type LaunchedBrowser } from "./launch.js";
 import { CaptureSession, type CaptureMethod } from "./capture.js";
 import { prepareMedia, applyMedia } from "./media-prep.js";
 import { frameCountFor } from "./render.js";
-import { makeTempDir, partialOutputPath, removeTempDir, sweepStaleTemps } from "./temp-files.js";
+import { makeTempDir, removeTempDir, sweepStaleTemps } from "./temp-files.js";
+import { writeFileAtomicSync } from "../fs-atomic.js";
 
 export interface SnapshotOptions {
   /** project directory */
@@ -209,9 +210,7 @@ export async function snapshot(opts: SnapshotOptions): Promise<SnapshotResult> {
       const shot = await session.captureAt(t.time, `frame ${t.frame}`);
       const file = path.join(dir, t.name);
       // written whole or not at all: a reader never sees half a PNG
-      const tmp = partialOutputPath(file);
-      writeFileSync(tmp, shot.data);
-      renameSync(tmp, file);
+      writeFileAtomicSync(file, shot.data);
       files.push({ path: file, name: t.name, time: Number(t.time.toFixed(6)), frame: t.frame });
     }
     return { dir, files, width, height, fps, durationSeconds: duration, captureMethod: method, elapsedMs: Date.now() - t0, warnings };

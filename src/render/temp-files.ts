@@ -13,6 +13,9 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { PARTIAL_MARK, partialOutputPath } from "../fs-atomic.js";
+
+export { partialOutputPath };
 
 /** What a temp folder is for (a lowercase word: part of the pattern the sweep matches). */
 export type TempKind = "render" | "snapshot" | "frames" | "profile";
@@ -20,7 +23,6 @@ export type TempKind = "render" | "snapshot" | "frames" | "profile";
 const TEMP_DIR_RE = /^hyperframes-[a-z]+-(?<pid>\d+)-[A-Za-z0-9]{6}$/;
 /** `.<name>.hf-tmp-<pid>-<stamp>`, the pid the owner's (also the older `…-<ms>.<ext>` and a sequence's `….old`). */
 const PARTIAL_RE = /^\..+\.hf-tmp-(?<pid>\d+)(?:-[0-9a-z]+)?(?:\.[A-Za-z0-9]+)?$/;
-const PARTIAL_MARK = ".hf-tmp-";
 
 /** Glob patterns of partial outputs (files and folders) for file watchers. */
 export const PARTIAL_OUTPUT_GLOBS: readonly string[] = [`**/.*${PARTIAL_MARK}*`, `**/.*${PARTIAL_MARK}*/**`];
@@ -58,12 +60,6 @@ export function makeTempDir(kind: TempKind): string {
 export function removeTempDir(dir: string): void {
   releaseAtExit(dir);
   rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
-}
-
-/** The partial path a result is written to before it is moved to `output`: `.<name>.hf-tmp-<pid>-<stamp>` beside it. */
-export function partialOutputPath(output: string): string {
-  const stamp = `${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
-  return path.join(path.dirname(output), `.${path.basename(output)}${PARTIAL_MARK}${process.pid}-${stamp}`);
 }
 
 /** True for a file or folder name of a partial output (any owner). */

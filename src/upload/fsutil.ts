@@ -1,21 +1,9 @@
 /** Small file helpers for the cloud commands. */
-import { randomBytes } from "node:crypto";
 import { CloudError } from "../errors.js";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 
-/** Write a file atomically: temp file in the same folder, then rename (readers never see half a file). */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString("hex")}.tmp`);
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
+/** Write a file atomically (fs-atomic.ts). */
+export { writeFileAtomic } from "../fs-atomic.js";
 
 /** A file-name-safe slug: letters, digits, `_`, `-` and inner dots only (never `..`, a leading dot or a separator). */
 export function slug(s: string, max = 60): string {
