@@ -22,6 +22,11 @@ export interface Page {
   fonts: FontResolution;
 }
 
+/** Where a bundled face file (fonts/mapped/, by file name) is. */
+export function mappedFacePath(file: string): string {
+  return path.join(findPackageRoot(), "fonts", "mapped", path.basename(file));
+}
+
 /**
  * A bundled face as a `data:` URI. Chrome decodes a data-URI web font at once, so the face is already in use
  * when the page's scripts measure text (GSAP reading a `translateX(-50%)`, SplitText, a layout read at
@@ -32,7 +37,7 @@ const faceCache = new Map<string, string>();
 export function bundledFaceDataUri(file: string): string {
   let uri = faceCache.get(file);
   if (uri === undefined) {
-    uri = `data:font/woff2;base64,${readFileSync(path.join(findPackageRoot(), "fonts", "mapped", path.basename(file))).toString("base64")}`;
+    uri = `data:font/woff2;base64,${readFileSync(mappedFacePath(file)).toString("base64")}`;
     faceCache.set(file, uri);
   }
   return uri;

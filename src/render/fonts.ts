@@ -13,6 +13,7 @@ import { findPackageRoot } from "../package-root.js";
 import { createHash } from "node:crypto";
 import { isBundledFaceFile } from "../compose/fonts/catalog.js";
 import { writeFileAtomicSync } from "../fs-atomic.js";
+import { mappedFacePath } from "../compose/page.js";
 
 const conf = (bundled: string) => `<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
@@ -83,13 +84,10 @@ export function fontFaceCss(urlPrefix: string, skip: Iterable<string> = []): str
   return rules.join("\n");
 }
 
-/** URL prefix the render server serves bundled fonts under. */
-export const RENDER_FONTS_URL = "/__hf/fonts/";
-
 /** Path of a bundled font file by name (no directories): a Liberation face or a mapped face (fonts/mapped), or undefined. */
 export function bundledFontFile(name: string): string | undefined {
   let p: string | undefined;
   if (/^Liberation(Sans|Serif|Mono)-(Regular|Bold|Italic|BoldItalic)\.ttf$/.test(name)) p = path.join(bundledFontsDir(), name);
-  else if (isBundledFaceFile(name)) p = path.join(findPackageRoot(), "fonts", "mapped", name);
+  else if (isBundledFaceFile(name)) p = mappedFacePath(name);
   return p && existsSync(p) ? p : undefined;
 }

@@ -193,8 +193,8 @@ export interface FrameRange {
  * The frames to render: `--frames START:END` (0-based, END exclusive), `--frames A-B` (both included, as
  * page ranges are written), or `--range S1-S2` in seconds (from S1 up to, not including, S2). One of them.
  */
-export function parseFrameRange(s: string | undefined, total: number, range?: { seconds?: string; fps: number }): FrameRange {
-  if (range?.seconds !== undefined) {
+export function parseFrameRange(s: string | undefined, total: number, range?: { seconds: string; fps: number }): FrameRange {
+  if (range) {
     if (s) throw new UsageError("invalid_option", "--frames and --range both select frames; give one of them", { hint: "e.g. --range 1.5-3 or --frames 45:90" });
     const m = /^\s*(\d*\.?\d+)?\s*-\s*(\d*\.?\d+)?\s*$/.exec(range.seconds);
     if (!m || (m[1] === undefined && m[2] === undefined))

@@ -16,7 +16,6 @@ import type { AddressInfo } from "node:net";
 import { compileComposition } from "../compose/compile.js";
 import type { InjectOptions } from "../compose/inject.js";
 import { assemblePage } from "../compose/page.js";
-import { RENDER_FONTS_URL, bundledFontFile } from "./fonts.js";
 import { GSAP_CDN_RE, resolveProjectUrl } from "../compose/files.js";
 
 const require = createRequire(import.meta.url);
@@ -187,12 +186,6 @@ export async function startRenderServer(opts: RenderServerOptions): Promise<Rend
           return send(404, "not found");
         }
         return send(200, readFileSync(file), MIME[".js"]);
-      }
-      if (urlPath.startsWith(RENDER_FONTS_URL)) {
-        const file = bundledFontFile(urlPath.slice(RENDER_FONTS_URL.length));
-        if (!file) return send(404, "not found");
-        res.writeHead(200, { "content-type": MIME[path.extname(file)] ?? "application/octet-stream", "cache-control": "max-age=3600" });
-        return createReadStream(file).pipe(res);
       }
       if (urlPath.startsWith("/__hf/frames/")) {
         const [, , , key, fileName] = urlPath.split("/");

@@ -26,8 +26,7 @@ export const scriptSyntax: LintRule = {
   codes: { script_syntax_error: "error" },
   check: (ctx) => {
     const out: LintFinding[] = [];
-    for (const s of ctx.a.scripts) {
-      if (!s.isJs || !s.text.trim()) continue;
+    for (const { s } of ctx.inline) {
       const e = syntaxError(s.text);
       if (!e) continue;
       const f: LintFinding = {
