@@ -222,6 +222,29 @@ describe("render: Lottie duration and readiness", () => {
     expect(warned).toMatch(/Lottie animation \(missing\.json\) (failed to load its data|reported an error)/);
     expect(warned).toMatch(/Lottie animation \(never\) was still loading after 5 s/);
   });
+
+  it("a Lottie file that failed before the runtime first looked is reported as failed at once, not after the 5 s wait", async () => {
+    // a parser-blocking script after loadAnimation(): the 404 for missing.json is handled while the parser
+    // waits for big.js, before DOMContentLoaded (the runtime's first look). Seen under load in CI, where
+    // the render then waited 5 s and called a failed file "still loading".
+    const project = makeProject(
+      {
+        ...LIBS,
+        "big.js": "/*" + "x".repeat(4_000_000) + "*/ window.bigLoaded = true;",
+        "index.html": page({
+          rootAttrs: "data-no-timeline",
+          gsap: false,
+          head: HEAD,
+          body: [cell("static", 0, 0, "rgb(255,0,0)"), lottieBox("missing"), `<script>lottie.loadAnimation({ container: document.getElementById("missing"), renderer: "svg", autoplay: false, path: "missing.json" });</script>`, `<script src="big.js"></script>`].join("\n"),
+        }),
+      },
+      { gsap: false },
+    );
+    const started = Date.now();
+    const r = await renderProject(project);
+    expect(r.warned.join("\n")).toMatch(/Lottie animation \(missing\.json\) failed to load its data/);
+    expect(Date.now() - started, "no 5 s wait for a file that already failed").toBeLessThan(5_000);
+  });
 });
 
 describe("preview: seeks move anime.js and Lottie instances (any order), which stay put between seeks", () => {

@@ -7,6 +7,7 @@
  */
 import type { Browser, CDPSession, Page } from "puppeteer-core";
 import { RenderError, RenderTimeoutError, CompositionError } from "../errors.js";
+import { browserSession, guardBrowser, guardPage } from "./network-guard.js";
 import type { HfWindow, RuntimeClip, RuntimeMedia, VideoFrameTable } from "../compose/runtime/protocol.js";
 
 export type CaptureMethod = "beginframe" | "screenshot";
@@ -30,18 +31,12 @@ export interface CaptureSessionOptions {
   reuseStaticFrames?: boolean;
   /**
    * Block the network: every request of the page (and its frames and dedicated workers) whose URL is not
-   * under this origin (the render file server) is failed and reported to `onBlocked`. Unset: no interception.
+   * under this origin (the render file server) is failed and reported to `onBlocked` (network-guard.ts).
+   * Unset: no interception.
    */
   allowedOrigin?: string;
   onBlocked?: (url: string, resourceType: string) => void;
 }
-
-/**
- * Page APIs whose traffic request interception cannot see: WebRTC (UDP/TCP to any host) and shared workers
- * (their own target) — removed before any page script runs, in every frame. (WebTransport needs QUIC,
- * which the browser is launched without; the file server refuses service and shared worker scripts.)
- */
-const NO_UNWATCHED_NETWORK = `(function(){for (var k of ["RTCPeerConnection","webkitRTCPeerConnection","RTCDataChannel","SharedWorker","WebTransport"]) { try { Object.defineProperty(window, k, { value: undefined, writable: false, configurable: false }); } catch (e) {} }})();`;
 
 export interface CapturedFrame {
   data: Buffer;
@@ -62,22 +57,6 @@ export type PageMedia = RuntimeMedia;
 
 const BEGIN_FRAME_INTERVAL_MS = 1000 / 60;
 
-/**
- * One browser-level CDP session per browser, kept open. Creating and detaching a browser-target session
- * per page breaks when pages open concurrently (puppeteer then forgets the browser target:
- * "Browser target is not found"), which happens with 3+ workers or parallel renders sharing a browser.
- */
-const browserSessions = new WeakMap<Browser, Promise<CDPSession>>();
-function browserSession(browser: Browser): Promise<CDPSession> {
-  let s = browserSessions.get(browser);
-  if (!s) {
-    s = browser.target().createCDPSession();
-    browserSessions.set(browser, s);
-    s.catch(() => browserSessions.delete(browser));
-  }
-  return s;
-}
-
 export class CaptureSession {
   private page!: Page;
   private client!: CDPSession;
@@ -89,11 +68,13 @@ export class CaptureSession {
   private tickInFlight: Promise<unknown> = Promise.resolve();
   readonly pageErrors: string[] = [];
   private closed = false;
+  private releaseBackstop?: () => void;
 
   constructor(private readonly o: CaptureSessionOptions) {}
 
   async open(): Promise<void> {
     const { browser } = this.o;
+    this.releaseBackstop = await guardBrowser(browser, this.o.allowedOrigin ?? null);
     if (this.o.method === "beginframe") {
       const bc = await browserSession(browser);
       const { targetId } = (await bc.send("Target.createTarget", {
@@ -119,7 +100,7 @@ export class CaptureSession {
       if (m.type() === "error" || m.type() === "warn") this.o.onConsole?.(`console.${m.type()}: ${m.text()}`);
     });
     this.client = await this.page.createCDPSession();
-    if (this.o.allowedOrigin) await this.blockNetwork(this.o.allowedOrigin);
+    if (this.o.allowedOrigin) await guardPage(this.page, this.client, this.o.allowedOrigin, this.o.onBlocked);
     await this.client.send("Emulation.setDeviceMetricsOverride", {
       width: this.o.width,
       height: this.o.height,
@@ -127,27 +108,6 @@ export class CaptureSession {
       mobile: false,
     });
     if (this.o.transparent) await this.client.send("Emulation.setDefaultBackgroundColorOverride", { color: { r: 0, g: 0, b: 0, a: 0 } });
-  }
-
-  /**
-   * Request interception on the page's own CDP session (it also sees the page's iframes and dedicated
-   * workers): the render server's URLs continue, everything else fails as BlockedByClient and is reported.
-   * data: and blob: URLs never reach the network and are not intercepted.
-   */
-  private async blockNetwork(origin: string): Promise<void> {
-    const prefix = origin.replace(/\/$/, "") + "/";
-    const client = this.client;
-    client.on("Fetch.requestPaused", (e: { requestId: string; request: { url: string }; resourceType: string }) => {
-      const url = e.request.url;
-      if (url.startsWith(prefix) || /^(data|blob):/i.test(url)) {
-        client.send("Fetch.continueRequest", { requestId: e.requestId }).catch(() => undefined);
-        return;
-      }
-      this.o.onBlocked?.(url, e.resourceType);
-      client.send("Fetch.failRequest", { requestId: e.requestId, errorReason: "BlockedByClient" }).catch(() => undefined);
-    });
-    await client.send("Fetch.enable", { patterns: [{ urlPattern: "*" }] });
-    await this.page.evaluateOnNewDocument(NO_UNWATCHED_NETWORK);
   }
 
   /** BeginFrames without screenshots keep a begin-frame-controlled page rendering while it loads. */
@@ -343,5 +303,6 @@ export class CaptureSession {
     this.closed = true;
     this.stopLoadTicker();
     await this.page?.close().catch(() => undefined);
+    this.releaseBackstop?.();
   }
 }

@@ -47,6 +47,17 @@ function lottieLabel(a: AnyObj): string {
   return what ? ` (${what})` : "";
 }
 
+/** The animation's JSON was fetched and answered with an HTTP error (its resource timing entry says so). */
+function lottieFetchFailed(a: AnyObj): boolean {
+  if (!a.fileName) return false;
+  try {
+    const url = new URL(`${a.path ?? ""}${a.fileName}.json`, document.baseURI).href;
+    return performance.getEntriesByName(url).some((e) => Number((e as PerformanceResourceTiming & { responseStatus?: number }).responseStatus) >= 400);
+  } catch {
+    return false;
+  }
+}
+
 export function createAdapters(warn: (message: string) => void): Adapters {
   // paused once already (a WeakSet: instances dropped by the page are not kept alive)
   const primed = new WeakSet<object>();
@@ -207,6 +218,8 @@ export function createAdapters(warn: (message: string) => void): Adapters {
       );
       // loaded between discovery and now (isLoaded is set before DOMLoaded is dispatched)
       if (a.isLoaded !== false) done();
+      // failed before anyone listened (lottie-web keeps no failed state; the page's resource timing does)
+      else if (lottieFetchFailed(a)) done(`a Lottie animation${lottieLabel(a)} failed to load its data; it will not be drawn`);
     });
   }
 

@@ -1,0 +1,116 @@
+/**
+ * Renders never reach the network (issue 13 §1): request interception in two layers.
+ *
+ * 1. The capture page's own CDP session (Fetch domain; it also sees the page's iframes and dedicated
+ *    workers): the render server's URLs continue, everything else fails as BlockedByClient and is reported
+ *    to the render, which then fails listing the URLs.
+ * 2. A browser-wide backstop on the browser target's session. Chrome resumes every request still paused in
+ *    a page's interception when that page closes (its session detaches): a page or worker asking at the
+ *    moment the render closes it reached the network that way (measured: every run of a page fetching every
+ *    2 ms leaked a few requests). The browser session stays open as long as the browser, so what it holds
+ *    stays held until it fails it. It lets through the origins of the render servers of the pages open in
+ *    this browser (a batch renders several rows, each with its own server, in one browser).
+ *
+ * A per-page browser context with a proxy would be simpler, but Chrome in --single-process mode (our
+ * default with begin-frame capture) crashes when a page opens in a second browser context.
+ */
+import type { Browser, CDPSession, Page } from "puppeteer-core";
+
+/**
+ * Page APIs whose traffic request interception cannot see: WebRTC (UDP/TCP to any host) and shared workers
+ * (their own target) — removed before any page script runs, in every frame. (WebTransport needs QUIC,
+ * which the browser is launched without; the file server refuses service and shared worker scripts.)
+ */
+const NO_UNWATCHED_NETWORK = `(function(){for (var k of ["RTCPeerConnection","webkitRTCPeerConnection","RTCDataChannel","SharedWorker","WebTransport"]) { try { Object.defineProperty(window, k, { value: undefined, writable: false, configurable: false }); } catch (e) {} }})();`;
+
+interface PausedRequest {
+  requestId: string;
+  request: { url: string };
+  resourceType: string;
+}
+
+/** data: and blob: URLs never reach the network. */
+const LOCAL_URL = /^(data|blob):/i;
+
+/**
+ * One browser-level CDP session per browser, kept open. Creating and detaching a browser-target session
+ * per page breaks when pages open concurrently (puppeteer then forgets the browser target:
+ * "Browser target is not found"), which happens with 3+ workers or parallel renders sharing a browser.
+ */
+const browserSessions = new WeakMap<Browser, Promise<CDPSession>>();
+export function browserSession(browser: Browser): Promise<CDPSession> {
+  let s = browserSessions.get(browser);
+  if (!s) {
+    s = browser.target().createCDPSession();
+    browserSessions.set(browser, s);
+    s.catch(() => browserSessions.delete(browser));
+  }
+  return s;
+}
+
+/** Layer 1: block and report every request of `page` that is not under `origin`. */
+export async function guardPage(page: Page, client: CDPSession, origin: string, onBlocked?: (url: string, resourceType: string) => void): Promise<void> {
+  const prefix = origin.replace(/\/$/, "") + "/";
+  client.on("Fetch.requestPaused", (e: PausedRequest) => {
+    const url = e.request.url;
+    if (url.startsWith(prefix) || LOCAL_URL.test(url)) {
+      client.send("Fetch.continueRequest", { requestId: e.requestId }).catch(() => undefined);
+      return;
+    }
+    onBlocked?.(url, e.resourceType);
+    client.send("Fetch.failRequest", { requestId: e.requestId, errorReason: "BlockedByClient" }).catch(() => undefined);
+  });
+  await client.send("Fetch.enable", { patterns: [{ urlPattern: "*" }] });
+  await page.evaluateOnNewDocument(NO_UNWATCHED_NETWORK);
+}
+
+interface Backstop {
+  /** origin prefix → pages open with it */
+  allowed: Map<string, number>;
+  enabled: Promise<void>;
+}
+const backstops = new WeakMap<Browser, Backstop>();
+
+/**
+ * Layer 2: the browser-wide backstop, installed on the browser's first guarded page. Returns the release
+ * to call once the page has closed (the origin stays allowed while another page of the browser uses it).
+ * `origin` null: a page rendering with --allow-network; everything passes while it is open.
+ */
+export async function guardBrowser(browser: Browser, origin: string | null): Promise<() => void> {
+  const prefix = origin === null ? "" : origin.replace(/\/$/, "") + "/";
+  let b = backstops.get(browser);
+  if (!b && origin === null) return () => undefined;
+  if (!b) {
+    const allowed = new Map<string, number>();
+    const enabled = browserSession(browser).then(async (s) => {
+      s.on("Fetch.requestPaused", (e: PausedRequest) => {
+        const url = e.request.url;
+        const ok = LOCAL_URL.test(url) || [...allowed.keys()].some((p) => url.startsWith(p));
+        s.send(ok ? "Fetch.continueRequest" : "Fetch.failRequest", ok ? { requestId: e.requestId } : { requestId: e.requestId, errorReason: "BlockedByClient" }).catch(() => undefined);
+      });
+      await s.send("Fetch.enable", { patterns: [{ urlPattern: "*" }] });
+    });
+    b = { allowed, enabled };
+    backstops.set(browser, b);
+    enabled.catch(() => backstops.delete(browser));
+  }
+  b.allowed.set(prefix, (b.allowed.get(prefix) ?? 0) + 1);
+  const entry = b;
+  try {
+    await entry.enabled;
+  } catch (e) {
+    release(entry, prefix);
+    throw e;
+  }
+  let released = false;
+  return () => {
+    if (!released) release(entry, prefix);
+    released = true;
+  };
+}
+
+function release(b: Backstop, prefix: string): void {
+  const n = (b.allowed.get(prefix) ?? 1) - 1;
+  if (n > 0) b.allowed.set(prefix, n);
+  else b.allowed.delete(prefix);
+}
