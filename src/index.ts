@@ -25,7 +25,7 @@ export { loadComposition, lintProject, formatFinding, renderGate, type LintOptio
 export type { CompositionModel, LintResult, LintFinding, Severity, VariableDecl, VariableType, ClipInfo, MediaInfo, SubCompositionInfo } from "./compose/types.js";
 
 // ---------------------------------------------------------------- pack and render in HeyGen's cloud
-export { packProject, packProjectToFile, type PackOptions, type PackResult, type PackFileResult, type PackedFile } from "./upload/packager.js";
+export { packProject, packProjectToFile, type PackOptions, type PackResult, type PackFileResult, type PackedFile } from "./cloud/packager.js";
 export {
   cloudRender,
   cloudRenderBatch,
@@ -36,7 +36,7 @@ export {
   type CloudRenderEvent,
   type CloudRenderEstimate,
   type CloudRenderSettings,
-} from "./upload/cloud-render.js";
+} from "./cloud/cloud-render.js";
 export {
   HyperframesCloud,
   type CloudClientOptions,
@@ -48,10 +48,10 @@ export {
   type ProjectInput,
   type WaitOptions,
   type Page,
-} from "./upload/client.js";
-export { estimateCost, type CostEstimate } from "./upload/pricing.js";
-export { verifyWebhook, signWebhook, type WebhookVerification, type WebhookFailure, type HyperframesWebhookEvent, type VerifyOptions } from "./upload/webhooks.js";
-export { startWebhookListener, type ListenOptions, type ListenEvent, type WebhookListener } from "./upload/listen.js";
+} from "./cloud/client.js";
+export { estimateCost, type CostEstimate } from "./cloud/pricing.js";
+export { verifyWebhook, signWebhook, type WebhookVerification, type WebhookFailure, type HyperframesWebhookEvent, type VerifyOptions } from "./cloud/webhooks.js";
+export { startWebhookListener, type ListenOptions, type ListenEvent, type WebhookListener } from "./cloud/listen.js";
 
 // ---------------------------------------------------------------- live preview
 export { startPreview, type PreviewOptions, type PreviewServer } from "./preview/index.js";

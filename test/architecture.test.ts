@@ -1,6 +1,6 @@
 /**
  * The layering of src/, as the README's "Architecture" section writes it: every import between folders goes
- * down (cli → preview → render | upload → data → compose → errors), browser code imports only browser code or
+ * down (cli → preview → render | cloud → data → compose → errors), browser code imports only browser code or
  * pure modules, and no source file grows past 400 lines (the few that are still larger may only shrink).
  */
 import { describe, expect, it } from "vitest";
@@ -18,7 +18,7 @@ const RANK: Record<string, number> = {
   compose: 2,
   data: 3,
   render: 4,
-  upload: 4,
+  cloud: 4,
   init: 4,
   preview: 5,
   cli: 6,

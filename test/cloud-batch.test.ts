@@ -3,10 +3,10 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { HyperframesCloud } from "../src/upload/client.js";
-import { packProject } from "../src/upload/packager.js";
-import { readRows, runCloudBatch, type BatchState } from "../src/upload/batch.js";
-import { uploadProject } from "../src/upload/upload.js";
+import { HyperframesCloud } from "../src/cloud/client.js";
+import { packProject } from "../src/cloud/packager.js";
+import { readRows, runCloudBatch, type BatchState } from "../src/cloud/batch.js";
+import { uploadProject } from "../src/cloud/upload.js";
 import { Emulator, fastRenderer } from "./emulator/server.js";
 import { makeProject } from "./emulator/fixtures.js";
 

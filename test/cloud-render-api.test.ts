@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { HyperframesCloud } from "../src/upload/client.js";
-import { cloudRender, cloudRenderBatch, type CloudRenderEvent } from "../src/upload/cloud-render.js";
+import { HyperframesCloud } from "../src/cloud/client.js";
+import { cloudRender, cloudRenderBatch, type CloudRenderEvent } from "../src/cloud/cloud-render.js";
 import { CloudError, UsageError } from "../src/errors.js";
 import { probe } from "../src/render/ffmpeg.js";
 import { Emulator, fastRenderer, type RenderProjectFn } from "./emulator/server.js";

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, open, readFile, rm, stat, symlink, utimes, writeFile } 
 import os from "node:os";
 import path from "node:path";
 import JSZip from "jszip";
-import { packProject, packProjectToFile, type ComposeApi } from "../src/upload/packager.js";
+import { packProject, packProjectToFile, type ComposeApi } from "../src/cloud/packager.js";
 import { CompositionError, UsageError } from "../src/errors.js";
 import { validateZip } from "./emulator/server.js";
 import { composeIndexExists, makeProject, stubCompose } from "./emulator/fixtures.js";

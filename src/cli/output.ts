@@ -1,10 +1,10 @@
 /** Terminal/JSON output helpers shared by all commands. */
-import { redactText } from "../upload/redact.js";
+import { redactText } from "../cloud/redact.js";
 import { Option } from "commander";
 
 /**
  * Replace the HeyGen API key, the webhook secret and anything shaped like an API key or bearer token with a
- * redaction marker (rules in src/upload/redact.ts).
+ * redaction marker (rules in src/cloud/redact.ts).
  */
 export function redactSecrets(text: string): string {
   return redactText(text, [process.env.HEYGEN_API_KEY, process.env.HEYGEN_WEBHOOK_SECRET]);

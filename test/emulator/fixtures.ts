@@ -4,7 +4,7 @@ import { mkdtemp, mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ComposeApi } from "../../src/upload/packager.js";
+import type { ComposeApi } from "../../src/cloud/packager.js";
 import type { CompositionModel } from "../../src/compose/types.js";
 
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));

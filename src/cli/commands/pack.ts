@@ -1,11 +1,11 @@
 /**
  * `hyperframes pack [dir]`: zip exactly what the composition needs to render standalone (see
- * src/upload/packager.ts for what goes in and what never does). Same input → same bytes.
+ * src/cloud/packager.ts for what goes in and what never does). Same input → same bytes.
  */
 import path from "node:path";
 import { Command } from "commander";
 import { createOutput } from "../output.js";
-import { fmtBytes } from "../../upload/upload.js";
+import { fmtBytes } from "../../cloud/upload.js";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -39,7 +39,7 @@ Examples:
     .action(async (dir: string, opts: { output?: string; composition: string; include?: string[]; includeSecrets?: string[]; exclude?: string[]; verbose?: boolean; json?: boolean }) => {
       const out = createOutput(!!opts.json);
       const file = path.resolve(opts.output ?? `${path.basename(path.resolve(dir))}.zip`);
-      const { packProjectToFile } = await import("../../upload/packager.js");
+      const { packProjectToFile } = await import("../../cloud/packager.js");
       const res = await packProjectToFile(dir, file, { entry: opts.composition, include: opts.include, includeSecrets: opts.includeSecrets, exclude: opts.exclude });
       for (const w of res.warnings) out.warn(w);
       if (opts.verbose && !opts.json) for (const f of res.files) out.info(`  ${f.path}  ${fmtBytes(f.size)}${f.reason === "entry" ? "  (entry)" : ""}`);

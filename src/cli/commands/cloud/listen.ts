@@ -23,7 +23,7 @@ export function registerListen(cloud: Command): void {
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("invalid_option", `--port must be 0-65535, got "${o.port}"`);
       const client = process.env.HEYGEN_API_KEY ? makeClient(o, cmd) : undefined;
-      const { startWebhookListener } = await import("../../../upload/listen.js");
+      const { startWebhookListener } = await import("../../../cloud/listen.js");
       // Ctrl-C and SIGHUP (the terminal going away) stop it with exit 130, like every cloud command; SIGTERM
       // and the test hook stop it cleanly (0). Watched before the listener starts: a signal right after the
       // "listening" line must not find Node's default handler.

@@ -3,8 +3,8 @@ import path from "node:path";
 import { Command } from "commander";
 import { CloudError, UsageError } from "../../../errors.js";
 import { createOutput, numberOption } from "../../output.js";
-import { type RenderDetail } from "../../../upload/client.js";
-import { fmtBytes } from "../../../upload/upload.js";
+import { type RenderDetail } from "../../../cloud/client.js";
+import { fmtBytes } from "../../../cloud/upload.js";
 import { common, makeClient, downloadOutputs, cancellable, type CommonOpts } from "./shared.js";
 
 export function registerManage(cloud: Command): void {

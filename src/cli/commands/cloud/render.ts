@@ -1,5 +1,5 @@
 /**
- * `hyperframes cloud render [dir]`: flags → `cloudRender()` / `cloudRenderBatch()` (src/upload/cloud-render.ts),
+ * `hyperframes cloud render [dir]`: flags → `cloudRender()` / `cloudRenderBatch()` (src/cloud/cloud-render.ts),
  * which pack, estimate the cost, upload, submit (--wait: poll and download; --batch: one per row). This file
  * reads the flags, asks the cost question (or wants --yes) and prints the library's events.
  */
@@ -11,10 +11,10 @@ import { addRenderFlags, readRenderFlags } from "../../render-flags.js";
 import { mapOfficialValues } from "../../official-flags.js";
 import { createOutput, numberOption, type Output } from "../../output.js";
 import { secondsFlag } from "../../durations.js";
-import { checkIdempotencyKey } from "../../../upload/client.js";
-import { DEFAULT_INLINE_MAX, MB, fmtBytes } from "../../../upload/upload.js";
+import { checkIdempotencyKey } from "../../../cloud/client.js";
+import { DEFAULT_INLINE_MAX, MB, fmtBytes } from "../../../cloud/upload.js";
 // the packager (zip, linter) and the row reader (CSV) load when the command runs (cloud-render.js): other commands start without them
-import type { CloudRenderEstimate, CloudRenderEvent, CloudRenderSettings } from "../../../upload/cloud-render.js";
+import type { CloudRenderEstimate, CloudRenderEvent, CloudRenderSettings } from "../../../cloud/cloud-render.js";
 import { common, makeClient, confirm, progressPrinter, cancellable, shortPath, SUBMITTED_HINT, type CommonOpts } from "./shared.js";
 
 export function registerRender(cloud: Command): void {
@@ -79,7 +79,7 @@ Examples:
           throw new UsageError("invalid_option", (e as Error).message, { hint: (e as CloudError).hint });
         }
       }
-      const { cloudRender, cloudRenderBatch } = await import("../../../upload/cloud-render.js");
+      const { cloudRender, cloudRenderBatch } = await import("../../../cloud/cloud-render.js");
       const prog = progressPrinter(out);
       const common = {
         project: dir,

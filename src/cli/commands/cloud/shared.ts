@@ -1,6 +1,6 @@
 /**
  * What every `hyperframes cloud` subcommand shares: the common flags (`--timeout` in seconds), the API client
- * from them, the cost prompt, status lines, downloads (src/upload/download.ts) and Ctrl-C →
+ * from them, the cost prompt, status lines, downloads (src/cloud/download.ts) and Ctrl-C →
  * `CloudCancelledError` (exit 130).
  */
 import path from "node:path";
@@ -8,8 +8,8 @@ import { createInterface } from "node:readline/promises";
 import { Command } from "commander";
 import { CloudCancelledError } from "../../../errors.js";
 import { redactSecrets, type Output, numberOption } from "../../output.js";
-import { HyperframesCloud, type RenderDetail } from "../../../upload/client.js";
-import { downloadRenderFiles, type RenderFiles } from "../../../upload/download.js";
+import { HyperframesCloud, type RenderDetail } from "../../../cloud/client.js";
+import { downloadRenderFiles, type RenderFiles } from "../../../cloud/download.js";
 import { secondsFlag } from "../../durations.js";
 import { STOP_SIGNALS } from "../../signals.js";
 

@@ -7,7 +7,7 @@
  * redirect of a keyed request to any other origin is refused with `cross_origin_redirect` before anything
  * is sent there (fetch's own "follow" would forward `x-api-key`: the Fetch standard strips only
  * `Authorization` on a cross-origin hop). Every error and log line leaving this client goes through
- * `redactError`/`redactText` (src/upload/redact.ts), so an API answer that echoes the key never carries it
+ * `redactError`/`redactText` (src/cloud/redact.ts), so an API answer that echoes the key never carries it
  * further.
  */
 import { CloudError } from "../errors.js";
