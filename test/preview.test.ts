@@ -336,9 +336,21 @@ describe("player in headless Chrome", () => {
     const previewBox = await compositionPixel(page, 180, 140);
     await page.click("#render-btn");
     await page.waitForSelector("#render-panel.show", { timeout: 5000 });
+    // every text the progress line shows while the render runs
+    await page.evaluate(() => {
+      const seen: string[] = ((window as any).__progressSeen = []);
+      new MutationObserver(() => {
+        const t = document.querySelector("#render-progress .info")?.textContent;
+        if (t && seen[seen.length - 1] !== t) seen.push(t);
+      }).observe(document.getElementById("render-progress")!, { subtree: true, childList: true, characterData: true });
+    });
     // the settings default to a draft MP4 at the composition's fps, with the current variables
     await page.click("#render-start");
     const link = await page.waitForSelector("#render-link", { timeout: 120_000 });
+    // each stage with its own label and progress, the encoder's tail included (not "100%" while it still works)
+    const seen = await page.evaluate(() => (window as any).__progressSeen as string[]);
+    expect(seen.some((t) => /^capture: \d+\/\d+ frames \| [\d.]+ fps/.test(t)), seen.join("\n")).toBe(true);
+    expect(seen.some((t) => /^encode: \d+\/\d+ frames encoded/.test(t)), seen.join("\n")).toBe(true);
     const href = await link!.evaluate((a) => (a as HTMLAnchorElement).getAttribute("href")!);
     expect(href).toMatch(/^\/renders\/index-preview-.*\.mp4$/);
     await page.screenshot({ path: path.join(ARTIFACTS, "preview-render-done.png") });

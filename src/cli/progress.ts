@@ -5,39 +5,18 @@
  */
 import type { RenderProgress, RenderStage } from "../render/render.js";
 import { createOutput } from "./output.js";
+import { fmtSeconds, progressDetail, stagePercent } from "../render/progress-text.js";
 
-export function fmtSeconds(s: number): string {
-  if (!Number.isFinite(s)) return "--";
-  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)}s`;
-  return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
-}
+export { fmtSeconds };
 
 const BAR_WIDTH = 30;
 const bar = (f: number) => {
   const n = Math.round(Math.min(1, Math.max(0, f)) * BAR_WIDTH);
   return "\u2588".repeat(n) + "\u2591".repeat(BAR_WIDTH - n);
 };
-const LABEL: Record<RenderStage, string> = {
-  load: "load",
-  decode: "decode",
-  audio: "audio",
-  capture: "capture",
-  encode: "encode",
-  verify: "verify",
-  done: "done",
-};
-
-/** The text of one progress line (without the prefix label): what the stage is doing, how far, and the ETA. */
+/** The text of one progress line (without the prefix label): the stage, a bar, how far, what it is doing. */
 export function progressLine(p: RenderProgress): string {
-  const pct = `${String(Math.floor(p.stageProgress * 100)).padStart(3)}%`;
-  const eta = p.etaSeconds > 0 ? ` | ETA ${fmtSeconds(p.etaSeconds)}` : "";
-  const elapsed = ` | ${fmtSeconds(p.elapsedMs / 1000)}`;
-  let what: string;
-  if (p.stage === "capture") what = `${p.frame}/${p.total} frames | ${p.fps.toFixed(1)} fps${eta}`;
-  else if (p.stage === "encode")
-    what = p.encoded >= p.total ? `${p.encoded}/${p.total} frames encoded | writing the file${elapsed}` : `${p.encoded}/${p.total} frames encoded${p.fps > 0 ? ` | ${p.fps.toFixed(1)} fps` : ""}${eta}`;
-  else what = `${p.message ?? ""}${elapsed}`;
-  return `${LABEL[p.stage].padEnd(7)} [${bar(p.stageProgress)}] ${pct} | ${what}`;
+  return `${p.stage.padEnd(7)} [${bar(p.stageProgress)}] ${String(stagePercent(p)).padStart(3)}% | ${progressDetail(p)}`;
 }
 
 export interface ProgressReporter {

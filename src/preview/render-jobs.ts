@@ -6,6 +6,7 @@ import path from "node:path";
 import { mkdirSync } from "node:fs";
 import { UsageError, isHyperframesError } from "../errors.js";
 import { render } from "../render/render.js";
+import type { ProgressView } from "../render/progress-text.js";
 
 export type RenderJobStatus = "running" | "done" | "error" | "cancelled";
 
@@ -49,7 +50,8 @@ export interface RenderJobState {
   settings: RenderSettings;
   startedAt: number;
   finishedAt?: number;
-  progress: { phase: string; frame: number; total: number; fps: number; etaSeconds: number; message?: string };
+  /** the render's last progress report (RenderProgress without what the panel does not read) */
+  progress: ProgressView & { phase: string };
   /** project-relative output path and the URL the preview serves it at */
   output?: string;
   url?: string;
@@ -105,7 +107,7 @@ export class RenderJobs {
       composition: req.composition,
       settings: { quality: req.quality ?? "draft", format: req.format ?? "mp4", ...(req.fps ? { fps: req.fps } : {}) },
       startedAt: Date.now(),
-      progress: { phase: "prepare", frame: 0, total: 0, fps: 0, etaSeconds: 0 },
+      progress: { phase: "prepare", stage: "load", stageProgress: 0, frame: 0, total: 0, encoded: 0, fps: 0, etaSeconds: 0, elapsedMs: 0 },
     };
     this.jobs.set(id, job);
     const ac = new AbortController();
@@ -121,7 +123,8 @@ export class RenderJobs {
       allowNetwork: this.opts.allowNetwork,
       signal: ac.signal,
       onProgress: (p) => {
-        job.progress = { phase: p.phase, frame: p.frame, total: p.total, fps: p.fps, etaSeconds: p.etaSeconds, message: p.message };
+        const { phase, stage, stageProgress, frame, total, encoded, fps, etaSeconds, elapsedMs, message } = p;
+        job.progress = { phase, stage, stageProgress, frame, total, encoded, fps, etaSeconds, elapsedMs, message };
         this.emit(job);
       },
     })
@@ -131,7 +134,8 @@ export class RenderJobs {
         job.output = out;
         job.url = out.startsWith("..") ? undefined : `/${out.split("/").map(encodeURIComponent).join("/")}`;
         job.frames = r.frames;
-        job.progress = { ...job.progress, phase: "done", frame: job.progress.total || r.frames, total: job.progress.total || r.frames, etaSeconds: 0 };
+        const total = job.progress.total || r.frames;
+        job.progress = { ...job.progress, phase: "done", stage: "done", stageProgress: 1, frame: total, total, encoded: total, etaSeconds: 0 };
       })
       .catch((e: unknown) => {
         if (ac.signal.aborted) {

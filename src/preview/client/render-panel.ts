@@ -7,6 +7,7 @@ import { $, h } from "./dom.js";
 import { apiHeaders } from "./api.js";
 import { RenderHistory } from "./render-history.js";
 import type { RenderJob } from "./types.js";
+import { progressDetail, stagePercent, type ProgressView } from "../../render/progress-text.js";
 
 export interface RenderTarget {
   composition: string;
@@ -114,7 +115,8 @@ export class RenderPanel {
     this.job = job;
     const el = this.progress;
     const p = job.progress;
-    const pct = job.status === "done" ? 100 : p.total > 0 ? Math.round((p.frame / p.total) * 100) : 0;
+    // the percentage of the stage running now (capture, then the encoder's tail, …), as on the command line
+    const pct = job.status === "done" ? 100 : p.stage ? stagePercent({ stageProgress: p.stageProgress ?? 0 }) : 0;
     const label = { running: "Rendering…", done: "Render finished", error: "Render failed", cancelled: "Render cancelled" }[job.status];
     if (!same) {
       el.textContent = "";
@@ -135,8 +137,7 @@ export class RenderPanel {
     el.querySelector<HTMLElement>(".pct")!.textContent = `${pct}%`;
     el.querySelector<HTMLElement>(".bar i")!.style.width = `${pct}%`;
     if (job.status === "running") {
-      const phase = p.phase && p.phase !== "capture" ? `${p.phase}${p.message ? `: ${p.message}` : ""} · ` : "";
-      el.querySelector<HTMLElement>(".info")!.textContent = p.total ? `${phase}frame ${p.frame}/${p.total} · ${p.fps.toFixed(1)} fps · ETA ${Math.ceil(p.etaSeconds)}s` : `${phase || "preparing · "}starting the browser…`;
+      el.querySelector<HTMLElement>(".info")!.textContent = p.stage && p.total ? `${p.stage}: ${progressDetail(p as ProgressView)}` : "load: starting the browser…";
     }
   }
 }

@@ -1,4 +1,5 @@
 /** Typing for the player UI (browser side): the server's payload types, and the runtime's globals. */
+import type { ProgressView } from "../../render/progress-text.js";
 
 // The server's own types (type-only imports: esbuild drops them from the browser bundle).
 import type { CompositionEntry, CompositionDetails } from "../project.js";
@@ -54,7 +55,7 @@ export interface RenderJob {
   id: string;
   status: "running" | "done" | "error" | "cancelled";
   composition: string;
-  progress: { phase?: string; frame: number; total: number; fps: number; etaSeconds: number; message?: string };
+  progress: Partial<ProgressView> & { phase?: string; frame: number; total: number; fps: number; etaSeconds: number };
   output?: string;
   url?: string;
   frames?: number;
