@@ -22,7 +22,7 @@ import { isTag } from "domhandler";
 import render from "dom-serializer";
 import { CompositionError } from "../errors.js";
 import { assemble, lineIndex, type LineMap, type Piece } from "./line-map.js";
-import { escapeAttr, findAll, isInside, markRemoved, startTagEnd, walk } from "./compile/dom.js";
+import { escapeAttr, findAll, isInside, markRemoved, startTagEnd, subCompositionRoot, walk } from "./compile/dom.js";
 import { scopeCss, type CssScope } from "./compile/css-scope.js";
 import { childContent, type ChildContent, type Ctx } from "./compile/context.js";
 import { outsideProject, readSub, rebaseCssUrls, rebasePath } from "./compile/paths.js";
@@ -139,7 +139,7 @@ function compileFragment(ctx: Ctx, html: string, fileRel: string, firstLine: num
     let id = host.attribs["data-composition-id"];
     if (!id && src) {
       childText = readSub(ctx, path.posix.normalize(src.replace(/^\.\//, "")), `<${host.name} data-composition-src="${src}">`, pathBase);
-      id = innerCompositionId(childText) ?? path.posix.basename(src).replace(/\.html?$/i, "");
+      id = subCompositionRoot(childText)?.attribs["data-composition-id"] ?? path.posix.basename(src).replace(/\.html?$/i, "");
     }
     id = id!;
     const hostDesc = `<${host.name}${host.attribs.id ? ` id="${host.attribs.id}"` : ""} data-composition-id="${id}">`;
@@ -227,10 +227,4 @@ export function compileComposition(projectDir: string, entry = "index.html", htm
   const source = html ?? readFileSync(abs, "utf8");
   const { text, map } = assemble(compileFragment(ctx, source, entry, 1, 0, [entry]));
   return { html: text, dependencies: [...ctx.deps], lineMap: map };
-}
-
-/** The data-composition-id of a sub-composition file's own root (first one in its template or body). */
-function innerCompositionId(text: string): string | undefined {
-  const doc = parseDocument(text, { lowerCaseAttributeNames: true });
-  return findAll(doc, (el) => !!el.attribs["data-composition-id"], false)[0]?.attribs["data-composition-id"];
 }

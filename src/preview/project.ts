@@ -14,6 +14,7 @@ import type { ClipInfo, LintResult, VariableDecl } from "../compose/types.js";
 import { pickRoot } from "../compose/root-rule.js";
 import { SOLO_ENTRY, soloPage } from "./solo.js";
 import { LIB_RE } from "../compose/compile/scripts.js";
+import { subCompositionRoot } from "../compose/compile/dom.js";
 import { GSAP_CDN_RE } from "../compose/files.js";
 
 export interface CompositionEntry {
@@ -88,22 +89,9 @@ export function describeComposition(file: string, html: string): CompositionEntr
   return root ? entryOf(file, "entry", root) : undefined;
 }
 
-/** The root of a sub-composition file: its first data-composition-id element (in a <template> or not). */
-function findSubRoot(html: string): Element | undefined {
-  const doc = parseDocument(html, { lowerCaseAttributeNames: true });
-  const stack: ChildNode[] = [...doc.children].reverse();
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (!isElement(n)) continue;
-    if (n.attribs["data-composition-id"] !== undefined) return n;
-    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
-  }
-  return undefined;
-}
-
 /** Read a sub-composition entry from an HTML string; undefined when it has no composition root. */
 export function describeSubComposition(file: string, html: string): CompositionEntry | undefined {
-  const root = findSubRoot(html);
+  const root = subCompositionRoot(html);
   return root ? entryOf(file, "sub", root) : undefined;
 }
 
@@ -209,7 +197,7 @@ export async function describeForPreview(dir: string, file: string): Promise<Com
   const full = path.join(dir, file);
   const html = readFileSync(full, "utf8");
   const entry = describeFile(file, html) ?? { file, kind: "entry" as const, id: path.basename(file, ".html"), width: 1920, height: 1080, fps: 30 };
-  const root = entry.kind === "sub" ? findSubRoot(html) : findStandaloneRoot(html);
+  const root = entry.kind === "sub" ? subCompositionRoot(html) : findStandaloneRoot(html);
   const variables = fallbackVariables(html);
   const details: CompositionDetails = {
     ...entry,

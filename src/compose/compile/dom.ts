@@ -1,6 +1,7 @@
 // Parsed-HTML helpers of the sub-composition compiler: walking, finding, start tags, attribute escaping.
 import type { Element, AnyNode } from "domhandler";
 import { isTag } from "domhandler";
+import { parseDocument } from "htmlparser2";
 
 export function walk(node: AnyNode, visit: (el: Element) => boolean | void): void {
   if (isTag(node)) {
@@ -46,4 +47,13 @@ export function isInside(el: AnyNode, anc: AnyNode): boolean {
 export function markRemoved(el: Element, lines: number): void {
   el.attribs = lines > 0 ? { "data-hf-removed": "", "data-hf-lines": String(lines) } : { "data-hf-removed": "" };
   el.children = [];
+}
+
+/**
+ * The root of a sub-composition file: its first `data-composition-id` element in document order, inside a
+ * `<template>` or not (the compiler mounts it; the preview describes the file by it).
+ */
+export function subCompositionRoot(html: string): Element | undefined {
+  const doc = parseDocument(html, { lowerCaseAttributeNames: true });
+  return findAll(doc, (el) => el.attribs["data-composition-id"] !== undefined, false)[0];
 }
