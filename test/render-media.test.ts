@@ -189,3 +189,30 @@ describe("video box", () => {
     expect(colourDistance(pixel(d, 0, 100, 20), [0, 0, 0]), "right of the box").toBeLessThanOrEqual(COLOUR_TOL);
   });
 });
+
+// compose/media-rules.ts: the model (lint, info) and the runtime (what the render mixes) read the media
+// attributes with one rule. Before, the runtime read data-has-audio=" True " as "no audio" (exact "true"
+// only) while the model read it as yes: `info` listed an audio track the render then left out.
+describe("media attributes: one reading for the model and the render", () => {
+  it('a muted <video data-has-audio=" True "> is mixed, as the model says', async () => {
+    const dir = makeProject(
+      {
+        "index.html": `<!doctype html><html><head><style>html,body{background:#000}</style></head><body>
+<div id="stage" data-composition-id="root" data-width="160" data-height="90" data-duration="0.6" data-fps="10" data-no-timeline>
+  <video id="v" class="clip" data-start="0" data-duration="0.6" muted data-has-audio=" True " src="assets/tone-video.mp4" style="width:160px;height:90px"></video>
+</div>
+</body></html>`,
+      },
+      { gsap: false },
+    );
+    const video = path.join(dir, "assets", "tone-video.mp4");
+    mkdirSync(path.dirname(video), { recursive: true });
+    const ff = spawnSync(ffmpegPath(), ["-v", "error", "-y", "-f", "lavfi", "-i", "color=c=blue:s=160x90:r=10:d=1", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=1", "-shortest", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", video]);
+    expect(ff.status).toBe(0);
+    const { loadComposition } = await import("../src/compose/model.js");
+    expect((await loadComposition(dir)).media.find((m) => m.id === "v")?.hasAudio).toBe(true);
+    const r = await renderProject(dir, { workers: 1 });
+    expect(r.hasAudio).toBe(true);
+    expect(meanVolumeDb(r.output, 0.1, 0.5)).toBeGreaterThan(-35);
+  });
+});

@@ -6,16 +6,13 @@ import type { ClipInfo, CompositionModel, MediaInfo, SubCompositionInfo } from "
 import { attr, childElements, findTag, hasAttr } from "../html.js";
 import { classifyUrl, resolveLocalPath } from "../files.js";
 import { parseTimingNumber } from "../timing.js";
+import { hasAudioFrom, mediaStartFrom, playbackRateFrom, volumeFrom } from "../media-rules.js";
 import type { Ctx } from "./context.js";
 import { isClip, type Mounted } from "./mount.js";
 import { readSchema, type RootFacts } from "./root.js";
 import type { FileReference, LoadedDoc, VNode } from "./types.js";
 
 const MEDIA_TAGS = new Set(["video", "audio", "img"]);
-
-function clamp(v: number, lo: number, hi: number): number {
-  return Math.min(hi, Math.max(lo, v));
-}
 
 /** The entry composition's model, with every mounted sub-composition's model nested in it. */
 export function buildModel(ctx: Ctx, facts: RootFacts, mounted: Mounted, refsByDoc: Map<LoadedDoc, FileReference[]>): CompositionModel {
@@ -94,12 +91,12 @@ export function buildModel(ctx: Ctx, facts: RootFacts, mounted: Mounted, refsByD
       remote: cls.kind === "remote",
       start: timed ? resolver.start(n) : null,
       duration: timed ? resolver.duration(n) : null,
-      mediaStart: mediaStart != null && mediaStart > 0 ? mediaStart : 0,
-      playbackRate: rate != null && rate > 0 ? clamp(rate, 0.1, 5) : 1,
-      volume: vol != null ? clamp(vol, 0, 3.981) : 1,
+      mediaStart: mediaStartFrom(mediaStart),
+      playbackRate: playbackRateFrom(rate),
+      volume: volumeFrom(vol),
       muted,
       loop: hasAttr(n.el, "loop"),
-      hasAudio: tag === "img" ? false : hasAudioAttr !== undefined ? hasAudioAttr.trim().toLowerCase() === "true" : tag === "audio" ? true : !muted,
+      hasAudio: hasAudioFrom(tag, hasAudioAttr, muted),
       track: trackOf(n),
       location: { file: n.doc.rel, line: n.line },
     };

@@ -4,6 +4,7 @@ import { postToParent } from "./bridge.js";
 import { mediaStartOf, num, rateOf } from "./timing.js";
 import { isVisibleAt } from "./visibility.js";
 import type { RuntimeMedia } from "./protocol.js";
+import { hasAudioFrom, volumeFrom } from "../media-rules.js";
 
 /**
  * The composition-time window of a <video>/<audio>. Media the timing model does not hold (outside the root,
@@ -107,7 +108,8 @@ export function syncMedia(time: number): void {
     if (!win) continue;
     const active = time >= win.start && time < win.end && !m.closest("[data-hidden]");
     const vol = num(m.getAttribute("data-volume"));
-    if (vol !== null) m.volume = Math.max(0, Math.min(1, vol));
+    // an element plays at most at full volume: louder data-volume values are for the render's mix
+    if (vol !== null) m.volume = Math.min(1, volumeFrom(vol));
     m.playbackRate = rateOf(m) * state.rate;
     let src = (time - win.start) * rateOf(m) + mediaStartOf(m);
     if (m.loop && Number.isFinite(m.duration) && m.duration > 0) src = mediaStartOf(m) + ((src - mediaStartOf(m)) % (m.duration - mediaStartOf(m)));
@@ -144,10 +146,10 @@ export function media(): RuntimeMedia[] {
       end: Number.isFinite(win.end) ? win.end : null,
       mediaStart: mediaStartOf(m),
       playbackRate: rateOf(m),
-      volume: Math.max(0, Math.min(3.981, num(m.getAttribute("data-volume")) ?? 1)),
+      volume: volumeFrom(num(m.getAttribute("data-volume"))),
       muted: m.muted || m.hasAttribute("muted"),
       loop: m.loop,
-      hasAudio: m.tagName === "AUDIO" ? true : m.getAttribute("data-has-audio") === "true" || (m.getAttribute("data-has-audio") === null && !(m.muted || m.hasAttribute("muted"))),
+      hasAudio: hasAudioFrom(m.tagName, m.getAttribute("data-has-audio"), m.muted || m.hasAttribute("muted")),
       hidden: hiddenAncestor,
     };
   });

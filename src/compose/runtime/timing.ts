@@ -3,6 +3,7 @@
 import { state, W, warnings, type Timed } from "./state.js";
 import { parseStartExpression } from "../timing.js";
 import { pickRoot } from "../root-rule.js";
+import { mediaStartFrom, playbackRateFrom } from "../media-rules.js";
 import type { RuntimeClip } from "./protocol.js";
 
 export function findRoot(): HTMLElement | null {
@@ -137,11 +138,10 @@ export function buildTiming(root: HTMLElement): void {
 }
 
 export function mediaStartOf(el: Element): number {
-  return Math.max(0, num(el.getAttribute("data-playback-start")) ?? num(el.getAttribute("data-media-start")) ?? 0);
+  return mediaStartFrom(num(el.getAttribute("data-playback-start")) ?? num(el.getAttribute("data-media-start")));
 }
 export function rateOf(el: Element): number {
-  const r = num(el.getAttribute("data-playback-rate"));
-  return r === null || r <= 0 ? 1 : Math.min(5, Math.max(0.1, r));
+  return playbackRateFrom(num(el.getAttribute("data-playback-rate")));
 }
 
 /** The clips of the timing model, as the host lists them. */
