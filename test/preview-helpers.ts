@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { resolveBrowser } from "../src/render/browser.js";
+import { startPreview, type PreviewServer } from "../src/preview/index.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const ARTIFACTS = path.join(root, "test", ".artifacts");
@@ -195,4 +196,32 @@ export async function compositionPixel(page: Page, x: number, y: number): Promis
 
 export function near(a: number[], b: number[], tol = 12): boolean {
   return a.every((v, i) => Math.abs(v - b[i]!) <= tol);
+}
+
+export interface PreviewSession {
+  server: PreviewServer;
+  /** http://127.0.0.1:<port> */
+  base: string;
+  browser: Browser;
+  /** a player tab; page errors are printed */
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** A real preview server for `dir` on a free port, a real headless Chrome and a tab, for a test file's beforeAll. */
+export async function openPreview(dir: string): Promise<PreviewSession> {
+  const server = await startPreview({ project: dir, port: 0 });
+  const browser = await launch();
+  const page = await browser.newPage();
+  page.on("pageerror", (e) => console.error("player page error:", e));
+  return {
+    server,
+    base: `http://127.0.0.1:${server.port}`,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
 }

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "puppeteer-core";
+import type { Page } from "puppeteer-core";
 import { startPreview, type PreviewServer } from "../src/preview/index.js";
-import { ARTIFACTS, compositionPixel, launch, makeProject, near, snapshot, waitFor } from "./preview-helpers.js";
+import { ARTIFACTS, compositionPixel, makeProject, near, openPreview, snapshot, waitFor, type PreviewSession } from "./preview-helpers.js";
 
 /** compositions/intro.html: 200x120, 2 s at 25 fps, a "tint" colour variable, a GSAP-moved dot. */
 export const INTRO_HTML = `<template id="intro-template">
@@ -33,8 +33,8 @@ export const INTRO_HTML = `<template id="intro-template">
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 let dir: string;
+let session: PreviewSession;
 let server: PreviewServer;
-let browser: Browser;
 let page: Page;
 let base: string;
 
@@ -42,17 +42,11 @@ beforeAll(async () => {
   dir = makeProject();
   mkdirSync(path.join(dir, "compositions"), { recursive: true });
   writeFileSync(path.join(dir, "compositions", "intro.html"), INTRO_HTML);
-  server = await startPreview({ project: dir, port: 0 });
-  base = `http://127.0.0.1:${server.port}`;
-  browser = await launch();
-  page = await browser.newPage();
-  page.on("pageerror", (e) => console.error("player page error:", e));
+  session = await openPreview(dir);
+  ({ server, page, base } = session);
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => session?.close());
 
 async function open(query = "", ready = true): Promise<void> {
   await page.goto(`${base}/${query}`, { waitUntil: "load" });

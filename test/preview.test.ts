@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { startPreview, type PreviewServer } from "../src/preview/index.js";
 import { resolveFfmpeg } from "../src/render/ffmpeg.js";
-import { ARTIFACTS, chipHtml, compositionPixel, indexHtml, launch, makeProject, near, snapshot, subHtml, waitFor } from "./preview-helpers.js";
+import { ARTIFACTS, chipHtml, compositionPixel, indexHtml, launch, makeProject, near, openPreview, snapshot, subHtml, waitFor, type PreviewSession } from "./preview-helpers.js";
 
 const RED = [255, 0, 0];
 const GREEN = [0, 255, 0];
@@ -18,22 +18,18 @@ const WHITE = [255, 255, 255];
 const BLUE = [0, 0, 255];
 
 let dir: string;
+let session: PreviewSession;
 let server: PreviewServer;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
   dir = makeProject();
-  server = await startPreview({ project: dir, port: 0 });
-  browser = await launch();
-  page = await browser.newPage();
-  page.on("pageerror", (e) => console.error("player page error:", e));
+  session = await openPreview(dir);
+  ({ server, browser, page } = session);
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => session?.close());
 
 function getText(url: string, headers: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
