@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { startPreview, type PreviewServer } from "../src/preview/index.js";
 import { resolveFfmpeg } from "../src/render/ffmpeg.js";
-import { ARTIFACTS, chipHtml, compositionPixel, indexHtml, launch, makeProject, near, openPreview, snapshot, subHtml, waitFor, type PreviewSession } from "./preview-helpers.js";
+import { ARTIFACTS, chipHtml, compositionPixel, indexHtml, makeProject, near, openPreview, snapshot, subHtml, waitFor, type PreviewSession } from "./preview-helpers.js";
 
 const RED = [255, 0, 0];
 const GREEN = [0, 255, 0];
