@@ -13,47 +13,20 @@
  *   for await (const r of run) console.log(r.row, r.status, r.output);
  *   const summary = await run.done();
  */
-import { EnvironmentError, HyperframesError, RenderError } from "../errors.js";
-import type { RowTimings } from "../data/manifest.js";
+import { EnvironmentError } from "../errors.js";
 import { render, type RenderResult } from "./render.js";
 import { VideoFrameCache } from "./frame-cache.js";
 import { chooseConcurrency, planBatch, type BatchSetup } from "./batch/plan.js";
 import { ManifestStore } from "./batch/manifest-store.js";
 import { ProgressTracker } from "./batch/progress.js";
 import { SharedBrowser } from "./batch/shared-browser.js";
-import type { BatchRowResult, BatchRowStart, BatchRun, BatchSummary, PreparedRow, RenderBatchOptions } from "./batch/types.js";
+import { rowRenderOptions, rowStart, rowTimings, startRow, toHfError, type RowEnv, type RowRun } from "./batch/row.js";
+import type { BatchRowResult, BatchRun, BatchSummary, PreparedRow, RenderBatchOptions } from "./batch/types.js";
 
 export type { Row } from "../data/rows.js";
 export type { BatchManifest, ManifestRow, ManifestRowStatus, RowTimings } from "../data/manifest.js";
 export type { BatchPlan, BatchProgress, BatchRowResult, BatchRowStart, BatchRun, BatchSummary, RenderBatchOptions } from "./batch/types.js";
 export { defaultConcurrency } from "./batch/plan.js";
-
-function toHfError(e: unknown): HyperframesError {
-  if (e instanceof HyperframesError) return e;
-  const msg = (e as Error)?.message ?? String(e);
-  return new RenderError("render_failed", `render failed: ${msg.split("\n")[0]}`, { cause: e, hint: "run again with --debug for details" });
-}
-
-/** The options render() gets from every row: the batch's options minus the batch-only ones. */
-function renderOnlyOptions(o: RenderBatchOptions) {
-  const {
-    rows: _rows, coerce: _coerce, outputPattern: _pattern, cwd: _cwd, concurrency: _conc, failFast: _ff, manifest: _manifest, resume: _resume,
-    onRowStart: _a, onStart: _s, onRow: _b, onRowProgress: _c, onProgress: _d, onWarning: _e, signal: _f, variables: _g, variablesFile: _h, project: _i,
-    ...renderOnly
-  } = o;
-  return renderOnly;
-}
-
-/** What every row's render shares within one run. */
-interface RowEnv {
-  setup: BatchSetup;
-  store: ManifestStore;
-  progress: ProgressTracker;
-  browser: SharedBrowser;
-  frameCache: VideoFrameCache | undefined;
-  workers: number | undefined;
-  signal: AbortSignal;
-}
 
 class Run implements BatchRun {
   private readonly results: BatchRowResult[] = [];
@@ -128,7 +101,6 @@ class Run implements BatchRun {
     const o = this.o;
     const t0 = Date.now();
     const signal = this.ac.signal;
-    const warn = (m: string, row?: number) => o.onWarning?.(m, row);
 
     // ---- plan: options, project, rows, output names, variables per row
     const setup = await planBatch(o);
@@ -140,39 +112,15 @@ class Run implements BatchRun {
       { project, composition: model.entry, compositionId: model.id, source, outputPattern: pattern, options: hashedOptions },
       prepared,
       o.resume !== false,
-      (m) => warn(m),
+      (m) => o.onWarning?.(m, undefined),
     );
-    const { toRender, reused } = store;
 
     // ---- concurrency and capture pages
     const { concurrency, workers } = chooseConcurrency(o, model, fps);
 
     // ---- rows known before any render: skipped and refused
     const progress = new ProgressTracker(prepared.length, t0, o.onProgress);
-    o.onStart?.({
-      total: prepared.length,
-      toRender: toRender.length,
-      skipped: reused.length,
-      invalid: prepared.filter((p) => p.error).length,
-      concurrency,
-      workers,
-      manifest: manifestPath,
-      outputPattern: pattern,
-    });
-    for (const { p, prev } of reused) {
-      progress.skipped++;
-      this.push({ ...rowStart(p), status: "skipped", elapsedMs: 0, timings: prev.timings, warnings: [], inputHash: p.hash });
-    }
-    for (const p of prepared)
-      if (p.error) {
-        progress.failed++;
-        this.push({ ...rowStart(p), status: "failed", error: p.error, elapsedMs: 0, warnings: [], inputHash: p.hash });
-      }
-    progress.emit();
-    if (o.failFast && progress.failed > 0) {
-      this.stopped = true;
-      this.ac.abort();
-    }
+    this.reportKnownRows(setup, store, progress, concurrency, workers);
 
     // ---- one browser for the whole batch (relaunched if it dies), `concurrency` rows in flight
     const browser = new SharedBrowser({
@@ -184,8 +132,47 @@ class Run implements BatchRun {
       blockNetwork: !o.allowNetwork,
     });
     // videos are decoded once for the whole batch (same file, timing and fps in every row)
-    const frameCache = toRender.length && model.media.some((m) => m.tag === "video") ? new VideoFrameCache() : undefined;
-    const env: RowEnv = { setup, store, progress, browser, frameCache, workers, signal };
+    const frameCache = store.toRender.length && model.media.some((m) => m.tag === "video") ? new VideoFrameCache() : undefined;
+    const env: RowEnv = { setup, store, progress, browser, frameCache, concurrency, workers, signal };
+    await this.renderRows(env);
+    if (this.batchError !== undefined) throw this.batchError;
+    return this.summarize(env);
+  }
+
+  /** The start of the run (onStart), then the rows known before any render: skipped (done earlier) and refused. */
+  private reportKnownRows(setup: BatchSetup, store: ManifestStore, progress: ProgressTracker, concurrency: number, workers: number | undefined): void {
+    const { prepared } = setup;
+    const { toRender, reused } = store;
+    this.o.onStart?.({
+      total: prepared.length,
+      toRender: toRender.length,
+      skipped: reused.length,
+      invalid: prepared.filter((p) => p.error).length,
+      concurrency,
+      workers,
+      manifest: setup.manifestPath,
+      outputPattern: setup.pattern,
+    });
+    for (const { p, prev } of reused) {
+      progress.skipped++;
+      this.push({ ...rowStart(p), status: "skipped", elapsedMs: 0, timings: prev.timings, warnings: [], inputHash: p.hash });
+    }
+    for (const p of prepared)
+      if (p.error) {
+        progress.failed++;
+        this.push({ ...rowStart(p), status: "failed", error: p.error, elapsedMs: 0, warnings: [], inputHash: p.hash });
+      }
+    progress.emit();
+    if (this.o.failFast && progress.failed > 0) {
+      this.stopped = true;
+      this.ac.abort();
+    }
+  }
+
+  /** Render the rows `concurrency` at a time; then close the browser and the frame cache, and the manifest with how the run ended. */
+  private async renderRows(env: RowEnv): Promise<void> {
+    const { store, signal } = env;
+    const toRender = store.toRender;
     let next = 0;
     const worker = async () => {
       while (!signal.aborted) {
@@ -200,29 +187,31 @@ class Run implements BatchRun {
       }
     };
     try {
-      if (toRender.length && !signal.aborted) await Promise.all(Array.from({ length: Math.min(concurrency, toRender.length) }, worker));
+      if (toRender.length && !signal.aborted) await Promise.all(Array.from({ length: Math.min(env.concurrency, toRender.length) }, worker));
     } finally {
-      await browser.close();
-      frameCache?.dispose();
+      await env.browser.close();
+      env.frameCache?.dispose();
       const cancelled = signal.aborted && !this.stopped && this.batchError === undefined;
       store.close(this.batchError !== undefined ? "error" : cancelled ? "cancelled" : this.stopped ? "stopped" : "finished");
     }
-    if (this.batchError !== undefined) throw this.batchError;
+  }
 
+  private summarize(env: RowEnv): BatchSummary {
+    const { progress, frameCache } = env;
     return {
-      total: prepared.length,
+      total: env.setup.prepared.length,
       done: progress.done,
       skipped: progress.skipped,
       failed: progress.failed,
       pending: progress.pending,
-      cancelled: signal.aborted && !this.stopped,
+      cancelled: env.signal.aborted && !this.stopped,
       stopped: this.stopped,
       ...progress.totals(),
-      concurrency,
-      workers,
-      browserLaunches: browser.launches,
+      concurrency: env.concurrency,
+      workers: env.workers,
+      browserLaunches: env.browser.launches,
       videoDecodes: frameCache ? { decoded: frameCache.misses, reused: frameCache.hits } : undefined,
-      manifest: manifestPath,
+      manifest: env.setup.manifestPath,
       results: [...this.results].sort((a, b) => a.index - b.index),
     };
   }
@@ -233,112 +222,69 @@ class Run implements BatchRun {
     this.ac.abort();
   }
 
+  /** No usable browser or FFmpeg at this row: every row would fail the same way, so the batch stops (the row runs again next time). */
+  private stopAtRow(env: RowEnv, p: PreparedRow, e: unknown): void {
+    this.batchError ??= e;
+    env.store.interrupted(p);
+    this.ac.abort();
+  }
+
   /** Render one row: manifest and progress follow it; a failure is the row's own unless it stops the batch. */
   private async renderRow(env: RowEnv, p: PreparedRow): Promise<void> {
-    const o = this.o;
-    const { setup, store, progress, signal } = env;
-    const rowWarnings: string[] = [];
-    const t = { start: Date.now(), capture: 0, encode: 0, verify: 0, done: 0 };
+    const { store, progress } = env;
+    const row = startRow(p);
     store.rendering(p);
-    const info = rowStart(p);
     progress.rowPhase(p, "prepare", 0, 0);
-    o.onRowStart?.(info);
+    this.o.onRowStart?.(row.info);
     progress.emit();
     let browser: Awaited<ReturnType<SharedBrowser["get"]>>;
     try {
       browser = await env.browser.get();
     } catch (e) {
-      // no usable browser: every row would fail the same way, so the batch stops
       progress.rowStopped(p);
-      this.batchError ??= e;
-      store.interrupted(p);
-      this.ac.abort();
+      this.stopAtRow(env, p, e);
       return;
     }
     let result: RenderResult;
     try {
-      result = await render({
-        ...renderOnlyOptions(o),
-        project: setup.project,
-        composition: setup.resolved.composition,
-        format: setup.format,
-        output: p.output,
-        variables: p.overrides,
-        variablesFile: undefined,
-        strictVariables: setup.resolved.strictVariables,
-        workers: env.workers,
-        signal,
-        sharedBrowser: browser,
-        videoFrameCache: env.frameCache,
-        onWarning: (m) => {
-          rowWarnings.push(m);
-          o.onWarning?.(m, p.index + 1);
-        },
-        onProgress: (pr) => {
-          const at = Date.now();
-          if (pr.phase === "capture" && !t.capture) t.capture = at;
-          if (pr.phase === "encode" && !t.encode) t.encode = at;
-          if (pr.phase === "verify" && !t.verify) t.verify = at;
-          if (pr.phase === "done") t.done = at;
-          progress.rowPhase(p, pr.phase, pr.frame, pr.total);
-          o.onRowProgress?.(info, pr);
-          progress.emit();
-        },
-      });
+      result = await render(rowRenderOptions(this.o, env, row, browser));
     } catch (e) {
-      progress.rowStopped(p);
-      if (signal.aborted) {
-        // interrupted (Ctrl-C, cancel(), failFast elsewhere): not this row's fault; it runs again next time
-        store.interrupted(p);
-        progress.emit();
-        return;
-      }
-      if (e instanceof EnvironmentError) {
-        // no usable FFmpeg / browser: every row would fail the same way, so the batch stops
-        this.batchError ??= e;
-        store.interrupted(p);
-        this.ac.abort();
-        return;
-      }
-      const err = toHfError(e);
-      const elapsedMs = Date.now() - t.start;
-      progress.failed++;
-      store.failed(p, err, elapsedMs, rowWarnings);
-      this.push({ ...info, status: "failed", error: err, elapsedMs, warnings: rowWarnings, inputHash: p.hash });
-      progress.emit();
-      if (o.failFast) {
-        this.stopped = true;
-        this.ac.abort();
-      }
+      this.rowFailed(env, row, e);
       return;
     }
     progress.rowStopped(p);
-    const timings = rowTimings(t, Date.now());
-    store.done(p, result, timings, rowWarnings);
+    const timings = rowTimings(row.t, Date.now());
+    store.done(p, result, timings, row.warnings);
     progress.rowDone(timings.totalMs);
-    this.push({ ...info, status: "done", result, elapsedMs: timings.totalMs, timings, warnings: rowWarnings, inputHash: p.hash });
+    this.push({ ...row.info, status: "done", result, elapsedMs: timings.totalMs, timings, warnings: row.warnings, inputHash: p.hash });
     progress.emit();
   }
-}
 
-function rowStart(p: PreparedRow): BatchRowStart {
-  return { index: p.index, row: p.index + 1, output: p.output, data: p.data };
+  /** A row's render failed: interrupted (it runs again next time), the batch's end, or the row's own failure. */
+  private rowFailed(env: RowEnv, row: RowRun, e: unknown): void {
+    const { store, progress } = env;
+    const { p, info } = row;
+    progress.rowStopped(p);
+    if (env.signal.aborted) {
+      // interrupted (Ctrl-C, cancel(), failFast elsewhere): not this row's fault; it runs again next time
+      store.interrupted(p);
+      progress.emit();
+      return;
+    }
+    // no usable FFmpeg / browser: every row would fail the same way
+    if (e instanceof EnvironmentError) return this.stopAtRow(env, p, e);
+    const err = toHfError(e);
+    const elapsedMs = Date.now() - row.t.start;
+    progress.failed++;
+    store.failed(p, err, elapsedMs, row.warnings);
+    this.push({ ...info, status: "failed", error: err, elapsedMs, warnings: row.warnings, inputHash: p.hash });
+    progress.emit();
+    if (this.o.failFast) {
+      this.stopped = true;
+      this.ac.abort();
+    }
+  }
 }
-
-/** A finished row's phase times, from when each phase started (`t`) and when the render returned (`end`). */
-function rowTimings(t: { start: number; capture: number; encode: number; verify: number; done: number }, end: number): RowTimings {
-  const captureStart = t.capture || t.start;
-  const encodeStart = t.encode || captureStart;
-  const verifyStart = t.verify || t.done || end;
-  return {
-    prepareMs: captureStart - t.start,
-    captureMs: encodeStart - captureStart,
-    encodeMs: verifyStart - encodeStart,
-    verifyMs: t.verify ? (t.done || end) - t.verify : 0,
-    totalMs: end - t.start,
-  };
-}
-
 
 /**
  * Render one video per row. Returns at once; the batch runs in the background. Iterate the returned run
