@@ -333,6 +333,19 @@ describe("subcomposition_root_styled_by_class", () => {
     });
     expect(only(f, "subcomposition_root_styled_by_class")).toEqual([]);
   });
+
+  it("reads selectors as CSS does: escaped class names, commas inside :is(), rules in @starting-style", async () => {
+    const css = [
+      `.card\\/50 { width: 1px; }`, // line 4: the class is "card/50"
+      `:is(.x, .y) .title, /* the root */ .card { color: red; }`, // 5
+      `@starting-style { .card { opacity: 0; } }`, // 6
+    ].join("\n");
+    const f = await lintFiles({
+      "index.html": page(host),
+      "compositions/card.html": sub(`<div class="card" data-composition-id="card" data-width="100" data-height="50" data-no-timeline>`, css),
+    });
+    expect(only(f, "subcomposition_root_styled_by_class").map((x) => x.line)).toEqual([5, 6]);
+  });
 });
 
 describe("gsap_repeat_ceil_overshoot", () => {

@@ -3,11 +3,12 @@
  * (subcomposition_root_styled_by_class), which the sub-composition scoping turns into a descendant
  * selector that cannot match the root.
  */
+import selectorParser, { type Node as SelectorNode, type Selector } from "postcss-selector-parser";
 import type { LintFinding } from "../types.js";
 import type { ProjectAnalysis } from "../model.js";
 import { allElements, attr, describeElement, ownText, type Element } from "../html.js";
-import { NESTING_AT_RULE, matchCssBrace, splitCssTopLevel } from "../css.js";
-import { classList, escapeRe, short, type LintRule } from "./rule.js";
+import { eachStyleRule, isDocumentRoot, parseCss, parseSelectorList, rawSelector, selectorParts } from "../css.js";
+import { classList, short, type LintRule } from "./rule.js";
 
 export const rootStyledByClass: LintRule = {
   name: "subcomposition-root-styled-by-class",
@@ -17,37 +18,16 @@ export const rootStyledByClass: LintRule = {
 
 export const CSS_RULES: LintRule[] = [rootStyledByClass];
 
-/** Every selector of a style sheet with its offset (comments blanked; @media/@supports/@layer/@container recursed; other at-rules skipped). */
-function cssSelectors(css: string): { selector: string; index: number }[] {
-  const src = css.replace(/\/\*[\s\S]*?(\*\/|$)/g, (c) => c.replace(/[^\n]/g, " "));
-  const out: { selector: string; index: number }[] = [];
-  const walk = (from: number, to: number): void => {
-    let i = from;
-    while (i < to) {
-      const brace = src.indexOf("{", i);
-      if (brace === -1 || brace >= to) return;
-      const semi = src.indexOf(";", i);
-      if (semi !== -1 && semi < brace && src.slice(i, semi).trim().startsWith("@")) {
-        i = semi + 1; // @import / @charset
-        continue;
-      }
-      const close = Math.min(matchCssBrace(src, brace), to);
-      const prelude = src.slice(i, brace);
-      const p = prelude.trim();
-      if (p.startsWith("@")) {
-        if (NESTING_AT_RULE.test(p)) walk(brace + 1, close);
-      } else {
-        let at = i;
-        for (const part of splitCssTopLevel(prelude, (c) => c === ",")) {
-          const lead = part.length - part.trimStart().length;
-          if (part.trim()) out.push({ selector: part.trim(), index: at + lead });
-          at += part.length + 1;
-        }
-      }
-      i = close + 1;
+/** Every selector the sub-composition scoping rewrites (see css.ts), with its offset in the sheet when known. */
+function cssSelectors(css: string): { selector: Selector; index?: number }[] {
+  const out: { selector: Selector; index?: number }[] = [];
+  eachStyleRule(parseCss(css), (rule) => {
+    const start = rule.source?.start?.offset;
+    for (const selector of parseSelectorList(rawSelector(rule))?.nodes ?? []) {
+      const first = selectorParts(selector)[0];
+      if (first) out.push({ selector, index: start === undefined ? undefined : start + first.sourceIndex });
     }
-  };
-  walk(0, src.length);
+  });
   return out;
 }
 
@@ -55,20 +35,33 @@ function cssSelectors(css: string): { selector: string; index: number }[] {
  * The compound selector a sub-composition's scoping puts directly under `[data-composition-id="<id>"]`:
  * the first compound, or the second when the first is html/body/:root (which the scoper replaces).
  */
-function scopedLeadCompound(selector: string): string | undefined {
-  const compounds = splitCssTopLevel(selector, (c) => /[\s>+~]/.test(c)).filter(Boolean);
-  if (compounds[0] && /^(html|body|:root)$/i.test(compounds[0])) compounds.shift();
-  return compounds[0];
+function scopedLeadCompound(selector: Selector): SelectorNode[] | undefined {
+  const compounds: SelectorNode[][] = [[]];
+  for (const n of selectorParts(selector)) {
+    if (n.type === "combinator") compounds.push([]);
+    else compounds[compounds.length - 1]!.push(n);
+  }
+  const nonEmpty = compounds.filter((c) => c.length > 0);
+  if (nonEmpty[0]?.length === 1 && isDocumentRoot(nonEmpty[0][0]!)) nonEmpty.shift();
+  return nonEmpty[0];
+}
+
+/** Does a selector part name `data-composition-id` (in an attribute selector, or one inside :is()/:not()/…)? */
+function mentionsCompositionId(n: SelectorNode): boolean {
+  const is = (a: SelectorNode) => a.type === "attribute" && a.attribute.toLowerCase() === "data-composition-id";
+  if (is(n)) return true;
+  let found = false;
+  if (selectorParser.isContainer(n)) n.walkAttributes((a) => void (found ||= is(a)));
+  return found;
 }
 
 /** Does a compound selector (tag, #id, .class parts; attributes and pseudo-classes ignored) select `el` by one of its classes? */
-function compoundTargetsByClass(compound: string, el: Element): string | undefined {
-  if (/\[\s*data-composition-id/i.test(compound)) return undefined; // already scoped by hand
-  const tag = /^([A-Za-z][\w-]*|\*)/.exec(compound)?.[1];
-  if (tag && tag !== "*" && tag.toLowerCase() !== el.name) return undefined;
-  const bare = compound.replace(/\[[^\]]*\]|\((?:[^()]|\([^()]*\))*\)/g, "");
-  const classes = [...bare.matchAll(/\.(-?[_a-zA-Z][\w-]*)/g)].map((m) => m[1]!);
-  const ids = [...bare.matchAll(/#(-?[_a-zA-Z][\w-]*)/g)].map((m) => m[1]!);
+function compoundTargetsByClass(compound: SelectorNode[], el: Element): string | undefined {
+  if (compound.some(mentionsCompositionId)) return undefined; // already scoped by hand
+  const tag = compound.find((n) => n.type === "tag");
+  if (tag && tag.value.toLowerCase() !== el.name) return undefined;
+  const classes = compound.filter((n) => n.type === "class").map((n) => n.value);
+  const ids = compound.filter((n) => n.type === "id").map((n) => n.value);
   const own = classList(el);
   if (classes.length === 0 || !classes.every((c) => own.includes(c))) return undefined;
   if (ids.some((id) => id !== attr(el, "id"))) return undefined;
@@ -105,12 +98,13 @@ function rootClassStyleFindings(a: ProjectAnalysis): LintFinding[] {
       if (style.name !== "style") continue;
       const { text, offset } = ownText(style);
       for (const { selector, index } of cssSelectors(text)) {
-        if (rootId && new RegExp(`^#${escapeRe(rootId)}(?![\\w-])`).test(selector)) continue;
+        const first = selectorParts(selector)[0];
+        if (rootId && first?.type === "id" && first.value === rootId) continue;
         const lead = scopedLeadCompound(selector);
         const cls = lead ? compoundTargetsByClass(lead, rootEl) : undefined;
         if (!cls) continue;
         const compId = attr(rootEl, "data-composition-id") ?? host.attr("data-composition-id") ?? "";
-        const sel = short(selector, 80);
+        const sel = short(String(selector).trim(), 80);
         const f: LintFinding = {
           code: "subcomposition_root_styled_by_class",
           severity: "warning",
@@ -121,7 +115,7 @@ function rootClassStyleFindings(a: ProjectAnalysis): LintFinding[] {
           file: d.rel,
           element: describeElement(style),
         };
-        const line = offset !== undefined ? d.html.lineAt(offset + index) : undefined;
+        const line = offset !== undefined && index !== undefined ? d.html.lineAt(offset + index) : undefined;
         if (line !== undefined) f.line = line;
         out.push(f);
       }
