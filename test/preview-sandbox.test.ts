@@ -65,6 +65,9 @@ beforeAll(async () => {
   symlinkSync(path.join(outside, "leak-sub.html"), path.join(dir, "compositions", "leak.html"));
   // compositions that reach outside the project / the network (for the player tests)
   writeFileSync(path.join(dir, "outimg.html"), comp("outimg", `<img src="leak.svg">`));
+  // file names with % in them (any file name works)
+  writeFileSync(path.join(dir, "100% done.html"), comp("pct", ""));
+  writeFileSync(path.join(dir, "a%41.js"), "window.fromPercentFile = true;");
   writeFileSync(path.join(dir, "outsub.html"), comp("outsub", `<div data-composition-id="leak" data-composition-src="compositions/leak.html" data-start="0" data-duration="1"></div>`));
 
   beacon = http.createServer((req, res) => {
@@ -126,6 +129,15 @@ describe("the dev server serves the project and nothing else", () => {
     // the symlinked page is not offered as a composition
     const info = JSON.parse((await request("/__hyperframes/api/project")).body) as { compositions: { file: string }[] };
     expect(info.compositions.map((c) => c.file)).not.toContain("leak.html");
+  });
+
+  it("serves files whose names hold a % (the path is decoded once): the composition page with its runtime, a classic script as written", async () => {
+    const page = await request("/100%25%20done.html");
+    expect(page.status).toBe(200);
+    expect(page.body).toContain("/__hyperframes/runtime.js");
+    const script = await request("/a%2541.js", { headers: { "sec-fetch-dest": "script", "sec-fetch-mode": "no-cors" } });
+    expect(script.status).toBe(200);
+    expect(script.body).toBe("window.fromPercentFile = true;");
   });
 
   it("refuses cross-site render requests (Origin, content type, token) and starts no render", async () => {

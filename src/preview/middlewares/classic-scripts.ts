@@ -19,10 +19,10 @@ const CLASSIC_TYPES: Record<string, string> = {
 };
 
 export function classicScriptsMiddleware(ctx: PreviewContext): Connect.NextHandleFunction {
-  return routeMiddleware(async ({ path: p, method }, req, res, next) => {
+  return routeMiddleware(async ({ url, method }, req, res, next) => {
     // classic <script src> (no-cors fetch): serve the file as written; module scripts go through Vite
     if (method === "GET" && req.headers["sec-fetch-dest"] === "script" && req.headers["sec-fetch-mode"] === "no-cors") {
-      const file = projectFile(ctx.project, p);
+      const file = projectFile(ctx.project, url.pathname);
       const type = file ? CLASSIC_TYPES[path.extname(file).toLowerCase()] : undefined;
       if (file && type) {
         res.statusCode = 200;

@@ -21,7 +21,7 @@ export function compositionMiddleware(ctx: PreviewContext): Connect.NextHandleFu
   const { project } = ctx;
   return routeMiddleware(async ({ path: p, url, method }, _req, res, next) => {
     if (!((method === "GET" || method === "HEAD") && p.toLowerCase().endsWith(".html"))) return next();
-    const file = projectFile(project, p);
+    const file = projectFile(project, url.pathname);
     if (!file) return next();
     const html = readFileSync(file, "utf8");
     const rel = path.relative(project, file).split(path.sep).join("/");

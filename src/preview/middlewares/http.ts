@@ -79,8 +79,8 @@ export async function readBody(req: IncomingMessage, limit = 1 << 20): Promise<s
 }
 
 /**
- * The project file a URL path (still percent-encoded) maps to; undefined when missing, outside the project or not a file.
- * (The routes pass the path they already decoded, as they did before the split: a `%` in a name is decoded twice.)
+ * The project file a URL path (still percent-encoded: resolveProjectUrl decodes it once) maps to; undefined when
+ * missing, outside the project or not a file.
  */
 export function projectFile(project: string, urlPath: string): string | undefined {
   const r = resolveProjectUrl(project, urlPath);
