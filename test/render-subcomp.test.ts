@@ -226,3 +226,25 @@ window.__timelines = window.__timelines || {}; window.__timelines["card"] = tl;<
     expect(colourDistance(pixel(d, 1, 70, 20), [255, 255, 0]), "the card's timeline moved the label at frame 1").toBeLessThan(60);
   });
 });
+
+describe("any file name", () => {
+  it("renders files whose names hold spaces and a lone % (an image, a sub-composition), which the page asks for as /img%2050%.svg", async () => {
+    // before: the render server decoded the path with decodeURIComponent, which refuses a lone %: 404, no image
+    const project = makeProject(
+      {
+        "my 100% project/index.html": `<!doctype html><html><head><meta charset="utf-8"></head><body>
+<div id="root" data-composition-id="root" data-width="160" data-height="90" data-duration="0.5" data-fps="10" data-no-timeline style="background:#000">
+  <div data-composition-id="pct" data-composition-src="compositions/50% off.html" data-start="0" data-duration="0.5"></div>
+  <img src="img 50%.svg" style="position:absolute;left:0;top:0">
+</div></body></html>`,
+        "my 100% project/compositions/50% off.html": `<template id="pct-template"><div data-composition-id="pct" data-width="160" data-height="90" style="position:absolute;inset:0"><div style="position:absolute;right:0;top:0;width:80px;height:90px;background:#00ff00"></div></div></template>`,
+        "my 100% project/img 50%.svg": `<svg xmlns="http://www.w3.org/2000/svg" width="80" height="90"><rect width="80" height="90" fill="#ff0000"/></svg>`,
+      },
+      { gsap: false },
+    );
+    const r = await renderProject(`${project}/my 100% project`, { workers: 1 });
+    const d = await decodeFrames(r.output);
+    expect(colourDistance(pixel(d, 2, 20, 45), [255, 0, 0]), "the image 'img 50%.svg'").toBeLessThan(60);
+    expect(colourDistance(pixel(d, 2, 140, 45), [0, 255, 0]), "the sub-composition '50% off.html'").toBeLessThan(60);
+  });
+});

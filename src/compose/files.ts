@@ -135,16 +135,29 @@ export type ProjectUrlResolution =
   | { status: "forbidden"; reason: "outside" | "secret"; real?: string };
 
 /**
+ * Percent-decode a URL path as a file name: valid `%XX` runs are decoded, and a `%` that starts no escape
+ * stays itself (the browser sends `img 50%.svg` as `/img%2050%.svg`, which decodeURIComponent refuses).
+ */
+export function decodeUrlPath(p: string): string {
+  try {
+    return decodeURIComponent(p);
+  } catch {
+    return p.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+  }
+}
+
+/**
  * Map the path of a URL on a server rooted at the project (`/img/a.png?x=1`) to the file it serves.
  * Used by the render file server and the preview server, so both refuse exactly the same requests.
  */
 export function resolveProjectUrl(projectDir: string, urlPath: string): ProjectUrlResolution {
-  let rel: string;
-  try {
-    rel = decodeURIComponent(urlPath.split("?")[0]!.split("#")[0]!);
-  } catch {
-    return { status: "missing" };
-  }
+  const rel = decodeUrlPath(urlPath.split("?")[0]!.split("#")[0]!);
   if (rel.includes("\0")) return { status: "missing" };
   const normal = path.posix.normalize("/" + rel);
   if (isSecretPath(normal)) return { status: "forbidden", reason: "secret" };
