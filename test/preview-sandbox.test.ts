@@ -68,6 +68,7 @@ beforeAll(async () => {
   // file names with % in them (any file name works)
   writeFileSync(path.join(dir, "100% done.html"), comp("pct", ""));
   writeFileSync(path.join(dir, "a%41.js"), "window.fromPercentFile = true;");
+  writeFileSync(path.join(dir, "img 50%.svg"), `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>`);
   writeFileSync(path.join(dir, "outsub.html"), comp("outsub", `<div data-composition-id="leak" data-composition-src="compositions/leak.html" data-start="0" data-duration="1"></div>`));
 
   beacon = http.createServer((req, res) => {
@@ -138,6 +139,10 @@ describe("the dev server serves the project and nothing else", () => {
     const script = await request("/a%2541.js", { headers: { "sec-fetch-dest": "script", "sec-fetch-mode": "no-cors" } });
     expect(script.status).toBe(200);
     expect(script.body).toBe("window.fromPercentFile = true;");
+    // <img src="img 50%.svg"> asks for /img%2050%.svg: a stray % is part of the name (was 400 "bad URL")
+    const img = await request("/img%2050%.svg");
+    expect(img.status).toBe(200);
+    expect(img.body).toContain("<svg");
   });
 
   it("refuses cross-site render requests (Origin, content type, token) and starts no render", async () => {

@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { statSync } from "node:fs";
 import type { Connect, ViteDevServer } from "vite";
 import { isHyperframesError } from "../../errors.js";
-import { resolveProjectUrl } from "../../compose/files.js";
+import { decodeUrlPath, resolveProjectUrl } from "../../compose/files.js";
 import type { RenderJobs } from "../render-jobs.js";
 import type { Snapshots } from "../snapshots.js";
 
@@ -39,16 +39,16 @@ export interface PreviewRequest {
   method: string;
 }
 
-/** The request's URL and decoded path; undefined when the path does not decode (the security gate answers 400). */
+/** The request's URL and decoded path; undefined when the URL does not parse (the security gate answers 400). */
 export function parseRequest(req: IncomingMessage): PreviewRequest | undefined {
-  const url = new URL(req.url ?? "/", "http://preview.local");
-  let p: string;
+  let url: URL;
   try {
-    p = decodeURIComponent(url.pathname);
+    url = new URL(req.url ?? "/", "http://preview.local");
   } catch {
     return undefined;
   }
-  return { url, path: p, method: req.method ?? "GET" };
+  // a stray % stays itself (a file may be called `50% off.png`), like the render server
+  return { url, path: decodeUrlPath(url.pathname), method: req.method ?? "GET" };
 }
 
 export function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {

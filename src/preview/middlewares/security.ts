@@ -1,7 +1,8 @@
 /**
  * The security gate, first in line: it runs before every route of ours and every one of Vite's (the rules
  * themselves are in ../guard.ts and compose/files.ts).
- *  - 400 `bad URL` for a path that does not percent-decode;
+ *  - 400 `bad URL` for a URL that does not parse; a path with a stray `%` (a file called `50% off.png`) is
+ *    re-encoded so Vite's own file serving finds the file too;
  *  - 403 for a Host header that does not name this machine (localhost, 127.0.0.1, [::1] or the configured
  *    --host): a DNS-rebinding page names its own domain;
  *  - 403 for a path that leads outside the project (symlinks followed, Vite's `/@fs/` routes included) or to
@@ -23,6 +24,7 @@ export function securityMiddleware(ctx: PreviewContext): Connect.NextHandleFunct
       return send(res, 403, "text/plain; charset=utf-8", `forbidden: this server answers to localhost, 127.0.0.1 and [::1]${ctx.host ? ` (and ${ctx.host})` : ""} only, not "${req.headers.host ?? ""}"`);
     const forbidden = forbiddenPath(ctx.project, r.url.pathname);
     if (forbidden) return send(res, 403, "text/plain; charset=utf-8", `forbidden: ${forbidden}; hyperframes dev serves only the project folder`);
+    if (/%(?![0-9A-Fa-f]{2})/.test(r.url.pathname)) req.url = r.path.split("/").map(encodeURIComponent).join("/") + r.url.search;
     return next();
   });
 }
