@@ -25,12 +25,11 @@ function parseJson(raw: string | null): AnyObj {
   }
 }
 
-export function createScope(scopeId: string, _topVars: () => AnyObj): AnyObj {
-  const hit = cache.get(scopeId);
-  if (hit) return hit;
-  const host = hostOf(scopeId);
-  const W = window as any;
+type Targets = (t: any) => any;
+const W = window as any;
 
+/** Queries and GSAP targets resolved inside the host's subtree (the host itself included when it matches). */
+function hostQueries(host: HTMLElement): { queryAll: (sel: string) => Element[]; scopeTargets: Targets } {
   const queryAll = (sel: string): Element[] => {
     const out = Array.from(host.querySelectorAll(sel));
     try {
@@ -45,8 +44,12 @@ export function createScope(scopeId: string, _topVars: () => AnyObj): AnyObj {
     if (Array.isArray(t)) return t.flatMap((x) => (typeof x === "string" ? queryAll(x) : [x]));
     return t;
   };
+  return { queryAll, scopeTargets };
+}
 
-  const doc = new Proxy(document, {
+/** `document` whose queries answer from the host's subtree (getElementById falls back to the page). */
+function scopedDocument(host: HTMLElement, queryAll: (sel: string) => Element[]): Document {
+  return new Proxy(document, {
     get(target, prop) {
       switch (prop) {
         case "querySelector":
@@ -64,43 +67,48 @@ export function createScope(scopeId: string, _topVars: () => AnyObj): AnyObj {
       return typeof v === "function" ? v.bind(target) : v;
     },
   });
+}
 
-  const wrapTimeline = (tl: AnyObj): AnyObj => {
-    for (const m of ["to", "from", "fromTo", "set", "staggerTo", "staggerFrom", "staggerFromTo"]) {
-      const orig = tl[m];
-      if (typeof orig !== "function") continue;
-      tl[m] = function (targets: any, ...rest: any[]) {
-        return orig.call(tl, scopeTargets(targets), ...rest);
-      };
-    }
-    return tl;
-  };
+/** A timeline whose tween methods resolve string targets inside the host. */
+function wrapTimeline(tl: AnyObj, scopeTargets: Targets): AnyObj {
+  for (const m of ["to", "from", "fromTo", "set", "staggerTo", "staggerFrom", "staggerFromTo"]) {
+    const orig = tl[m];
+    if (typeof orig !== "function") continue;
+    tl[m] = function (targets: any, ...rest: any[]) {
+      return orig.call(tl, scopeTargets(targets), ...rest);
+    };
+  }
+  return tl;
+}
 
-  const scopedGsap = (): AnyObj | undefined => {
-    const g = W.gsap;
-    if (!g) return undefined;
-    return new Proxy(g, {
-      get(target, prop) {
-        const v = Reflect.get(target, prop, target);
-        if (prop === "timeline") return (...a: any[]) => wrapTimeline(v.apply(target, a));
-        if (prop === "to" || prop === "from" || prop === "set" || prop === "fromTo" || prop === "killTweensOf" || prop === "getTweensOf" || prop === "quickTo" || prop === "quickSetter")
-          return (targets: any, ...rest: any[]) => v.call(target, scopeTargets(targets), ...rest);
-        if (prop === "utils") {
-          return new Proxy(v, {
-            get(u, p) {
-              const f = Reflect.get(u, p, u);
-              if (p === "toArray" || p === "selector") return (x: any, ...r: any[]) => f.call(u, scopeTargets(x), ...r);
-              return typeof f === "function" ? f.bind(u) : f;
-            },
-          });
-        }
-        return typeof v === "function" ? v.bind(target) : v;
-      },
-    });
-  };
+const GSAP_TARGET_METHODS = new Set(["to", "from", "set", "fromTo", "killTweensOf", "getTweensOf", "quickTo", "quickSetter"]);
 
-  const hostId = host.getAttribute("data-composition-id") || "";
-  const timelines = new Proxy({} as AnyObj, {
+/** The page's `gsap` (read when asked: it may load after the scope is made) with targets scoped to the host. */
+function scopedGsap(scopeTargets: Targets): AnyObj | undefined {
+  const g = W.gsap;
+  if (!g) return undefined;
+  return new Proxy(g, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop, target);
+      if (prop === "timeline") return (...a: any[]) => wrapTimeline(v.apply(target, a), scopeTargets);
+      if (GSAP_TARGET_METHODS.has(prop as string)) return (targets: any, ...rest: any[]) => v.call(target, scopeTargets(targets), ...rest);
+      if (prop === "utils") {
+        return new Proxy(v, {
+          get(u, p) {
+            const f = Reflect.get(u, p, u);
+            if (p === "toArray" || p === "selector") return (x: any, ...r: any[]) => f.call(u, scopeTargets(x), ...r);
+            return typeof f === "function" ? f.bind(u) : f;
+          },
+        });
+      }
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+}
+
+/** `window.__timelines` of a sub-composition: the shared registry, plus the host's id and a per-instance copy. */
+function scopedTimelines(scopeId: string, hostId: string): AnyObj {
+  return new Proxy({} as AnyObj, {
     get(_t, prop: string) {
       return W.__timelines[prop];
     },
@@ -115,8 +123,11 @@ export function createScope(scopeId: string, _topVars: () => AnyObj): AnyObj {
       return prop in W.__timelines;
     },
   });
+}
 
-  const vars = (): AnyObj => {
+/** getVariables(): the child's declared defaults merged with the host's data-variable-values. */
+function scopedVariables(host: HTMLElement, scopeId: string): () => AnyObj {
+  return () => {
     const defaults: AnyObj = {};
     const declsRaw = parseJson(host.getAttribute("data-hf-var-decls"));
     for (const d of Array.isArray(declsRaw) ? (declsRaw as AnyObj[]) : []) {
@@ -126,28 +137,41 @@ export function createScope(scopeId: string, _topVars: () => AnyObj): AnyObj {
     W.__hfVariablesByComp[scopeId] = values;
     return { ...values };
   };
-  const hf = Object.assign(Object.create(W.__hyperframes || {}), { getVariables: vars });
+}
 
-  const win = new Proxy(window, {
+/** `window` with the scoped document, gsap, timelines and __hyperframes; everything else is the page's. */
+function scopedWindow(parts: { doc: Document; timelines: AnyObj; gsap: () => AnyObj | undefined; hf: AnyObj }): Window {
+  return new Proxy(window, {
     get(target, prop) {
-      if (prop === "__timelines") return timelines;
-      if (prop === "document") return doc;
-      if (prop === "gsap") return scopedGsap();
-      if (prop === "__hyperframes") return hf;
+      if (prop === "__timelines") return parts.timelines;
+      if (prop === "document") return parts.doc;
+      if (prop === "gsap") return parts.gsap();
+      if (prop === "__hyperframes") return parts.hf;
       const v = Reflect.get(target, prop);
       return typeof v === "function" && !/^[A-Z]/.test(String(prop)) ? v.bind(target) : v;
     },
     set(target, prop, value) {
       if (prop === "__timelines") {
         // `window.__timelines = window.__timelines || {}` keeps the shared registry
-        if (value !== timelines && value && typeof value === "object") Object.assign(W.__timelines, value);
+        if (value !== parts.timelines && value && typeof value === "object") Object.assign(W.__timelines, value);
         return true;
       }
       return Reflect.set(target, prop, value);
     },
   });
+}
 
-  const scope = { document: doc, window: win, get gsap() { return scopedGsap(); }, __hyperframes: hf, host };
+export function createScope(scopeId: string, _topVars: () => AnyObj): AnyObj {
+  const hit = cache.get(scopeId);
+  if (hit) return hit;
+  const host = hostOf(scopeId);
+  const { queryAll, scopeTargets } = hostQueries(host);
+  const doc = scopedDocument(host, queryAll);
+  const timelines = scopedTimelines(scopeId, host.getAttribute("data-composition-id") || "");
+  const hf = Object.assign(Object.create(W.__hyperframes || {}), { getVariables: scopedVariables(host, scopeId) });
+  const gsap = () => scopedGsap(scopeTargets);
+  const win = scopedWindow({ doc, timelines, gsap, hf });
+  const scope = { document: doc, window: win, get gsap() { return gsap(); }, __hyperframes: hf, host };
   cache.set(scopeId, scope);
   return scope;
 }
