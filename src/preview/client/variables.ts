@@ -92,118 +92,151 @@ export class VariablesPanel {
     const row = h("div", { class: `var${same(d.default, this.values[d.id]) ? "" : " changed"}`, "data-var": d.id });
     const inputId = `var-${d.id}`;
     row.append(h("label", { class: "name", for: inputId }, h("span", { class: "txt" }, d.label || d.id), h("span", { class: "id" }, d.id)));
-    const v = plainValue(d, this.values[d.id]);
-    switch (d.type) {
-      case "number": {
-        const n = typeof v === "number" ? v : Number(v) || 0;
-        const num = h("input", { type: "number", id: inputId, value: String(n), step: d.step !== undefined ? String(d.step) : "any" });
-        if (d.min !== undefined) num.min = String(d.min);
-        if (d.max !== undefined) num.max = String(d.max);
-        const line = h("div", { class: "row" });
-        if (d.min !== undefined && d.max !== undefined) {
-          const range = h("input", { type: "range", min: String(d.min), max: String(d.max), step: String(d.step ?? ((d.max - d.min) / 100 || 1)), value: String(n), "aria-label": d.label });
-          range.addEventListener("input", () => {
-            num.value = range.value;
-            this.set(d, Number(range.value), 120, row);
-          });
-          num.addEventListener("input", () => {
-            if (num.value === "" || !Number.isFinite(Number(num.value))) return;
-            range.value = num.value;
-            this.set(d, Number(num.value), 300, row);
-          });
-          line.append(range);
-        } else {
-          num.addEventListener("input", () => {
-            if (num.value === "" || !Number.isFinite(Number(num.value))) return;
-            this.set(d, Number(num.value), 300, row);
-          });
-        }
-        line.append(num);
-        if (d.unit) line.append(h("span", { class: "kbd" }, String(d.unit)));
-        row.append(line);
-        break;
-      }
-      case "color": {
-        const str = typeof v === "string" ? v : String(v ?? "");
-        const picker = h("input", { type: "color", value: toHex(str), "aria-label": d.label });
-        const text = h("input", { type: "text", id: inputId, value: str, spellcheck: "false" });
-        picker.addEventListener("input", () => {
-          text.value = picker.value;
-          this.set(d, picker.value, 120, row);
-        });
-        text.addEventListener("input", () => {
-          picker.value = toHex(text.value);
-          this.set(d, text.value, 350, row);
-        });
-        row.append(h("div", { class: "row" }, picker, text));
-        break;
-      }
-      case "boolean": {
-        const cb = h("input", { type: "checkbox", id: inputId });
-        cb.checked = v === true || v === "true";
-        cb.addEventListener("change", () => this.set(d, cb.checked, 0, row));
-        row.append(h("div", { class: "row" }, h("label", { class: "switch" }, cb, h("span")), h("span", { class: "kbd" }, cb.checked ? "on" : "off")));
-        cb.addEventListener("change", () => ((row.querySelector(".row .kbd") as HTMLElement).textContent = cb.checked ? "on" : "off"));
-        break;
-      }
-      case "enum": {
-        const sel = h("select", { id: inputId });
-        for (const o of d.options ?? []) sel.append(h("option", { value: o.value }, o.label ?? o.value));
-        if (v !== undefined && ![...sel.options].some((o) => o.value === String(v))) sel.append(h("option", { value: String(v) }, `${String(v)} (not an option)`));
-        sel.value = String(v ?? "");
-        sel.addEventListener("change", () => this.set(d, sel.value, 0, row));
-        row.append(sel);
-        break;
-      }
-      case "font": {
-        const listId = `fonts-${d.id}`;
-        const input = h("input", { type: "text", id: inputId, value: String(v ?? ""), list: listId, spellcheck: "false" });
-        input.style.fontFamily = `${String(v ?? "")}, sans-serif`;
-        const list = h("datalist", { id: listId });
-        for (const f of FONTS) list.append(h("option", { value: f }));
-        input.addEventListener("input", () => {
-          input.style.fontFamily = `${input.value}, sans-serif`;
-          this.set(d, input.value, 400, row);
-        });
-        row.append(input, list);
-        break;
-      }
-      case "image": {
-        const input = h("input", { type: "url", id: inputId, value: String(v ?? ""), placeholder: "https://… or assets/image.png", spellcheck: "false" });
-        const thumb = h("img", { class: "thumb", alt: "" });
-        const showThumb = () => {
-          thumb.style.display = input.value ? "" : "none";
-          if (input.value) thumb.src = input.value;
-        };
-        thumb.addEventListener("error", () => (thumb.style.display = "none"));
-        input.addEventListener("input", () => {
-          showThumb();
-          this.set(d, input.value, 500, row);
-        });
-        showThumb();
-        row.append(input, thumb);
-        break;
-      }
-      default: {
-        const isString = typeof d.default === "string" || d.type === "string";
-        const input = h("input", { type: "text", id: inputId, value: isString ? String(v ?? "") : JSON.stringify(v), spellcheck: "false" });
-        if (d.placeholder) input.placeholder = String(d.placeholder);
-        input.addEventListener("input", () => {
-          if (isString) return this.set(d, input.value, 350, row);
-          try {
-            this.set(d, JSON.parse(input.value), 350, row);
-            input.style.borderColor = "";
-          } catch {
-            input.style.borderColor = "var(--danger)";
-          }
-        });
-        row.append(input);
-      }
-    }
+    const editor = Object.hasOwn(EDITORS, d.type) ? EDITORS[d.type]! : textEditor;
+    editor({ d, v: plainValue(d, this.values[d.id]), inputId, row, set: (value, delayMs) => this.set(d, value, delayMs, row) });
     if (d.description) row.append(h("div", { class: "desc" }, String(d.description)));
     return row;
   }
 }
+
+/** What a variable's editor gets: the declaration, the value shown, its row and how to set a new value. */
+interface EditorContext {
+  d: VariableDecl;
+  v: unknown;
+  inputId: string;
+  row: HTMLElement;
+  /** set the variable after `delayMs` of quiet (typing), 0 at once */
+  set(value: unknown, delayMs: number): void;
+}
+
+/** a number: a slider too when it has min and max, its unit beside it */
+function numberEditor(c: EditorContext): void {
+  const { d, v, inputId, row } = c;
+  const n = typeof v === "number" ? v : Number(v) || 0;
+  const num = h("input", { type: "number", id: inputId, value: String(n), step: d.step !== undefined ? String(d.step) : "any" });
+  if (d.min !== undefined) num.min = String(d.min);
+  if (d.max !== undefined) num.max = String(d.max);
+  const line = h("div", { class: "row" });
+  if (d.min !== undefined && d.max !== undefined) {
+    const range = h("input", { type: "range", min: String(d.min), max: String(d.max), step: String(d.step ?? ((d.max - d.min) / 100 || 1)), value: String(n), "aria-label": d.label });
+    range.addEventListener("input", () => {
+      num.value = range.value;
+      c.set(Number(range.value), 120);
+    });
+    num.addEventListener("input", () => {
+      if (num.value === "" || !Number.isFinite(Number(num.value))) return;
+      range.value = num.value;
+      c.set(Number(num.value), 300);
+    });
+    line.append(range);
+  } else {
+    num.addEventListener("input", () => {
+      if (num.value === "" || !Number.isFinite(Number(num.value))) return;
+      c.set(Number(num.value), 300);
+    });
+  }
+  line.append(num);
+  if (d.unit) line.append(h("span", { class: "kbd" }, String(d.unit)));
+  row.append(line);
+}
+
+/** a colour: a picker and its text */
+function colorEditor(c: EditorContext): void {
+  const { d, v, inputId, row } = c;
+  const str = typeof v === "string" ? v : String(v ?? "");
+  const picker = h("input", { type: "color", value: toHex(str), "aria-label": d.label });
+  const text = h("input", { type: "text", id: inputId, value: str, spellcheck: "false" });
+  picker.addEventListener("input", () => {
+    text.value = picker.value;
+    c.set(picker.value, 120);
+  });
+  text.addEventListener("input", () => {
+    picker.value = toHex(text.value);
+    c.set(text.value, 350);
+  });
+  row.append(h("div", { class: "row" }, picker, text));
+}
+
+/** on/off */
+function booleanEditor(c: EditorContext): void {
+  const { d, v, inputId, row } = c;
+  const cb = h("input", { type: "checkbox", id: inputId });
+  cb.checked = v === true || v === "true";
+  cb.addEventListener("change", () => c.set(cb.checked, 0));
+  row.append(h("div", { class: "row" }, h("label", { class: "switch" }, cb, h("span")), h("span", { class: "kbd" }, cb.checked ? "on" : "off")));
+  cb.addEventListener("change", () => ((row.querySelector(".row .kbd") as HTMLElement).textContent = cb.checked ? "on" : "off"));
+}
+
+/** one of the declared options (a value that is not one is kept and says so) */
+function enumEditor(c: EditorContext): void {
+  const { d, v, inputId, row } = c;
+  const sel = h("select", { id: inputId });
+  for (const o of d.options ?? []) sel.append(h("option", { value: o.value }, o.label ?? o.value));
+  if (v !== undefined && ![...sel.options].some((o) => o.value === String(v))) sel.append(h("option", { value: String(v) }, `${String(v)} (not an option)`));
+  sel.value = String(v ?? "");
+  sel.addEventListener("change", () => c.set(sel.value, 0));
+  row.append(sel);
+}
+
+/** a font family, with the bundled families suggested */
+function fontEditor(c: EditorContext): void {
+  const { d, v, inputId, row } = c;
+  const listId = `fonts-${d.id}`;
+  const input = h("input", { type: "text", id: inputId, value: String(v ?? ""), list: listId, spellcheck: "false" });
+  input.style.fontFamily = `${String(v ?? "")}, sans-serif`;
+  const list = h("datalist", { id: listId });
+  for (const f of FONTS) list.append(h("option", { value: f }));
+  input.addEventListener("input", () => {
+    input.style.fontFamily = `${input.value}, sans-serif`;
+    c.set(input.value, 400);
+  });
+  row.append(input, list);
+}
+
+/** an image URL or project path, with a thumbnail */
+function imageEditor(c: EditorContext): void {
+  const { d, v, inputId, row } = c;
+  const input = h("input", { type: "url", id: inputId, value: String(v ?? ""), placeholder: "https://… or assets/image.png", spellcheck: "false" });
+  const thumb = h("img", { class: "thumb", alt: "" });
+  const showThumb = () => {
+    thumb.style.display = input.value ? "" : "none";
+    if (input.value) thumb.src = input.value;
+  };
+  thumb.addEventListener("error", () => (thumb.style.display = "none"));
+  input.addEventListener("input", () => {
+    showThumb();
+    c.set(input.value, 500);
+  });
+  showThumb();
+  row.append(input, thumb);
+}
+
+/** a string, or any other value as JSON (a red border while it does not parse) */
+function textEditor(c: EditorContext): void {
+  const { d, v, inputId, row } = c;
+  const isString = typeof d.default === "string" || d.type === "string";
+  const input = h("input", { type: "text", id: inputId, value: isString ? String(v ?? "") : JSON.stringify(v), spellcheck: "false" });
+  if (d.placeholder) input.placeholder = String(d.placeholder);
+  input.addEventListener("input", () => {
+    if (isString) return c.set(input.value, 350);
+    try {
+      c.set(JSON.parse(input.value), 350);
+      input.style.borderColor = "";
+    } catch {
+      input.style.borderColor = "var(--danger)";
+    }
+  });
+  row.append(input);
+}
+
+const EDITORS: Record<string, (c: EditorContext) => void> = {
+  number: numberEditor,
+  color: colorEditor,
+  boolean: booleanEditor,
+  enum: enumEditor,
+  font: fontEditor,
+  image: imageEditor,
+};
 
 /** Copy the overrides as a shell-quoted `--variables '…'` argument (toast says so); returns the argument. */
 export async function copyVariablesArgument(vars: Record<string, unknown>): Promise<string> {
