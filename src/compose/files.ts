@@ -165,6 +165,8 @@ export function resolveProjectUrl(projectDir: string, urlPath: string): ProjectU
   const candidate = path.join(root, "." + normal);
   const c = checkProjectPath(root, candidate);
   if (!c.inside) return { status: "forbidden", reason: "outside", real: c.real };
+  // a symlink inside the project to a .env file is a .env file too
+  if (isSecretPath(path.relative(root, c.real))) return { status: "forbidden", reason: "secret" };
   if (!c.exists) return { status: "missing" };
   return { status: "ok", file: c.real };
 }
