@@ -17,7 +17,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseDocument } from "htmlparser2";
-import type { Element, AnyNode } from "domhandler";
+import type { Element, AnyNode, Document } from "domhandler";
 import { isTag } from "domhandler";
 import render from "dom-serializer";
 import { CompositionError } from "../errors.js";
@@ -91,6 +91,27 @@ function transformChild(ctx: Ctx, content: ChildContent, subRel: string, scopeId
   return compileFragment(ctx, html, content.file, firstLine, depth + 1, stack, subRel);
 }
 
+/** An HTML text being compiled, and where it comes from. */
+interface Fragment {
+  html: string;
+  /** the file the text comes from (for the line map), and the line of that file the text starts on */
+  fileRel: string;
+  firstLine: number;
+  /** the file relative paths inside the text are written against */
+  pathBase: string;
+  /** the 1-based line of an offset into `html` */
+  lineOf: (offset: number) => number;
+}
+
+/** Replace `html[start, end)` by `pieces`. */
+interface Edit {
+  start: number;
+  end: number;
+  pieces: Piece[];
+}
+
+const PARSE_OPTIONS = { withStartIndices: true, withEndIndices: true, decodeEntities: false, lowerCaseAttributeNames: true };
+
 /**
  * Inline all hosts in an HTML string (a whole document or a fragment) and return it as pieces with their
  * origins. `fileRel` is the file the text comes from (for the line map), `firstLine` the line of that file
@@ -103,10 +124,22 @@ function compileFragment(ctx: Ctx, html: string, fileRel: string, firstLine: num
       file: pathBase,
       hint: "check for a data-composition-src loop",
     });
-  const doc = parseDocument(html, { withStartIndices: true, withEndIndices: true, decodeEntities: false, lowerCaseAttributeNames: true });
-  const lineOf = lineIndex(html);
-  const own = (start: number, end: number): Piece => ({ text: html.slice(start, end), file: fileRel, line: firstLine + lineOf(start) - 1 });
-  // remember scripts the page loads itself
+  const doc = parseDocument(html, PARSE_OPTIONS);
+  const f: Fragment = { html, fileRel, firstLine, pathBase, lineOf: lineIndex(html) };
+  rememberPageScripts(ctx, doc);
+  const inlineTemplates = new Map<string, Element>();
+  for (const t of findAll(doc, (el) => el.name === "template" && /-template$/.test(el.attribs.id ?? ""), false)) inlineTemplates.set(t.attribs.id!, t);
+  const edits: Edit[] = [];
+  for (const host of outerHosts(doc, inlineTemplates)) edits.push(...hostEdits(ctx, f, host, inlineTemplates, depth, stack));
+  if (depth === 0) {
+    const moved = movedScripts(ctx, doc, html);
+    if (moved) edits.push(moved);
+  }
+  return applyEdits(f, edits);
+}
+
+/** Remember the scripts the page loads itself (a sub-composition's copy of a library is then not loaded again). */
+function rememberPageScripts(ctx: Ctx, doc: Document): void {
   for (const s of findAll(doc, (el) => el.name === "script" && !!el.attribs.src)) {
     const src = s.attribs.src!;
     if (/^(https?:)?\/\//i.test(src)) {
@@ -118,9 +151,10 @@ function compileFragment(ctx: Ctx, html: string, fileRel: string, firstLine: num
       if (LIB_RE.test(rel)) ctx.loadedScripts.add(libName(rel));
     }
   }
-  const inlineTemplates = new Map<string, Element>();
-  for (const t of findAll(doc, (el) => el.name === "template" && /-template$/.test(el.attribs.id ?? ""), false)) inlineTemplates.set(t.attribs.id!, t);
+}
 
+/** The hosts to inline at this level: `data-composition-src` ones and empty ones with an inline template, not nested in another. */
+function outerHosts(doc: Document, inlineTemplates: Map<string, Element>): Element[] {
   const hosts = findAll(doc, (el) => {
     if (el.attribs["data-hf-scope"]) return false;
     // a host may leave its id to the sub-composition's own root (the official compiler takes it from there)
@@ -130,70 +164,93 @@ function compileFragment(ctx: Ctx, html: string, fileRel: string, firstLine: num
     return !hasElementChildren && inlineTemplates.has(`${el.attribs["data-composition-id"]}-template`);
   });
   // only outermost hosts: nested ones are handled when their parent's content is compiled
-  const outer = hosts.filter((h) => !hosts.some((o) => o !== h && isInside(h, o)));
+  return hosts.filter((h) => !hosts.some((o) => o !== h && isInside(h, o)));
+}
 
-  const edits: { start: number; end: number; pieces: Piece[] }[] = [];
-  for (const host of outer) {
-    const src = host.attribs["data-composition-src"];
-    let childText: string | undefined;
-    let id = host.attribs["data-composition-id"];
-    if (!id && src) {
-      childText = readSub(ctx, path.posix.normalize(src.replace(/^\.\//, "")), `<${host.name} data-composition-src="${src}">`, pathBase);
-      id = subCompositionRoot(childText)?.attribs["data-composition-id"] ?? path.posix.basename(src).replace(/\.html?$/i, "");
-    }
-    id = id!;
-    const hostDesc = `<${host.name}${host.attribs.id ? ` id="${host.attribs.id}"` : ""} data-composition-id="${id}">`;
-    let content: ChildContent;
-    let subRel = pathBase;
-    if (src) {
-      subRel = path.posix.normalize(src.replace(/^\.\//, ""));
-      if (stack.includes(subRel))
-        throw new CompositionError("subcomposition_cycle", `sub-composition cycle: ${[...stack, subRel].join(" → ")}`, {
-          file: pathBase,
-          hint: "a composition cannot include itself, directly or through others",
-        });
-      const text = childText ?? readSub(ctx, subRel, hostDesc, pathBase);
-      const childDoc = parseDocument(text, { withStartIndices: true, withEndIndices: true, decodeEntities: false, lowerCaseAttributeNames: true });
-      content = { ...childContent(childDoc, id), file: subRel, lineAt: lineIndex(text), source: text };
-    } else {
-      const tpl = inlineTemplates.get(`${id}-template`)!;
-      content = { nodes: tpl.children, headLinks: [], varDecls: [], file: fileRel, lineAt: (o) => firstLine + lineOf(o) - 1, source: html };
-    }
-    const scopeId = String(++ctx.nextScope.n);
-    const inner = transformChild(ctx, content, subRel, scopeId, id, depth, src ? [...stack, subRel] : stack);
-    // copy the inner root's size onto the host when the host doesn't set it
-    const innerRoot = content.nodes.find((n): n is Element => isTag(n) && !!n.attribs["data-composition-id"]);
-    const extra: string[] = [` data-hf-scope="${scopeId}"`];
-    if (!host.attribs["data-composition-id"]) extra.push(` data-composition-id="${escapeAttr(id)}"`);
-    if (src) extra.push(` data-composition-file="${escapeAttr(subRel)}"`);
-    if (innerRoot) {
-      if (!host.attribs["data-width"] && innerRoot.attribs["data-width"]) extra.push(` data-width="${escapeAttr(innerRoot.attribs["data-width"])}"`);
-      if (!host.attribs["data-height"] && innerRoot.attribs["data-height"]) extra.push(` data-height="${escapeAttr(innerRoot.attribs["data-height"])}"`);
-    }
-    if (content.varDecls.length) extra.push(` data-hf-var-decls="${escapeAttr(JSON.stringify(content.varDecls))}"`);
-    const tagEnd = startTagEnd(html, host);
-    const selfClosing = html[tagEnd - 1] === "/";
-    const openEnd = selfClosing ? tagEnd - 1 : tagEnd;
-    edits.push({ start: openEnd, end: openEnd, pieces: [{ text: extra.join("") }] });
-    if (selfClosing) {
-      edits.push({ start: tagEnd - 1, end: tagEnd + 1, pieces: [{ text: ">" }, ...inner, { text: `</${host.name}>` }] });
-    } else {
-      // replace the host's existing content (normally empty) with the child
-      const closeStart = html.lastIndexOf("</", host.endIndex!);
-      const contentStart = tagEnd + 1;
-      const contentEnd = closeStart >= contentStart ? closeStart : contentStart;
-      edits.push({ start: contentStart, end: contentEnd, pieces: inner });
-    }
+/** Inline one host: its compiled content, and its start tag marked as a scope (id, file, size, variables). */
+function hostEdits(ctx: Ctx, f: Fragment, host: Element, inlineTemplates: Map<string, Element>, depth: number, stack: string[]): Edit[] {
+  const { id, src, subRel, content } = hostContent(ctx, f, host, inlineTemplates, stack);
+  const scopeId = String(++ctx.nextScope.n);
+  const inner = transformChild(ctx, content, subRel, scopeId, id, depth, src ? [...stack, subRel] : stack);
+  const extra = hostAttributes(host, id, src, subRel, scopeId, content);
+  const html = f.html;
+  const tagEnd = startTagEnd(html, host);
+  const selfClosing = html[tagEnd - 1] === "/";
+  const openEnd = selfClosing ? tagEnd - 1 : tagEnd;
+  const edits: Edit[] = [{ start: openEnd, end: openEnd, pieces: [{ text: extra }] }];
+  if (selfClosing) {
+    edits.push({ start: tagEnd - 1, end: tagEnd + 1, pieces: [{ text: ">" }, ...inner, { text: `</${host.name}>` }] });
+  } else {
+    // replace the host's existing content (normally empty) with the child
+    const closeStart = html.lastIndexOf("</", host.endIndex!);
+    const contentStart = tagEnd + 1;
+    const contentEnd = closeStart >= contentStart ? closeStart : contentStart;
+    edits.push({ start: contentStart, end: contentEnd, pieces: inner });
   }
-  if (depth === 0) {
-    const moved = [...ctx.externalScripts, ...ctx.inlineScripts].flat();
-    if (moved.length) {
-      const body = findAll(doc, (el) => el.name === "body", false)[0];
-      const close = body?.endIndex != null ? html.toLowerCase().lastIndexOf("</body", body.endIndex) : -1;
-      const at = close >= 0 ? close : html.length;
-      edits.push({ start: at, end: at, pieces: [{ text: "\n" }, ...moved] });
-    }
+  return edits;
+}
+
+/** What a host mounts: its sub-composition file (a cycle is refused) or its inline template, and the id it takes. */
+function hostContent(
+  ctx: Ctx,
+  f: Fragment,
+  host: Element,
+  inlineTemplates: Map<string, Element>,
+  stack: string[],
+): { id: string; src: string | undefined; subRel: string; content: ChildContent } {
+  const src = host.attribs["data-composition-src"];
+  let childText: string | undefined;
+  let id = host.attribs["data-composition-id"];
+  if (!id && src) {
+    childText = readSub(ctx, path.posix.normalize(src.replace(/^\.\//, "")), `<${host.name} data-composition-src="${src}">`, f.pathBase);
+    id = subCompositionRoot(childText)?.attribs["data-composition-id"] ?? path.posix.basename(src).replace(/\.html?$/i, "");
   }
+  id = id!;
+  if (!src) {
+    const tpl = inlineTemplates.get(`${id}-template`)!;
+    const content: ChildContent = { nodes: tpl.children, headLinks: [], varDecls: [], file: f.fileRel, lineAt: (o) => f.firstLine + f.lineOf(o) - 1, source: f.html };
+    return { id, src, subRel: f.pathBase, content };
+  }
+  const hostDesc = `<${host.name}${host.attribs.id ? ` id="${host.attribs.id}"` : ""} data-composition-id="${id}">`;
+  const subRel = path.posix.normalize(src.replace(/^\.\//, ""));
+  if (stack.includes(subRel))
+    throw new CompositionError("subcomposition_cycle", `sub-composition cycle: ${[...stack, subRel].join(" → ")}`, {
+      file: f.pathBase,
+      hint: "a composition cannot include itself, directly or through others",
+    });
+  const text = childText ?? readSub(ctx, subRel, hostDesc, f.pathBase);
+  const childDoc = parseDocument(text, PARSE_OPTIONS);
+  return { id, src, subRel, content: { ...childContent(childDoc, id), file: subRel, lineAt: lineIndex(text), source: text } };
+}
+
+/** The attributes added to a host's start tag; the inner root's size is copied when the host doesn't set it. */
+function hostAttributes(host: Element, id: string, src: string | undefined, subRel: string, scopeId: string, content: ChildContent): string {
+  const innerRoot = content.nodes.find((n): n is Element => isTag(n) && !!n.attribs["data-composition-id"]);
+  const extra: string[] = [` data-hf-scope="${scopeId}"`];
+  if (!host.attribs["data-composition-id"]) extra.push(` data-composition-id="${escapeAttr(id)}"`);
+  if (src) extra.push(` data-composition-file="${escapeAttr(subRel)}"`);
+  if (innerRoot) {
+    if (!host.attribs["data-width"] && innerRoot.attribs["data-width"]) extra.push(` data-width="${escapeAttr(innerRoot.attribs["data-width"])}"`);
+    if (!host.attribs["data-height"] && innerRoot.attribs["data-height"]) extra.push(` data-height="${escapeAttr(innerRoot.attribs["data-height"])}"`);
+  }
+  if (content.varDecls.length) extra.push(` data-hf-var-decls="${escapeAttr(JSON.stringify(content.varDecls))}"`);
+  return extra.join("");
+}
+
+/** The sub-composition scripts moved before `</body>` (the end of the text without one); null when there are none. */
+function movedScripts(ctx: Ctx, doc: Document, html: string): Edit | null {
+  const moved = [...ctx.externalScripts, ...ctx.inlineScripts].flat();
+  if (!moved.length) return null;
+  const body = findAll(doc, (el) => el.name === "body", false)[0];
+  const close = body?.endIndex != null ? html.toLowerCase().lastIndexOf("</body", body.endIndex) : -1;
+  const at = close >= 0 ? close : html.length;
+  return { start: at, end: at, pieces: [{ text: "\n" }, ...moved] };
+}
+
+/** The fragment's own text around the edits, as pieces. */
+function applyEdits(f: Fragment, edits: Edit[]): Piece[] {
+  const { html } = f;
+  const own = (start: number, end: number): Piece => ({ text: html.slice(start, end), file: f.fileRel, line: f.firstLine + f.lineOf(start) - 1 });
   if (edits.length === 0) return [own(0, html.length)];
   edits.sort((a, b) => a.start - b.start || a.end - b.end);
   const out: Piece[] = [];

@@ -95,6 +95,17 @@ function nearestComposition<N extends TimingNode>(from: N | null, inclusive: boo
   return p;
 }
 
+/** The resolver's recursion, as its step functions below see it. */
+interface Resolving<N extends TimingNode> {
+  start(node: N): number | null;
+  duration(node: N): number | null;
+  lookup(refId: string): N | undefined;
+  /** `node` was found to be part of a reference cycle */
+  inCycle(node: N): boolean;
+  /** record a diagnostic (once per node and code) */
+  diag(node: N, code: TimingDiagnosticCode, message: string, hint: string): void;
+}
+
 export function createStartResolver<N extends TimingNode>(opts: StartResolverOptions<N>): StartResolver<N> {
   const startMemo = new Map<N, number | null>();
   const durMemo = new Map<N, number | null>();
@@ -104,13 +115,6 @@ export function createStartResolver<N extends TimingNode>(opts: StartResolverOpt
   const diag = (node: N, code: TimingDiagnosticCode, message: string, hint: string): void => {
     for (const d of diagnostics) if (d.node === node && d.code === code) return;
     diagnostics.push({ node, code, message, hint });
-  };
-
-  /** Where local (absolute) starts of `node` are measured from. */
-  const origin = (node: N): number | null => {
-    const comp = node.isComposition ? nearestComposition(node.parent as N | null, true) : nearestComposition(node, false);
-    if (!comp) return 0;
-    return start(comp);
   };
 
   const start = (node: N): number | null => {
@@ -123,7 +127,7 @@ export function createStartResolver<N extends TimingNode>(opts: StartResolverOpt
     stack.push(node);
     let result: number | null;
     try {
-      result = computeStart(node);
+      result = computeStart(r, node);
     } finally {
       stack.pop();
     }
@@ -140,92 +144,116 @@ export function createStartResolver<N extends TimingNode>(opts: StartResolverOpt
     return result;
   };
 
-  const computeStart = (node: N): number | null => {
-    const raw = node.isInnerRoot ? undefined : node.attr("data-start");
-    if (raw == null || raw.trim() === "") {
-      // A mounted inner root (or nested composition) without data-start inherits its parent's start.
-      if (node.isComposition && node.parent) {
-        const parentComp = nearestComposition(node.parent as N, true);
-        return parentComp ? start(parentComp) : 0;
-      }
-      if (!node.parent) return 0;
-      return origin(node);
-    }
-    const expr = parseStartExpression(raw);
-    if (!expr) {
-      diag(
-        node,
-        "invalid_data_start",
-        `data-start="${raw}" is neither a number of seconds nor a clip reference`,
-        'use seconds (data-start="1.5") or a reference to another clip (data-start="intro", "intro + 0.5", "intro - 0.5")',
-      );
-      return null;
-    }
-    if (expr.kind === "absolute") {
-      const base = node.isMedia && node.attr("data-hf-media-start-basis")?.trim().toLowerCase() === "global" ? 0 : origin(node);
-      if (base == null) return null;
-      return Math.max(0, base + Math.max(0, expr.value));
-    }
-    const target = opts.lookup(expr.refId);
-    if (!target && /^[+-]?(\d+\.?\d*|\.\d+)[a-z]+$/i.test(expr.refId)) {
-      diag(
-        node,
-        "invalid_data_start",
-        `data-start="${raw}" is not a number of seconds (no units allowed) and no clip has the id "${expr.refId}"`,
-        `write plain seconds without a unit, e.g. data-start="${parseFloat(expr.refId)}"`,
-      );
-      return null;
-    }
-    if (!target) {
-      const spaced = /^(.*[^\s])-(\d+\.?\d*|\.\d+)$/.exec(expr.refId);
-      const suggestion = spaced && opts.lookup(spaced[1]!) ? ` (did you mean "${spaced[1]} - ${spaced[2]}"? an id may contain "-", so put spaces around the minus)` : "";
-      diag(
-        node,
-        "unknown_start_reference",
-        `data-start="${raw}" references "${expr.refId}", but no element has that id or data-composition-id${suggestion}`,
-        "reference an existing clip id (or data-composition-id), or use a number of seconds",
-      );
-      return null;
-    }
-    const ts = start(target);
-    if (ts == null) return null;
-    const td = duration(target);
-    if (cycleMembers.has(node)) return null;
-    if (td == null) {
-      if (!target.isMedia)
-        diag(
-          node,
-          "start_reference_unknown_duration",
-          `data-start="${raw}" references "${expr.refId}", which has no known duration, so it resolves from that clip's start`,
-          `give "${expr.refId}" a data-duration`,
-        );
-      return Math.max(0, ts + expr.offset);
-    }
-    return Math.max(0, ts + td + expr.offset);
-  };
-
   const duration = (node: N): number | null => {
     if (durMemo.has(node)) return durMemo.get(node)!;
-    let result: number | null = null;
-    const rawDur = node.attr("data-duration");
-    if (rawDur != null && rawDur.trim() !== "") {
-      const d = parseTimingNumber(rawDur);
-      if (d == null || d < 0)
-        diag(node, "invalid_duration", `data-duration="${rawDur}" is not a non-negative number of seconds`, 'use seconds, e.g. data-duration="2.5"');
-      else if (d > 0) result = d;
-    }
-    if (result == null) {
-      const rawEnd = node.attr("data-end");
-      const end = parseTimingNumber(rawEnd);
-      if (end != null) {
-        const s = start(node);
-        if (s != null && end - s > 0) result = end - s;
-      }
-    }
-    if (result == null && node.childDuration != null && node.childDuration > 0) result = node.childDuration;
+    const result = computeDuration(r, node);
     durMemo.set(node, result);
     return result;
   };
 
+  const r: Resolving<N> = { start, duration, lookup: (refId) => opts.lookup(refId), inCycle: (node) => cycleMembers.has(node), diag };
   return { start, duration, diagnostics };
+}
+
+/** Where local (absolute) starts of `node` are measured from. */
+function origin<N extends TimingNode>(r: Resolving<N>, node: N): number | null {
+  const comp = node.isComposition ? nearestComposition(node.parent as N | null, true) : nearestComposition(node, false);
+  if (!comp) return 0;
+  return r.start(comp);
+}
+
+function computeStart<N extends TimingNode>(r: Resolving<N>, node: N): number | null {
+  const raw = node.isInnerRoot ? undefined : node.attr("data-start");
+  if (raw == null || raw.trim() === "") {
+    // A mounted inner root (or nested composition) without data-start inherits its parent's start.
+    if (node.isComposition && node.parent) {
+      const parentComp = nearestComposition(node.parent as N, true);
+      return parentComp ? r.start(parentComp) : 0;
+    }
+    if (!node.parent) return 0;
+    return origin(r, node);
+  }
+  const expr = parseStartExpression(raw);
+  if (!expr) {
+    r.diag(
+      node,
+      "invalid_data_start",
+      `data-start="${raw}" is neither a number of seconds nor a clip reference`,
+      'use seconds (data-start="1.5") or a reference to another clip (data-start="intro", "intro + 0.5", "intro - 0.5")',
+    );
+    return null;
+  }
+  if (expr.kind === "absolute") {
+    const base = node.isMedia && node.attr("data-hf-media-start-basis")?.trim().toLowerCase() === "global" ? 0 : origin(r, node);
+    if (base == null) return null;
+    return Math.max(0, base + Math.max(0, expr.value));
+  }
+  return referenceStart(r, node, raw, expr.refId, expr.offset);
+}
+
+/** The start of `node` written as a reference (`id`, `id + N`, `id - N`): the end of that clip (else its start), plus the offset. */
+function referenceStart<N extends TimingNode>(r: Resolving<N>, node: N, raw: string, refId: string, offset: number): number | null {
+  const target = r.lookup(refId);
+  if (!target) {
+    unknownReference(r, node, raw, refId);
+    return null;
+  }
+  const ts = r.start(target);
+  if (ts == null) return null;
+  const td = r.duration(target);
+  if (r.inCycle(node)) return null;
+  if (td == null) {
+    if (!target.isMedia)
+      r.diag(
+        node,
+        "start_reference_unknown_duration",
+        `data-start="${raw}" references "${refId}", which has no known duration, so it resolves from that clip's start`,
+        `give "${refId}" a data-duration`,
+      );
+    return Math.max(0, ts + offset);
+  }
+  return Math.max(0, ts + td + offset);
+}
+
+/** Report a reference to no element: a number with a unit ("2s"), or an unknown id (with a hint for "a-1" meant as "a - 1"). */
+function unknownReference<N extends TimingNode>(r: Resolving<N>, node: N, raw: string, refId: string): void {
+  if (/^[+-]?(\d+\.?\d*|\.\d+)[a-z]+$/i.test(refId)) {
+    r.diag(
+      node,
+      "invalid_data_start",
+      `data-start="${raw}" is not a number of seconds (no units allowed) and no clip has the id "${refId}"`,
+      `write plain seconds without a unit, e.g. data-start="${parseFloat(refId)}"`,
+    );
+    return;
+  }
+  const spaced = /^(.*[^\s])-(\d+\.?\d*|\.\d+)$/.exec(refId);
+  const suggestion = spaced && r.lookup(spaced[1]!) ? ` (did you mean "${spaced[1]} - ${spaced[2]}"? an id may contain "-", so put spaces around the minus)` : "";
+  r.diag(
+    node,
+    "unknown_start_reference",
+    `data-start="${raw}" references "${refId}", but no element has that id or data-composition-id${suggestion}`,
+    "reference an existing clip id (or data-composition-id), or use a number of seconds",
+  );
+}
+
+/** A duration: data-duration, else data-end minus the start, else a host's mounted child's own duration. */
+function computeDuration<N extends TimingNode>(r: Resolving<N>, node: N): number | null {
+  let result: number | null = null;
+  const rawDur = node.attr("data-duration");
+  if (rawDur != null && rawDur.trim() !== "") {
+    const d = parseTimingNumber(rawDur);
+    if (d == null || d < 0)
+      r.diag(node, "invalid_duration", `data-duration="${rawDur}" is not a non-negative number of seconds`, 'use seconds, e.g. data-duration="2.5"');
+    else if (d > 0) result = d;
+  }
+  if (result == null) {
+    const rawEnd = node.attr("data-end");
+    const end = parseTimingNumber(rawEnd);
+    if (end != null) {
+      const s = r.start(node);
+      if (s != null && end - s > 0) result = end - s;
+    }
+  }
+  if (result == null && node.childDuration != null && node.childDuration > 0) result = node.childDuration;
+  return result;
 }

@@ -92,78 +92,14 @@ export interface SchemaProblem {
 /** Parse one `data-composition-variables` attribute value into declarations plus problems. */
 export function parseVariableSchema(json: string): { decls: VariableDecl[]; problems: SchemaProblem[] } {
   const problems: SchemaProblem[] = [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch (e) {
-    problems.push({
-      code: "invalid_variables_json",
-      severity: "error",
-      message: `data-composition-variables is not valid JSON: ${(e as Error).message}`,
-      hint: 'write a JSON array, e.g. data-composition-variables=\'[{"id":"title","type":"string","label":"Title","default":"Hello"}]\'',
-    });
-    return { decls: [], problems };
-  }
-  if (!Array.isArray(parsed)) {
-    problems.push({
-      code: "invalid_variables_json",
-      severity: "error",
-      message: `data-composition-variables must be a JSON array of declarations, got ${parsed === null ? "null" : typeof parsed}`,
-      hint: "wrap the declarations in [ ... ]",
-    });
-    return { decls: [], problems };
-  }
+  const entries = parseSchemaArray(json, problems);
+  if (!entries) return { decls: [], problems };
   const decls: VariableDecl[] = [];
   const seen = new Set<string>();
-  parsed.forEach((entry, i) => {
-    if (!entry || typeof entry !== "object" || Array.isArray(entry)) {
-      problems.push({
-        code: "invalid_variable_declaration",
-        severity: "error",
-        message: `variable declaration #${i + 1} is not an object`,
-        hint: 'each declaration is {"id", "type", "label", "default"}',
-      });
-      return;
-    }
-    const d = entry as Record<string, unknown>;
-    if (typeof d.id !== "string" || !d.id) {
-      problems.push({
-        code: "invalid_variable_declaration",
-        severity: "error",
-        message: `variable declaration #${i + 1} has no string "id"`,
-        hint: 'add an "id" (the key used in --variables and getVariables())',
-      });
-      return;
-    }
-    const id = d.id;
-    if (typeof d.type !== "string" || !VARIABLE_TYPES.includes(d.type as VariableType)) {
-      problems.push({
-        code: "invalid_variable_declaration",
-        severity: "error",
-        variableId: id,
-        message: `variable "${id}" has ${d.type === undefined ? "no type" : `unknown type ${JSON.stringify(d.type)}`}`,
-        hint: `use one of: ${VARIABLE_TYPES.join(", ")}`,
-      });
-      return;
-    }
-    const type = d.type as VariableType;
-    if (type === "enum") {
-      const opts = d.options;
-      const ok =
-        Array.isArray(opts) &&
-        opts.length > 0 &&
-        opts.every((o) => o && typeof o === "object" && typeof (o as { value?: unknown }).value === "string");
-      if (!ok) {
-        problems.push({
-          code: "invalid_variable_declaration",
-          severity: "error",
-          variableId: id,
-          message: `enum variable "${id}" needs a non-empty "options" array of {"value", "label"}`,
-          hint: 'add "options": [{"value": "a", "label": "A"}, ...]',
-        });
-        return;
-      }
-    }
+  entries.forEach((entry, i) => {
+    const checked = checkDeclaration(entry, i, problems);
+    if (!checked) return;
+    const { d, id, type } = checked;
     if (seen.has(id)) {
       problems.push({
         code: "duplicate_variable_id",
@@ -174,31 +110,112 @@ export function parseVariableSchema(json: string): { decls: VariableDecl[]; prob
       });
     }
     seen.add(id);
-    if (!("default" in d)) {
-      problems.push({
-        code: "variable_default_type_mismatch",
-        severity: "error",
-        variableId: id,
-        message: `variable "${id}" (${type}) has no "default"`,
-        hint: `add a "default" of the right type`,
-      });
-    } else {
-      const p = checkVariableValue(d as unknown as VariableDecl, d.default);
-      if (p && p.kind === "type")
-        problems.push({
-          code: "variable_default_type_mismatch",
-          severity: "error",
-          variableId: id,
-          message: `variable "${id}" (${type}) has default ${describeValue(d.default)}, expected ${p.expected}`,
-          hint: `change the default to ${p.expected}`,
-        });
-    }
+    checkDefault(d, id, type, problems);
     const decl = { ...d, id, type, label: typeof d.label === "string" ? d.label : id, default: d.default } as VariableDecl;
     const prev = decls.findIndex((x) => x.id === id);
     if (prev !== -1) decls.splice(prev, 1);
     decls.push(decl);
   });
   return { decls, problems };
+}
+
+/** The schema's entries, or null (and a problem) when it is not a JSON array. */
+function parseSchemaArray(json: string, problems: SchemaProblem[]): unknown[] | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (e) {
+    problems.push({
+      code: "invalid_variables_json",
+      severity: "error",
+      message: `data-composition-variables is not valid JSON: ${(e as Error).message}`,
+      hint: 'write a JSON array, e.g. data-composition-variables=\'[{"id":"title","type":"string","label":"Title","default":"Hello"}]\'',
+    });
+    return null;
+  }
+  if (!Array.isArray(parsed)) {
+    problems.push({
+      code: "invalid_variables_json",
+      severity: "error",
+      message: `data-composition-variables must be a JSON array of declarations, got ${parsed === null ? "null" : typeof parsed}`,
+      hint: "wrap the declarations in [ ... ]",
+    });
+    return null;
+  }
+  return parsed;
+}
+
+/** Entry #`i + 1` as a declaration with an id and a known type (an enum with options), or null and a problem. */
+function checkDeclaration(entry: unknown, i: number, problems: SchemaProblem[]): { d: Record<string, unknown>; id: string; type: VariableType } | null {
+  if (!entry || typeof entry !== "object" || Array.isArray(entry)) {
+    problems.push({
+      code: "invalid_variable_declaration",
+      severity: "error",
+      message: `variable declaration #${i + 1} is not an object`,
+      hint: 'each declaration is {"id", "type", "label", "default"}',
+    });
+    return null;
+  }
+  const d = entry as Record<string, unknown>;
+  if (typeof d.id !== "string" || !d.id) {
+    problems.push({
+      code: "invalid_variable_declaration",
+      severity: "error",
+      message: `variable declaration #${i + 1} has no string "id"`,
+      hint: 'add an "id" (the key used in --variables and getVariables())',
+    });
+    return null;
+  }
+  const id = d.id;
+  if (typeof d.type !== "string" || !VARIABLE_TYPES.includes(d.type as VariableType)) {
+    problems.push({
+      code: "invalid_variable_declaration",
+      severity: "error",
+      variableId: id,
+      message: `variable "${id}" has ${d.type === undefined ? "no type" : `unknown type ${JSON.stringify(d.type)}`}`,
+      hint: `use one of: ${VARIABLE_TYPES.join(", ")}`,
+    });
+    return null;
+  }
+  const type = d.type as VariableType;
+  if (type === "enum" && !hasEnumOptions(d.options)) {
+    problems.push({
+      code: "invalid_variable_declaration",
+      severity: "error",
+      variableId: id,
+      message: `enum variable "${id}" needs a non-empty "options" array of {"value", "label"}`,
+      hint: 'add "options": [{"value": "a", "label": "A"}, ...]',
+    });
+    return null;
+  }
+  return { d, id, type };
+}
+
+function hasEnumOptions(opts: unknown): boolean {
+  return Array.isArray(opts) && opts.length > 0 && opts.every((o) => o && typeof o === "object" && typeof (o as { value?: unknown }).value === "string");
+}
+
+/** A declaration needs a "default" of its type. */
+function checkDefault(d: Record<string, unknown>, id: string, type: VariableType, problems: SchemaProblem[]): void {
+  if (!("default" in d)) {
+    problems.push({
+      code: "variable_default_type_mismatch",
+      severity: "error",
+      variableId: id,
+      message: `variable "${id}" (${type}) has no "default"`,
+      hint: `add a "default" of the right type`,
+    });
+    return;
+  }
+  const p = checkVariableValue(d as unknown as VariableDecl, d.default);
+  if (p && p.kind === "type")
+    problems.push({
+      code: "variable_default_type_mismatch",
+      severity: "error",
+      variableId: id,
+      message: `variable "${id}" (${type}) has default ${describeValue(d.default)}, expected ${p.expected}`,
+      hint: `change the default to ${p.expected}`,
+    });
 }
 
 /** Merge declaration lists; a later declaration of the same id replaces the earlier one. */

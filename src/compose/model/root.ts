@@ -94,40 +94,9 @@ export function openEntry(a: ProjectAnalysis, dir: string, opts: AnalyzeOptions)
 
 /** Find the root composition element and read its attributes. */
 export function readRoot(ctx: Ctx): RootFacts | null {
-  const { a, entryDoc, entryRel, add, at } = ctx;
-  const fatal = (f: LintFinding): null => failWith(a, f);
-  const compEls = allElements(entryDoc.html.doc).filter((e) => hasAttr(e, "data-composition-id"));
-  const candidates = compEls.filter((e) => !isInsideTemplate(e));
-  const rootEl = pickRoot(candidates, {
-    flagged: (e) => attr(e, "data-root") === "true",
-    nested: (e) => candidates.some((o) => o !== e && isAncestor(o, e)),
-  });
-  if (!rootEl) {
-    const wrapped = compEls[0];
-    if (wrapped) {
-      const w = at(entryDoc, wrapped);
-      return fatal(
-        finding(
-          "standalone_composition_wrapped_in_template",
-          "error",
-          `the root composition ${w.element} of ${entryRel} is inside a <template>, so it is never rendered`,
-          "in the entry file, put the root [data-composition-id] element directly in <body>; only sub-composition files use <template>",
-          w.file,
-          w.line,
-          w.element,
-        ),
-      );
-    }
-    return fatal(
-      finding(
-        "root_composition_missing",
-        "error",
-        `${entryRel} has no element with data-composition-id`,
-        'wrap the composition in <div data-composition-id="main" data-width="1920" data-height="1080" data-duration="5"> inside <body>',
-        entryRel,
-      ),
-    );
-  }
+  const { entryDoc, entryRel, add, at } = ctx;
+  const rootEl = findRoot(ctx);
+  if (!rootEl) return null;
   const htmlEl = findTag(entryDoc.html.doc, "html");
   if (!htmlEl) {
     const w = at(entryDoc, rootEl);
@@ -147,8 +116,57 @@ export function readRoot(ctx: Ctx): RootFacts | null {
   const rootId = attr(rootEl, "data-composition-id") ?? "";
   if (!rootId.trim())
     add(finding("root_missing_composition_id", "error", "the root composition's data-composition-id is empty", 'give it a stable id, e.g. data-composition-id="main"', rootLoc.file, rootLoc.line, rootLoc.element));
+  const { width, height } = readDimensions(ctx, rootEl, rootLoc);
+  const duration = readDuration(ctx, rootEl, rootLoc);
+  const fps = readFps(ctx, rootEl, rootLoc);
+  const noTimeline = hasAttr(rootEl, "data-no-timeline") && attr(rootEl, "data-no-timeline") !== "false";
+  const variables = readSchema(ctx, entryDoc, [htmlEl, rootEl]);
+  return { rootEl, htmlEl, rootId, width, height, duration, fps, noTimeline, variables };
+}
 
-  // dimensions
+/** Where a finding on the root element points. */
+type Loc = ReturnType<Ctx["at"]>;
+
+/** The entry's root composition element (outside any <template>); without one the analysis fails. */
+function findRoot(ctx: Ctx): Element | null {
+  const { a, entryDoc, entryRel, at } = ctx;
+  const fatal = (f: LintFinding): null => failWith(a, f);
+  const compEls = allElements(entryDoc.html.doc).filter((e) => hasAttr(e, "data-composition-id"));
+  const candidates = compEls.filter((e) => !isInsideTemplate(e));
+  const rootEl = pickRoot(candidates, {
+    flagged: (e) => attr(e, "data-root") === "true",
+    nested: (e) => candidates.some((o) => o !== e && isAncestor(o, e)),
+  });
+  if (rootEl) return rootEl;
+  const wrapped = compEls[0];
+  if (wrapped) {
+    const w = at(entryDoc, wrapped);
+    return fatal(
+      finding(
+        "standalone_composition_wrapped_in_template",
+        "error",
+        `the root composition ${w.element} of ${entryRel} is inside a <template>, so it is never rendered`,
+        "in the entry file, put the root [data-composition-id] element directly in <body>; only sub-composition files use <template>",
+        w.file,
+        w.line,
+        w.element,
+      ),
+    );
+  }
+  return fatal(
+    finding(
+      "root_composition_missing",
+      "error",
+      `${entryRel} has no element with data-composition-id`,
+      'wrap the composition in <div data-composition-id="main" data-width="1920" data-height="1080" data-duration="5"> inside <body>',
+      entryRel,
+    ),
+  );
+}
+
+/** The root's data-width / data-height (the producer defaults when missing or invalid, which are findings). */
+function readDimensions(ctx: Ctx, rootEl: Element, rootLoc: Loc): { width: number; height: number } {
+  const { add } = ctx;
   let width = DEFAULT_WIDTH;
   let height = DEFAULT_HEIGHT;
   const rawW = attr(rootEl, "data-width");
@@ -187,42 +205,44 @@ export function readRoot(ctx: Ctx): RootFacts | null {
     else if (name === "data-width") width = n;
     else height = n;
   }
-  // duration
-  let duration = 0;
+  return { width, height };
+}
+
+/** The root's duration: data-duration, else data-composition-duration, else 0 (invalid values are findings). */
+function readDuration(ctx: Ctx, rootEl: Element, rootLoc: Loc): number {
+  const { add } = ctx;
   const rawDur = attr(rootEl, "data-duration");
   const rawCompDur = attr(rootEl, "data-composition-duration");
   const dur = parseTimingNumber(rawDur);
   if (rawDur !== undefined && rawDur.trim() && (dur == null || dur < 0))
     add(finding("invalid_duration", "error", `data-duration="${rawDur}" on the root is not a non-negative number of seconds`, 'use seconds, e.g. data-duration="5"', rootLoc.file, rootLoc.line, rootLoc.element));
-  if (dur != null && dur > 0) duration = dur;
-  else {
-    const cd = parseTimingNumber(rawCompDur);
-    if (rawCompDur !== undefined && rawCompDur.trim() && (cd == null || cd < 0))
-      add(
-        finding(
-          "invalid_duration",
-          "error",
-          `data-composition-duration="${rawCompDur}" on the root is not a non-negative number of seconds`,
-          'use seconds, e.g. data-duration="5"',
-          rootLoc.file,
-          rootLoc.line,
-          rootLoc.element,
-        ),
-      );
-    if (cd != null && cd > 0) duration = cd;
-  }
-  // fps
-  let fps: number | undefined;
+  if (dur != null && dur > 0) return dur;
+  const cd = parseTimingNumber(rawCompDur);
+  if (rawCompDur !== undefined && rawCompDur.trim() && (cd == null || cd < 0))
+    add(
+      finding(
+        "invalid_duration",
+        "error",
+        `data-composition-duration="${rawCompDur}" on the root is not a non-negative number of seconds`,
+        'use seconds, e.g. data-duration="5"',
+        rootLoc.file,
+        rootLoc.line,
+        rootLoc.element,
+      ),
+    );
+  return cd != null && cd > 0 ? cd : 0;
+}
+
+/** The root's data-fps, when it is a valid frame rate (an invalid one is a warning). */
+function readFps(ctx: Ctx, rootEl: Element, rootLoc: Loc): number | undefined {
   const rawFps = attr(rootEl, "data-fps");
-  if (rawFps !== undefined && rawFps.trim()) {
-    const f = parseTimingNumber(rawFps);
-    if (f == null || f <= 0 || f > 240)
-      add(finding("invalid_fps", "warning", `data-fps="${rawFps}" is not a frame rate between 0 and 240 (the default ${DEFAULT_FPS} is used)`, 'use e.g. data-fps="30"', rootLoc.file, rootLoc.line, rootLoc.element));
-    else fps = f;
+  if (rawFps === undefined || !rawFps.trim()) return undefined;
+  const f = parseTimingNumber(rawFps);
+  if (f == null || f <= 0 || f > 240) {
+    ctx.add(finding("invalid_fps", "warning", `data-fps="${rawFps}" is not a frame rate between 0 and 240 (the default ${DEFAULT_FPS} is used)`, 'use e.g. data-fps="30"', rootLoc.file, rootLoc.line, rootLoc.element));
+    return undefined;
   }
-  const noTimeline = hasAttr(rootEl, "data-no-timeline") && attr(rootEl, "data-no-timeline") !== "false";
-  const variables = readSchema(ctx, entryDoc, [htmlEl, rootEl]);
-  return { rootEl, htmlEl, rootId, width, height, duration, fps, noTimeline, variables };
+  return f;
 }
 
 /** The merged variable schema declared on `els` (first declaration wins), with its problems as findings. */
