@@ -8,10 +8,10 @@ import path from "node:path";
 import cliProgress from "cli-progress";
 import { UsageError } from "../errors.js";
 import { readRenderFlags } from "./render-flags.js";
-import { createOutput } from "./output.js";
+import { createOutput, type Output } from "./output.js";
 import type { RenderCliOptions } from "./commands/render.js";
 import { abortOnSignals } from "./signals.js";
-import { renderBatch, type BatchProgress, type BatchRowResult, type BatchSummary } from "../render/batch.js";
+import { renderBatch, type BatchProgress, type BatchRowResult, type BatchSummary, type RenderBatchOptions } from "../render/batch.js";
 import { analyzePattern } from "../data/output-pattern.js";
 
 const rel = (p: string) => {
@@ -100,29 +100,15 @@ function batchReporter(json: boolean, quiet: boolean) {
 }
 
 export async function runBatchCommand(dir: string, o: RenderCliOptions, ctx: { debug: boolean }): Promise<void> {
-  if (o.output)
-    throw new UsageError("invalid_option", "--output names one file; a batch writes one file per row", {
-      hint: 'use --output-pattern, e.g. --output-pattern "renders/{row.id}_{index}.mp4"',
-    });
+  const { timeout, concurrency, flags } = readBatchFlags(o);
   const json = !!o.json;
   const out = createOutput(json);
-  const timeout = Number(o.timeout);
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError("invalid_option", `--timeout must be a positive number of seconds, got "${o.timeout}"`);
-  const concurrency = parseConcurrency(o.concurrency);
-  const flags = readRenderFlags(o, "local") as Record<string, unknown>;
-  // --format defaults to mp4 on the command line: a .webm/.mov/.gif pattern picks its format unless --format says otherwise
-  const ext = o.outputPattern ? analyzePattern(o.outputPattern).extension : undefined;
-  if (flags.format === "mp4" && (ext === "webm" || ext === "mov" || ext === "gif")) delete flags.format;
-
   const reporter = batchReporter(json, !!o.quiet);
   const sig = abortOnSignals(() => {
     reporter.stop();
     out.info("stopping… the rows being rendered are cancelled; run the same command again to resume (Ctrl-C again to force)");
   });
-  const seenWarnings = new Map<string, number>();
-  let total = 0;
-  const width = () => String(total).length;
-  const tag = (row: number) => `row ${String(row).padStart(width())}/${total}`;
+  const events = batchEvents(json, out, reporter);
 
   const run = renderBatch({
     ...(flags as object),
@@ -137,6 +123,49 @@ export async function runBatchCommand(dir: string, o: RenderCliOptions, ctx: { d
     debug: ctx.debug,
     signal: sig.signal,
     onLog: ctx.debug ? (l) => out.info(`[page] ${l}`) : undefined,
+    ...events.handlers,
+  });
+
+  let s: BatchSummary;
+  try {
+    s = await run.done();
+  } finally {
+    reporter.stop();
+    sig.dispose();
+  }
+
+  reportSummary(s, json, out, events.seenWarnings);
+  if (s.cancelled) {
+    out.info(`batch cancelled: ${s.pending} row${s.pending === 1 ? "" : "s"} left; run the same command again to resume`);
+    process.exitCode = 130;
+  } else if (s.failed > 0 || s.stopped) process.exitCode = 1;
+}
+
+/** The batch's flags, checked: --output refused, --timeout in seconds, --concurrency, the render flags. */
+function readBatchFlags(o: RenderCliOptions): { timeout: number; concurrency: number | undefined; flags: Record<string, unknown> } {
+  if (o.output)
+    throw new UsageError("invalid_option", "--output names one file; a batch writes one file per row", {
+      hint: 'use --output-pattern, e.g. --output-pattern "renders/{row.id}_{index}.mp4"',
+    });
+  const timeout = Number(o.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError("invalid_option", `--timeout must be a positive number of seconds, got "${o.timeout}"`);
+  const concurrency = parseConcurrency(o.concurrency);
+  const flags = readRenderFlags(o, "local") as Record<string, unknown>;
+  // --format defaults to mp4 on the command line: a .webm/.mov/.gif pattern picks its format unless --format says otherwise
+  const ext = o.outputPattern ? analyzePattern(o.outputPattern).extension : undefined;
+  if (flags.format === "mp4" && (ext === "webm" || ext === "mov" || ext === "gif")) delete flags.format;
+  return { timeout, concurrency, flags };
+}
+
+type BatchHandlers = Required<Pick<RenderBatchOptions, "onWarning" | "onStart" | "onProgress" | "onRowStart" | "onRow">>;
+
+/** The batch's events as the command prints them (JSON events, or lines above the bars); warnings shown once each. */
+function batchEvents(json: boolean, out: Output, reporter: ReturnType<typeof batchReporter>): { handlers: BatchHandlers; seenWarnings: Map<string, number> } {
+  const seenWarnings = new Map<string, number>();
+  let total = 0;
+  const width = () => String(total).length;
+  const tag = (row: number) => `row ${String(row).padStart(width())}/${total}`;
+  const handlers: BatchHandlers = {
     onWarning: (m, row) => {
       if (json) return out.event({ type: "warning", row: row ?? null, message: m });
       const n = seenWarnings.get(m) ?? 0;
@@ -156,37 +185,36 @@ export async function runBatchCommand(dir: string, o: RenderCliOptions, ctx: { d
       out.event({ type: "row-start", row: r.row, index: r.index, output: r.output });
       if (!process.stderr.isTTY && !json) reporter.line(`${tag(r.row)} rendering ${rel(r.output)}`);
     },
-    onRow: (r: BatchRowResult) => {
-      if (r.status === "done") {
-        out.event({
-          type: "row-done",
-          row: r.row,
-          index: r.index,
-          output: r.output,
-          elapsedMs: r.elapsedMs,
-          timings: r.timings,
-          frames: r.result?.frames,
-          sizeBytes: r.result?.sizeBytes,
-          warnings: r.warnings,
-        });
-        reporter.line(`${tag(r.row)} done    ${rel(r.output)}  (${secs(r.elapsedMs)})`);
-      } else if (r.status === "skipped") {
-        out.event({ type: "row-skipped", row: r.row, index: r.index, output: r.output, reason: "already rendered with identical inputs" });
-      } else {
-        out.event({ type: "row-failed", row: r.row, index: r.index, output: r.output, elapsedMs: r.elapsedMs, error: r.error?.toJSON() });
-        reporter.line(`${tag(r.row)} FAILED  ${bare(r.error?.message ?? "failed")}${r.error?.hint ? ` — ${r.error.hint}` : ""} [${r.error?.code}]`);
-      }
-    },
-  });
+    onRow: (r: BatchRowResult) => rowResult(r, out, reporter, tag),
+  };
+  return { handlers, seenWarnings };
+}
 
-  let s: BatchSummary;
-  try {
-    s = await run.done();
-  } finally {
-    reporter.stop();
-    sig.dispose();
+/** One row's end: a row-done / row-skipped / row-failed event and, for done and failed, a line. */
+function rowResult(r: BatchRowResult, out: Output, reporter: ReturnType<typeof batchReporter>, tag: (row: number) => string): void {
+  if (r.status === "done") {
+    out.event({
+      type: "row-done",
+      row: r.row,
+      index: r.index,
+      output: r.output,
+      elapsedMs: r.elapsedMs,
+      timings: r.timings,
+      frames: r.result?.frames,
+      sizeBytes: r.result?.sizeBytes,
+      warnings: r.warnings,
+    });
+    reporter.line(`${tag(r.row)} done    ${rel(r.output)}  (${secs(r.elapsedMs)})`);
+  } else if (r.status === "skipped") {
+    out.event({ type: "row-skipped", row: r.row, index: r.index, output: r.output, reason: "already rendered with identical inputs" });
+  } else {
+    out.event({ type: "row-failed", row: r.row, index: r.index, output: r.output, elapsedMs: r.elapsedMs, error: r.error?.toJSON() });
+    reporter.line(`${tag(r.row)} FAILED  ${bare(r.error?.message ?? "failed")}${r.error?.hint ? ` — ${r.error.hint}` : ""} [${r.error?.code}]`);
   }
+}
 
+/** The final `result` event (--json), or the summary lines: counts, row times, failed rows, the manifest. */
+function reportSummary(s: BatchSummary, json: boolean, out: Output, seenWarnings: Map<string, number>): void {
   const failedRows = s.results.filter((r) => r.status === "failed");
   out.event({
     type: "result",
@@ -214,25 +242,20 @@ export async function runBatchCommand(dir: string, o: RenderCliOptions, ctx: { d
       error: r.error ? { code: r.error.code, message: r.error.message, hint: r.error.hint } : undefined,
     })),
   });
-  if (!json) {
-    const parts = [`${s.done} rendered`];
-    if (s.skipped) parts.push(`${s.skipped} skipped (already rendered)`);
-    if (s.failed) parts.push(`${s.failed} failed`);
-    if (s.pending) parts.push(`${s.pending} not started`);
-    const times = s.rowTimes
-      ? `; per row ${secs(s.rowTimes.minMs)}–${secs(s.rowTimes.maxMs)}, median ${secs(s.rowTimes.medianMs)}`
-      : "";
-    const lines = [
-      `batch: ${s.total} row${s.total === 1 ? "" : "s"} — ${parts.join(", ")} in ${secs(s.elapsedMs)} (${s.rowsPerMinute.toFixed(1)} rows/min${times}; ${s.concurrency} at a time)`,
-    ];
-    for (const r of failedRows) lines.push(`  row ${r.row} failed: ${bare(r.error?.message ?? "")} [${r.error?.code}]`);
-    if (s.manifest) lines.push(`manifest: ${rel(s.manifest)}`);
-    const repeated = [...seenWarnings.values()].reduce((a, n) => a + n - 1, 0);
-    if (repeated) lines.push(`(${repeated} repeated warning${repeated === 1 ? "" : "s"} not shown; see the manifest)`);
-    out.result({}, lines.join("\n"));
-  }
-  if (s.cancelled) {
-    out.info(`batch cancelled: ${s.pending} row${s.pending === 1 ? "" : "s"} left; run the same command again to resume`);
-    process.exitCode = 130;
-  } else if (s.failed > 0 || s.stopped) process.exitCode = 1;
+  if (json) return;
+  const parts = [`${s.done} rendered`];
+  if (s.skipped) parts.push(`${s.skipped} skipped (already rendered)`);
+  if (s.failed) parts.push(`${s.failed} failed`);
+  if (s.pending) parts.push(`${s.pending} not started`);
+  const times = s.rowTimes
+    ? `; per row ${secs(s.rowTimes.minMs)}–${secs(s.rowTimes.maxMs)}, median ${secs(s.rowTimes.medianMs)}`
+    : "";
+  const lines = [
+    `batch: ${s.total} row${s.total === 1 ? "" : "s"} — ${parts.join(", ")} in ${secs(s.elapsedMs)} (${s.rowsPerMinute.toFixed(1)} rows/min${times}; ${s.concurrency} at a time)`,
+  ];
+  for (const r of failedRows) lines.push(`  row ${r.row} failed: ${bare(r.error?.message ?? "")} [${r.error?.code}]`);
+  if (s.manifest) lines.push(`manifest: ${rel(s.manifest)}`);
+  const repeated = [...seenWarnings.values()].reduce((a, n) => a + n - 1, 0);
+  if (repeated) lines.push(`(${repeated} repeated warning${repeated === 1 ? "" : "s"} not shown; see the manifest)`);
+  out.result({}, lines.join("\n"));
 }

@@ -252,88 +252,107 @@ export class HttpClient {
     if (spec.signal?.aborted) throw spec.signal.reason ?? new CloudError("cancelled", `${where} was cancelled before it was sent`);
     const mode = spec.retry ?? (spec.method === "POST" ? "create" : "idempotent");
     let backoffAttempt = 0;
+    const nextBackoff = () => this.backoff(backoffAttempt++);
     for (let attempt = 0; ; attempt++) {
-      const headers: Record<string, string> = { accept: "application/json", ...(spec.headers ?? {}) };
-      if (auth) headers["x-api-key"] = this.#apiKey!;
-      let body = spec.body;
-      if (spec.json !== undefined) {
-        headers["content-type"] = "application/json";
-        body = JSON.stringify(spec.json);
-      }
-      const timeoutMs = spec.timeoutMs ?? this.timeoutMs;
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
-      const t0 = Date.now();
-      let failure: { kind: "status"; status: number; code?: string; err: CloudError; retryAfterMs?: number } | { kind: "network"; err: unknown };
-      try {
-        const res = await this.#fetchFollowing(url, { method: spec.method, headers, body, signal }, where, auth);
-        const text = await res.text();
-        this.log(`[hyperframes cloud] ${where} → ${res.status} (${Date.now() - t0} ms, attempt ${attempt + 1})`);
-        let parsed: unknown = undefined;
-        if (text) {
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            parsed = undefined;
-          }
-        }
-        if (res.ok) {
-          if (spec.raw) return text as T;
-          if (parsed === undefined && text)
-            throw new CloudError("bad_response", `HeyGen API ${where} answered ${res.status} with a body that is not JSON`, { status: res.status, hint: "check --api-base / HEYGEN_API_BASE_URL" });
-          return parsed as T;
-        }
-        const err = apiError(res.status, parsed, where);
-        failure = { kind: "status", status: res.status, code: err.code, err, retryAfterMs: parseRetryAfter(res.headers.get("retry-after")) };
-      } catch (e) {
-        if (e instanceof CloudError) throw e;
-        if (spec.signal?.aborted) throw spec.signal.reason ?? e;
-        this.log(`[hyperframes cloud] ${where} → network error ${errorCode(e) ?? (e as Error)?.name ?? "?"} (${Date.now() - t0} ms, attempt ${attempt + 1})`);
-        failure = { kind: "network", err: e };
-      }
-
+      const a = await this.#attempt(spec, url, where, auth, attempt);
+      if (a.done) return a.value as T;
       // Decide whether to try again.
-      const canRetry = attempt < this.retries;
-      let waitMs: number | undefined;
-      if (failure.kind === "status") {
-        const { status, code } = failure;
-        if (status === 429) {
-          // Not accepted: safe for every request. Honour Retry-After, then back off.
-          const ra = failure.retryAfterMs;
-          if (ra !== undefined && ra > this.maxRetryAfterSeconds * 1000) throw failure.err;
-          const b = this.backoff(backoffAttempt++);
-          waitMs = ra !== undefined ? ra + Math.round(Math.random() * 250) : b;
-        } else if (status === 409 && code === "request_in_progress") {
-          waitMs = this.backoff(backoffAttempt++);
-        } else if (spec.retryOn?.(status, code)) {
-          waitMs = this.backoff(backoffAttempt++);
-        } else if (status >= 500) {
-          if (mode === "create") {
-            if (!canRetry) throw failure.err;
-            const dup = await spec.onAmbiguous?.(failure.err);
-            if (dup !== undefined) return dup as T;
-            if (!spec.onAmbiguous) throw failure.err;
-          }
-          waitMs = this.backoff(backoffAttempt++);
-        } else {
-          throw failure.err; // other 4xx: our fault, never retried
-        }
-        if (!canRetry) throw failure.err;
-      } else {
-        const e = failure.err;
-        const cloudErr = networkError(e, where, spec.timeoutMs ?? this.timeoutMs);
-        if (!canRetry) throw cloudErr;
-        if (mode === "create" && !neverDelivered(e)) {
-          // The server may have accepted it: look for the duplicate before sending again.
-          if (!spec.onAmbiguous) throw cloudErr;
-          const dup = await spec.onAmbiguous(e);
-          if (dup !== undefined) return dup as T;
-        }
-        waitMs = this.backoff(backoffAttempt++);
-      }
-      this.log(`[hyperframes cloud] ${where}: retrying in ${waitMs} ms`);
-      await sleep(waitMs, spec.signal);
+      const next = await this.#afterFailure(a.failure, spec, mode, where, attempt < this.retries, nextBackoff);
+      if ("value" in next) return next.value as T;
+      this.log(`[hyperframes cloud] ${where}: retrying in ${next.waitMs} ms`);
+      await sleep(next.waitMs, spec.signal);
     }
+  }
+
+  /** One attempt: the parsed answer when it succeeded, else the failure (an API error status or a network error). */
+  async #attempt(spec: RequestSpec, url: URL, where: string, auth: boolean, attempt: number): Promise<{ done: true; value: unknown } | { done: false; failure: Failure }> {
+    const headers: Record<string, string> = { accept: "application/json", ...(spec.headers ?? {}) };
+    if (auth) headers["x-api-key"] = this.#apiKey!;
+    let body = spec.body;
+    if (spec.json !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(spec.json);
+    }
+    const timeoutMs = spec.timeoutMs ?? this.timeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
+    const t0 = Date.now();
+    try {
+      const res = await this.#fetchFollowing(url, { method: spec.method, headers, body, signal }, where, auth);
+      const text = await res.text();
+      this.log(`[hyperframes cloud] ${where} → ${res.status} (${Date.now() - t0} ms, attempt ${attempt + 1})`);
+      const parsed = parseJson(text);
+      if (res.ok) {
+        if (spec.raw) return { done: true, value: text };
+        if (parsed === undefined && text)
+          throw new CloudError("bad_response", `HeyGen API ${where} answered ${res.status} with a body that is not JSON`, { status: res.status, hint: "check --api-base / HEYGEN_API_BASE_URL" });
+        return { done: true, value: parsed };
+      }
+      const err = apiError(res.status, parsed, where);
+      return { done: false, failure: { kind: "status", status: res.status, code: err.code, err, retryAfterMs: parseRetryAfter(res.headers.get("retry-after")) } };
+    } catch (e) {
+      if (e instanceof CloudError) throw e;
+      if (spec.signal?.aborted) throw spec.signal.reason ?? e;
+      this.log(`[hyperframes cloud] ${where} → network error ${errorCode(e) ?? (e as Error)?.name ?? "?"} (${Date.now() - t0} ms, attempt ${attempt + 1})`);
+      return { done: false, failure: { kind: "network", err: e } };
+    }
+  }
+
+  /**
+   * After a failed attempt: how long to wait before the next one, or the value `onAmbiguous` found (a create
+   * the server did act on); throws when the failure is not retried (or no attempts are left).
+   */
+  async #afterFailure(failure: Failure, spec: RequestSpec, mode: RetryMode, where: string, canRetry: boolean, nextBackoff: () => number): Promise<{ waitMs: number } | { value: unknown }> {
+    if (failure.kind === "network") {
+      const e = failure.err;
+      const cloudErr = networkError(e, where, spec.timeoutMs ?? this.timeoutMs);
+      if (!canRetry) throw cloudErr;
+      if (mode === "create" && !neverDelivered(e)) {
+        // The server may have accepted it: look for the duplicate before sending again.
+        if (!spec.onAmbiguous) throw cloudErr;
+        const dup = await spec.onAmbiguous(e);
+        if (dup !== undefined) return { value: dup };
+      }
+      return { waitMs: nextBackoff() };
+    }
+    const { status, code } = failure;
+    let waitMs: number;
+    if (status === 429) {
+      // Not accepted: safe for every request. Honour Retry-After, then back off.
+      const ra = failure.retryAfterMs;
+      if (ra !== undefined && ra > this.maxRetryAfterSeconds * 1000) throw failure.err;
+      const b = nextBackoff();
+      waitMs = ra !== undefined ? ra + Math.round(Math.random() * 250) : b;
+    } else if (status === 409 && code === "request_in_progress") {
+      waitMs = nextBackoff();
+    } else if (spec.retryOn?.(status, code)) {
+      waitMs = nextBackoff();
+    } else if (status >= 500) {
+      if (mode === "create") {
+        if (!canRetry) throw failure.err;
+        const dup = await spec.onAmbiguous?.(failure.err);
+        if (dup !== undefined) return { value: dup };
+        if (!spec.onAmbiguous) throw failure.err;
+      }
+      waitMs = nextBackoff();
+    } else {
+      throw failure.err; // other 4xx: our fault, never retried
+    }
+    if (!canRetry) throw failure.err;
+    return { waitMs };
+  }
+}
+
+/** A failed attempt: an error status from the API, or no answer at all. */
+type Failure = { kind: "status"; status: number; code?: string; err: CloudError; retryAfterMs?: number } | { kind: "network"; err: unknown };
+
+/** The body as JSON, or undefined when it is empty or not JSON. */
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 

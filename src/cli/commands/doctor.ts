@@ -45,70 +45,82 @@ Examples:
   $ hyperframes doctor
   $ hyperframes doctor --browser /usr/bin/chromium --json`,
     )
-    .action(async (flags: DoctorFlags) => {
-      const out = createOutput(Boolean(flags.json));
-      const node = { version: process.version, required: `>=${REQUIRED_NODE}`, ok: nodeVersionOk(process.version) };
-      const [{ resolveBrowser }, { probeBrowser }, { ffmpegEncoders, resolveFfmpeg, resolveFfprobe }] = await Promise.all([
-        import("../../render/browser.js"),
-        import("../../render/launch.js"),
-        import("../../render/ffmpeg.js"),
-      ]);
+    .action(doctorAction);
+}
 
-      let browser: Record<string, unknown> = {};
-      try {
-        const b = resolveBrowser(flags.browser);
-        browser = { ok: true, source: b.source, kind: b.kind, path: b.executablePath, description: b.description };
-        const caps = await probeBrowser(b, { force: true });
-        Object.assign(browser, {
-          version: caps.version ?? null,
-          capture: caps.beginFrame ? "beginframe" : "screenshot",
-          captureReason: caps.beginFrameReason,
-          process: caps.singleProcess ? "single" : "multi",
-          processReason: caps.singleProcessReason,
-          probeMs: caps.probeMs,
-        });
-      } catch (e) {
-        browser = { ...browser, ok: false, error: errorInfo(e) };
-      }
+type Check = Record<string, unknown>;
 
-      const tool = (resolve: () => { path: string; source: string; version: string }): Record<string, unknown> => {
-        try {
-          const r = resolve();
-          return { ok: true, path: r.path, source: r.source, version: r.version };
-        } catch (e) {
-          return { ok: false, error: errorInfo(e) };
-        }
-      };
-      const ffmpeg = tool(resolveFfmpeg);
-      const ffprobe = tool(resolveFfprobe);
-      let encoders: Record<string, boolean> = {};
-      if (ffmpeg.ok) {
-        const list = new Set(ffmpegEncoders());
-        encoders = Object.fromEntries(CHECKED_ENCODERS.map((e) => [e, list.has(e)]));
-      }
+/** The action: check Node, the browser (probed afresh), FFmpeg, ffprobe and the encoders; exit code 2 when not ready. */
+async function doctorAction(flags: DoctorFlags): Promise<void> {
+  const out = createOutput(Boolean(flags.json));
+  const node = { version: process.version, required: `>=${REQUIRED_NODE}`, ok: nodeVersionOk(process.version) };
+  const [{ resolveBrowser }, { probeBrowser }, { ffmpegEncoders, resolveFfmpeg, resolveFfprobe }] = await Promise.all([
+    import("../../render/browser.js"),
+    import("../../render/launch.js"),
+    import("../../render/ffmpeg.js"),
+  ]);
 
-      const ok = node.ok && browser.ok === true && ffmpeg.ok === true;
-      const mark = (b: unknown) => (b ? "✓" : "✖");
-      const errLine = (x: Record<string, unknown>) => {
-        const e = x.error as { message: string; hint?: string };
-        return `${e.message}${e.hint ? ` — ${e.hint}` : ""}`;
-      };
-      const lines = [
-        `${mark(node.ok)} node     ${node.version} (${node.ok ? "ok" : `needs ${node.required}`})`,
-        browser.ok
-          ? [
-              `✓ browser  ${browser.path}`,
-              `           source ${browser.source}${browser.version ? `, ${browser.version}` : ""} (probed in ${((browser.probeMs as number) / 1000).toFixed(1)} s)`,
-              `           capture ${browser.capture}: ${browser.captureReason}`,
-              `           process ${browser.process === "single" ? "single-process" : "multi-process"}: ${browser.processReason}`,
-            ].join("\n")
-          : `✖ browser  ${errLine(browser)}`,
-        ffmpeg.ok ? `✓ ffmpeg   ${ffmpeg.path}\n           source ${ffmpeg.source}, version ${ffmpeg.version}` : `✖ ffmpeg   ${errLine(ffmpeg)}`,
-        ffprobe.ok ? `✓ ffprobe  ${ffprobe.path}\n           source ${ffprobe.source}, version ${ffprobe.version}` : `! ffprobe  ${errLine(ffprobe)}`,
-      ];
-      if (ffmpeg.ok) lines.push(`  encoders ${CHECKED_ENCODERS.map((e) => `${encoders[e] ? "✓" : "✖"} ${e}`).join("  ")}`);
-      lines.push(ok ? "ready to render" : "not ready to render: fix the ✖ items above");
-      out.result({ type: "doctor", ok, node, browser, ffmpeg, ffprobe, encoders }, lines.join("\n"));
-      if (!ok) process.exitCode = 2;
+  let browser: Check = {};
+  try {
+    const b = resolveBrowser(flags.browser);
+    browser = { ok: true, source: b.source, kind: b.kind, path: b.executablePath, description: b.description };
+    const caps = await probeBrowser(b, { force: true });
+    Object.assign(browser, {
+      version: caps.version ?? null,
+      capture: caps.beginFrame ? "beginframe" : "screenshot",
+      captureReason: caps.beginFrameReason,
+      process: caps.singleProcess ? "single" : "multi",
+      processReason: caps.singleProcessReason,
+      probeMs: caps.probeMs,
     });
+  } catch (e) {
+    browser = { ...browser, ok: false, error: errorInfo(e) };
+  }
+
+  const ffmpeg = toolCheck(resolveFfmpeg);
+  const ffprobe = toolCheck(resolveFfprobe);
+  let encoders: Record<string, boolean> = {};
+  if (ffmpeg.ok) {
+    const list = new Set(ffmpegEncoders());
+    encoders = Object.fromEntries(CHECKED_ENCODERS.map((e) => [e, list.has(e)]));
+  }
+
+  const ok = node.ok && browser.ok === true && ffmpeg.ok === true;
+  out.result({ type: "doctor", ok, node, browser, ffmpeg, ffprobe, encoders }, doctorText(ok, node, browser, ffmpeg, ffprobe, encoders));
+  if (!ok) process.exitCode = 2;
+}
+
+/** FFmpeg or ffprobe: where it is and its version, or why it was not found. */
+function toolCheck(resolve: () => { path: string; source: string; version: string }): Check {
+  try {
+    const r = resolve();
+    return { ok: true, path: r.path, source: r.source, version: r.version };
+  } catch (e) {
+    return { ok: false, error: errorInfo(e) };
+  }
+}
+
+/** The report for a terminal: a ✓/✖ line (and details) per check, the encoders, the verdict. */
+function doctorText(ok: boolean, node: { version: string; required: string; ok: boolean }, browser: Check, ffmpeg: Check, ffprobe: Check, encoders: Record<string, boolean>): string {
+  const mark = (b: unknown) => (b ? "✓" : "✖");
+  const errLine = (x: Check) => {
+    const e = x.error as { message: string; hint?: string };
+    return `${e.message}${e.hint ? ` — ${e.hint}` : ""}`;
+  };
+  const lines = [
+    `${mark(node.ok)} node     ${node.version} (${node.ok ? "ok" : `needs ${node.required}`})`,
+    browser.ok
+      ? [
+          `✓ browser  ${browser.path}`,
+          `           source ${browser.source}${browser.version ? `, ${browser.version}` : ""} (probed in ${((browser.probeMs as number) / 1000).toFixed(1)} s)`,
+          `           capture ${browser.capture}: ${browser.captureReason}`,
+          `           process ${browser.process === "single" ? "single-process" : "multi-process"}: ${browser.processReason}`,
+        ].join("\n")
+      : `✖ browser  ${errLine(browser)}`,
+    ffmpeg.ok ? `✓ ffmpeg   ${ffmpeg.path}\n           source ${ffmpeg.source}, version ${ffmpeg.version}` : `✖ ffmpeg   ${errLine(ffmpeg)}`,
+    ffprobe.ok ? `✓ ffprobe  ${ffprobe.path}\n           source ${ffprobe.source}, version ${ffprobe.version}` : `! ffprobe  ${errLine(ffprobe)}`,
+  ];
+  if (ffmpeg.ok) lines.push(`  encoders ${CHECKED_ENCODERS.map((e) => `${encoders[e] ? "✓" : "✖"} ${e}`).join("  ")}`);
+  lines.push(ok ? "ready to render" : "not ready to render: fix the ✖ items above");
+  return lines.join("\n");
 }

@@ -5,7 +5,7 @@
 import path from "node:path";
 import { Command, Option } from "commander";
 import { addRenderFlags, readRenderFlags } from "../render-flags.js";
-import { createOutput, numberOption, redactSecrets } from "../output.js";
+import { createOutput, numberOption, redactSecrets, type Output } from "../output.js";
 import { progressReporter } from "../progress.js";
 import { abortOnSignals } from "../signals.js";
 // the render pipeline (puppeteer, the file server, FFmpeg) loads only when a render runs: see the action
@@ -80,61 +80,73 @@ Examples:
   $ hyperframes render my-video --frames 0:30 --json     first second only, JSON events
   $ hyperframes render my-video --batch rows.csv --output-pattern "renders/{row.id}.mp4"`,
   );
-  cmd.action(async (dir: string, o: RenderCliOptions, command: Command) => {
-    const debug = !!command.optsWithGlobals().debug;
-    refuseUnsupported(o as unknown as OfficialFlagValues);
-    const notes = mapOfficialValues(o as unknown as Record<string, unknown>);
-    for (const n of notes) process.stderr.write(`note: ${n}\n`);
-    const gate = lintGateMode(o as LintGateFlags);
-    if (!o.batch && (o.outputPattern || o.concurrency || o.failFast))
-      throw new UsageError("invalid_option", "--output-pattern, --concurrency and --fail-fast only apply with --batch", { hint: "add --batch rows.csv, or drop them" });
-    const json = !!o.json;
-    const out = createOutput(json);
-    // lint before anything renders (a batch: once, before its first row); the output checks follow in render(),
-    // also before any browser starts
-    const lintFirst = () =>
-      lintGate(dir, String(o.composition ?? "index.html"), gate, (m) => (json ? out.event({ type: "warning", message: m }) : out.warn(m)));
-    if (o.batch) {
-      await lintFirst();
-      return (await import("../batch-command.js")).runBatchCommand(dir, o, { debug });
-    }
-    const timeout = Number(o.timeout);
-    if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError("invalid_option", `--timeout must be a positive number of seconds, got "${o.timeout}"`);
-    const flags = readRenderFlags(o, "local");
+  cmd.action(renderAction);
+}
+
+/** The action: checks, the lint gate, then one render, or the batch (src/cli/batch-command.ts). */
+async function renderAction(dir: string, o: RenderCliOptions, command: Command): Promise<void> {
+  const debug = !!command.optsWithGlobals().debug;
+  refuseUnsupported(o as unknown as OfficialFlagValues);
+  const notes = mapOfficialValues(o as unknown as Record<string, unknown>);
+  for (const n of notes) process.stderr.write(`note: ${n}\n`);
+  const gate = lintGateMode(o as LintGateFlags);
+  if (!o.batch && (o.outputPattern || o.concurrency || o.failFast))
+    throw new UsageError("invalid_option", "--output-pattern, --concurrency and --fail-fast only apply with --batch", { hint: "add --batch rows.csv, or drop them" });
+  const json = !!o.json;
+  const out = createOutput(json);
+  // lint before anything renders (a batch: once, before its first row); the output checks follow in render(),
+  // also before any browser starts
+  const lintFirst = () =>
+    lintGate(dir, String(o.composition ?? "index.html"), gate, (m) => (json ? out.event({ type: "warning", message: m }) : out.warn(m)));
+  if (o.batch) {
     await lintFirst();
-    const reporter = progressReporter(json, "render", !!o.quiet);
-    const sig = abortOnSignals(() => {
-      reporter.stop();
-      out.info("stopping… (press Ctrl-C again to force)");
-    });
-    try {
-      reporter.start();
-      const { render } = await import("../../render/render.js");
-      const result = await render({
-        ...(flags as object),
-        project: dir,
-        output: o.output,
-        verify: o.verify !== false,
-        capture: o.capture as "auto",
-        readyTimeoutMs: timeout * 1000,
-        signal: sig.signal,
-        debug,
-        onProgress: reporter.onProgress,
-        onLongRender: (l) => {
-          if (json) out.event({ type: "long-render", ...l });
-          else reporter.log(`note: ${describeLongRender(l)}`);
-        },
-        onWarning: (m: string) => {
-          if (json) out.event({ type: "warning", message: m });
-          else reporter.log(`warning: ${redactSecrets(m)}`);
-        },
-        onLog: debug ? (l: string) => reporter.log(`[page] ${redactSecrets(l)}`) : undefined,
-      });
-      reporter.stop();
-      out.result({ type: "result", ...result, verify: result.verify ?? null }, summarize(result));
-    } finally {
-      reporter.stop();
-      sig.dispose();
-    }
+    return (await import("../batch-command.js")).runBatchCommand(dir, o, { debug });
+  }
+  const timeout = Number(o.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError("invalid_option", `--timeout must be a positive number of seconds, got "${o.timeout}"`);
+  const flags = readRenderFlags(o, "local");
+  await lintFirst();
+  await renderOne(dir, o, { json, out, debug, timeout, flags });
+}
+
+/** One render with its progress (bar, lines or JSON events), Ctrl-C → cancel, and the result line. */
+async function renderOne(
+  dir: string,
+  o: RenderCliOptions,
+  { json, out, debug, timeout, flags }: { json: boolean; out: Output; debug: boolean; timeout: number; flags: ReturnType<typeof readRenderFlags> },
+): Promise<void> {
+  const reporter = progressReporter(json, "render", !!o.quiet);
+  const sig = abortOnSignals(() => {
+    reporter.stop();
+    out.info("stopping… (press Ctrl-C again to force)");
   });
+  try {
+    reporter.start();
+    const { render } = await import("../../render/render.js");
+    const result = await render({
+      ...(flags as object),
+      project: dir,
+      output: o.output,
+      verify: o.verify !== false,
+      capture: o.capture as "auto",
+      readyTimeoutMs: timeout * 1000,
+      signal: sig.signal,
+      debug,
+      onProgress: reporter.onProgress,
+      onLongRender: (l) => {
+        if (json) out.event({ type: "long-render", ...l });
+        else reporter.log(`note: ${describeLongRender(l)}`);
+      },
+      onWarning: (m: string) => {
+        if (json) out.event({ type: "warning", message: m });
+        else reporter.log(`warning: ${redactSecrets(m)}`);
+      },
+      onLog: debug ? (l: string) => reporter.log(`[page] ${redactSecrets(l)}`) : undefined,
+    });
+    reporter.stop();
+    out.result({ type: "result", ...result, verify: result.verify ?? null }, summarize(result));
+  } finally {
+    reporter.stop();
+    sig.dispose();
+  }
 }

@@ -53,73 +53,82 @@ Examples:
   $ hyperframes cloud render my-video --resolution 4k --fps 60 --yes --json
   $ hyperframes cloud render my-video --batch rows.csv --max-in-flight 5 --yes`,
     )
-    .action(cancellable(SUBMITTED_HINT, async (signal: AbortSignal, dir: string, raw: Record<string, unknown> & CommonOpts, cmd: Command) => {
-      const out = createOutput(!!raw.json);
-      const client = makeClient(raw, cmd);
-      for (const n of mapOfficialValues(raw)) process.stderr.write(`note: ${n}\n`);
-      const flags = readRenderFlags(raw, "cloud");
-      if (flags.variablesFile !== undefined) {
-        if (flags.variables !== undefined) throw new UsageError("invalid_option", "use --variables or --variables-file, not both");
-        const f = String(flags.variablesFile);
-        try {
-          flags.variables = JSON.parse(await readFile(f, "utf8"));
-        } catch (e) {
-          throw new UsageError("invalid_option", `--variables-file ${f} could not be read as JSON: ${(e as Error).message}`, { file: f });
-        }
-      }
-      const settings = toCloudBody(resolveOptions<Record<string, unknown>>("cloud", flags)) as CloudRenderSettings;
-      const inlineMb = Number(raw.inlineMax);
-      if (!Number.isFinite(inlineMb) || inlineMb < 0) throw new UsageError("invalid_option", `--inline-max must be a number of MB, got "${String(raw.inlineMax)}"`);
-      const pollIntervalMs = secondsFlag("--poll-interval", raw.pollInterval, { min: 0.01, max: 600 });
-      if (raw.idempotencyKey !== undefined) {
-        if (raw.batch) throw new UsageError("invalid_option", "--idempotency-key is for single renders; a batch keeps one key per row in its state file");
-        try {
-          checkIdempotencyKey(String(raw.idempotencyKey));
-        } catch (e) {
-          throw new UsageError("invalid_option", (e as Error).message, { hint: (e as CloudError).hint });
-        }
-      }
-      const { cloudRender, cloudRenderBatch } = await import("../../../cloud/cloud-render.js");
-      const prog = progressPrinter(out);
-      const common = {
-        project: dir,
-        settings,
-        client,
-        inlineMaxBytes: Math.round(inlineMb * MB),
-        pollIntervalMs,
-        signal,
-        confirm: raw.yes ? undefined : (est: CloudRenderEstimate) => confirmCost(est, signal),
-        onEvent: (e: CloudRenderEvent) => report(e, out, prog),
-      };
-      if (raw.batch) {
-        const res = await cloudRenderBatch({ ...common, rows: String(raw.batch), statePath: raw.state === undefined ? undefined : String(raw.state), maxInFlight: Number(raw.maxInFlight) });
-        out.result(
-          { type: "cloud-batch", ok: res.failed === 0, completed: res.completed, failed: res.failed, submitted: res.submitted, state: res.statePath, rows: res.state.rows },
-          `batch: ${res.completed} completed, ${res.failed} failed (state: ${res.statePath})`,
-        );
-        if (res.failed > 0) process.exitCode = 1;
-        return;
-      }
-      const r = await cloudRender({
-        ...common,
-        wait: !!raw.wait,
-        output: raw.output as string | undefined,
-        thumbnail: !!raw.thumbnail,
-        idempotencyKey: raw.idempotencyKey !== undefined ? String(raw.idempotencyKey) : undefined,
-      }).finally(() => prog.done());
-      const estimate_usd = Number(r.estimate.cost.toFixed(4));
-      if (!raw.wait) {
-        out.result(
-          { type: "cloud-render", render_id: r.render_id, status: r.status, callback_id: r.callback_id, idempotency_key: r.idempotency_key, upload: r.upload, estimate_usd },
-          `${r.render_id} ${r.status} — check with: hyperframes cloud status ${r.render_id}`,
-        );
-        return;
-      }
-      out.result(
-        { type: "cloud-render", render_id: r.render_id, status: r.status, duration: r.duration, video: r.video, bytes: r.bytes, thumbnail: r.thumbnail, idempotency_key: r.idempotency_key, upload: r.upload, estimate_usd },
-        `${r.video} (${fmtBytes(r.bytes ?? 0)})`,
-      );
-    }));
+    .action(cancellable(SUBMITTED_HINT, renderAction));
+}
+
+/** The action: read and check the flags, then one render (--wait: to the video) or a batch, and its result. */
+async function renderAction(signal: AbortSignal, dir: string, raw: Record<string, unknown> & CommonOpts, cmd: Command): Promise<void> {
+  const out = createOutput(!!raw.json);
+  const client = makeClient(raw, cmd);
+  for (const n of mapOfficialValues(raw)) process.stderr.write(`note: ${n}\n`);
+  const { settings, inlineMb, pollIntervalMs } = await readCloudFlags(raw);
+  const { cloudRender, cloudRenderBatch } = await import("../../../cloud/cloud-render.js");
+  const prog = progressPrinter(out);
+  const common = {
+    project: dir,
+    settings,
+    client,
+    inlineMaxBytes: Math.round(inlineMb * MB),
+    pollIntervalMs,
+    signal,
+    confirm: raw.yes ? undefined : (est: CloudRenderEstimate) => confirmCost(est, signal),
+    onEvent: (e: CloudRenderEvent) => report(e, out, prog),
+  };
+  if (raw.batch) {
+    const res = await cloudRenderBatch({ ...common, rows: String(raw.batch), statePath: raw.state === undefined ? undefined : String(raw.state), maxInFlight: Number(raw.maxInFlight) });
+    out.result(
+      { type: "cloud-batch", ok: res.failed === 0, completed: res.completed, failed: res.failed, submitted: res.submitted, state: res.statePath, rows: res.state.rows },
+      `batch: ${res.completed} completed, ${res.failed} failed (state: ${res.statePath})`,
+    );
+    if (res.failed > 0) process.exitCode = 1;
+    return;
+  }
+  const r = await cloudRender({
+    ...common,
+    wait: !!raw.wait,
+    output: raw.output as string | undefined,
+    thumbnail: !!raw.thumbnail,
+    idempotencyKey: raw.idempotencyKey !== undefined ? String(raw.idempotencyKey) : undefined,
+  }).finally(() => prog.done());
+  const estimate_usd = Number(r.estimate.cost.toFixed(4));
+  if (!raw.wait) {
+    out.result(
+      { type: "cloud-render", render_id: r.render_id, status: r.status, callback_id: r.callback_id, idempotency_key: r.idempotency_key, upload: r.upload, estimate_usd },
+      `${r.render_id} ${r.status} — check with: hyperframes cloud status ${r.render_id}`,
+    );
+    return;
+  }
+  out.result(
+    { type: "cloud-render", render_id: r.render_id, status: r.status, duration: r.duration, video: r.video, bytes: r.bytes, thumbnail: r.thumbnail, idempotency_key: r.idempotency_key, upload: r.upload, estimate_usd },
+    `${r.video} (${fmtBytes(r.bytes ?? 0)})`,
+  );
+}
+
+/** The render settings (--variables-file read here), --inline-max, --poll-interval and --idempotency-key, checked. */
+async function readCloudFlags(raw: Record<string, unknown>): Promise<{ settings: CloudRenderSettings; inlineMb: number; pollIntervalMs: number }> {
+  const flags = readRenderFlags(raw, "cloud");
+  if (flags.variablesFile !== undefined) {
+    if (flags.variables !== undefined) throw new UsageError("invalid_option", "use --variables or --variables-file, not both");
+    const f = String(flags.variablesFile);
+    try {
+      flags.variables = JSON.parse(await readFile(f, "utf8"));
+    } catch (e) {
+      throw new UsageError("invalid_option", `--variables-file ${f} could not be read as JSON: ${(e as Error).message}`, { file: f });
+    }
+  }
+  const settings = toCloudBody(resolveOptions<Record<string, unknown>>("cloud", flags)) as CloudRenderSettings;
+  const inlineMb = Number(raw.inlineMax);
+  if (!Number.isFinite(inlineMb) || inlineMb < 0) throw new UsageError("invalid_option", `--inline-max must be a number of MB, got "${String(raw.inlineMax)}"`);
+  const pollIntervalMs = secondsFlag("--poll-interval", raw.pollInterval, { min: 0.01, max: 600 });
+  if (raw.idempotencyKey !== undefined) {
+    if (raw.batch) throw new UsageError("invalid_option", "--idempotency-key is for single renders; a batch keeps one key per row in its state file");
+    try {
+      checkIdempotencyKey(String(raw.idempotencyKey));
+    } catch (e) {
+      throw new UsageError("invalid_option", (e as Error).message, { hint: (e as CloudError).hint });
+    }
+  }
+  return { settings, inlineMb, pollIntervalMs };
 }
 
 /** The cost question: asked on a terminal; without one, refused (scripts pass --yes). */
