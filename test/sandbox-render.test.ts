@@ -15,6 +15,7 @@ import { cli } from "./helpers/cli.js";
 import { renderProject } from "./helpers/render.js";
 import { colourDistance, frameRgbAt } from "./helpers/media.js";
 import { lintProjectSync } from "../src/compose/lint.js";
+import { snapshot } from "../src/render/snapshot.js";
 
 afterAll(cleanupProjects);
 
@@ -244,6 +245,21 @@ var m = 0; setInterval(function () { fetch("${base}/beacon?page=" + m++).catch(f
       await new Promise((r) => setTimeout(r, 300));
       expect(hits).toEqual([]);
     }
+  });
+
+  it("snapshot blocks the network too: it fails listing the URLs, and the server sees nothing (it reached it before)", async () => {
+    hits.length = 0;
+    upgrades = 0;
+    const dir = networkProject();
+    const err = await snapshot({ project: dir, at: [0.2], outputDir: tempDir("hf-snap-net-") }).then(
+      () => undefined,
+      (e: unknown) => e as { code?: string; data?: { urls: string[] } },
+    );
+    expect(err, "the snapshot must fail").toBeDefined();
+    expect(err).toMatchObject({ code: "network_request_blocked" });
+    expect(err!.data!.urls).toEqual(expect.arrayContaining([`${base}/red.svg`, `${base}/beacon?from=page`]));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(hits).toEqual([]);
   });
 
   it("--allow-network lets the requests through, with a warning", async () => {

@@ -17,6 +17,7 @@ import { prepareMedia, applyMedia } from "./media-prep.js";
 import { frameCountFor } from "./render.js";
 import { makeTempDir, removeTempDir, sweepStaleTemps } from "./temp-files.js";
 import { writeFileAtomicSync } from "../fs-atomic.js";
+import { refusalError } from "./render-checks.js";
 
 export interface SnapshotOptions {
   /** project directory */
@@ -128,15 +129,8 @@ function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new RenderCancelledError("Snapshot cancelled");
 }
 
-/** Take PNG stills of a composition at the given moments; resolves with the files written. */
-export async function snapshot(opts: SnapshotOptions): Promise<SnapshotResult> {
-  const t0 = Date.now();
-  const warnings: string[] = [];
-  const warn = (m: string) => {
-    warnings.push(m);
-    opts.onWarning?.(m);
-  };
-  const signal = opts.signal;
+/** Options, model and variables of a snapshot: everything known before the browser starts. */
+async function planSnapshot(opts: SnapshotOptions, warn: (m: string) => void) {
   checkRequest(opts);
   const resolved = resolveOptions<{ fps?: number; composition: string; strictVariables: boolean }>("local", {
     fps: opts.fps,
@@ -156,9 +150,46 @@ export async function snapshot(opts: SnapshotOptions): Promise<SnapshotResult> {
   // an early answer for requests the static length already rules out (the page may still set a Lottie-only length)
   if (model.duration > 0) targetsFor(opts, model.duration, fps);
   const dir = path.resolve(opts.outputDir ?? path.join(project, "renders", "snapshots"));
-  const transparent = !!opts.transparent;
-  const { width, height } = model;
+  return { entry: resolved.composition, project, model, fps, variables: merged.values, dir, transparent: !!opts.transparent };
+}
 
+type SnapshotPlan = Awaited<ReturnType<typeof planSnapshot>>;
+
+/** The page loaded and ready in `session`, its media applied; returns the composition's duration. */
+async function loadPage(session: CaptureSession, plan: SnapshotPlan, server: RenderServer, work: string, warn: (m: string) => void, signal?: AbortSignal): Promise<number> {
+  await session.open();
+  const report = await session.load();
+  throwIfAborted(signal);
+  checkSnapshotRefusals(server, plan.entry);
+  for (const w of report.warnings) warn(w);
+  if (report.errors.length) warn(`page errors during load: ${report.errors.slice(0, 3).join(" | ")}`);
+  const duration = plan.model.duration > 0 ? plan.model.duration : report.duration;
+  if (!(duration > 0))
+    throw new CompositionError("zero_duration", "the composition's duration is 0", { file: plan.entry, hint: 'add data-duration="<seconds>" to the root element' });
+  const media = await prepareMedia({ report, server, project: plan.project, duration, fps: plan.fps, work, audio: false, signal, warn });
+  await applyMedia(session, media);
+  throwIfAborted(signal);
+  return duration;
+}
+
+/** Like a render, a snapshot fails on what its page was refused: files outside the project, the network. */
+function checkSnapshotRefusals(server: RenderServer, entry: string): void {
+  const e = refusalError(server.refusals, entry);
+  if (e) throw e;
+}
+
+/** Take PNG stills of a composition at the given moments; resolves with the files written. */
+export async function snapshot(opts: SnapshotOptions): Promise<SnapshotResult> {
+  const t0 = Date.now();
+  const warnings: string[] = [];
+  const warn = (m: string) => {
+    warnings.push(m);
+    opts.onWarning?.(m);
+  };
+  const signal = opts.signal;
+  const plan = await planSnapshot(opts, warn);
+  const { dir, transparent, fps } = plan;
+  const { width, height } = plan.model;
   sweepStaleTemps([dir]);
   const work = makeTempDir("snapshot");
   let server: RenderServer | undefined;
@@ -167,16 +198,12 @@ export async function snapshot(opts: SnapshotOptions): Promise<SnapshotResult> {
   const onAbort = () => void session?.close();
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    server = await startRenderServer({
-      projectDir: project,
-      entry: resolved.composition,
-      inject: { mode: "render", fps, variables: merged.values, transparent, draftLayers: false },
-      onWarning: warn,
-    });
+    server = await startRenderServer({ projectDir: plan.project, entry: plan.entry, inject: { mode: "render", fps, variables: plan.variables, transparent, draftLayers: false }, onWarning: warn });
     const wantBeginFrame = opts.capture !== "screenshot" && !transparent;
     launched = opts.sharedBrowser ?? (await launchBrowser({ browserPath: opts.browser, beginFrame: wantBeginFrame, width, height, debug: opts.debug }));
     throwIfAborted(signal);
     const method: CaptureMethod = launched.beginFrame && wantBeginFrame ? "beginframe" : "screenshot";
+    const srv = server;
     session = new CaptureSession({
       browser: launched.browser,
       url: server.entryUrl,
@@ -189,25 +216,18 @@ export async function snapshot(opts: SnapshotOptions): Promise<SnapshotResult> {
       transparent,
       readyTimeoutMs: opts.readyTimeoutMs ?? 60_000,
       onConsole: opts.onLog,
+      // the network is blocked as in renders (before, a snapshot's page could reach loopback servers)
+      allowedOrigin: server.url,
+      onBlocked: (url, type) => srv.refuse({ kind: "network", url, via: type }),
     });
-    await session.open();
-    const report = await session.load();
-    throwIfAborted(signal);
-    for (const w of report.warnings) warn(w);
-    if (report.errors.length) warn(`page errors during load: ${report.errors.slice(0, 3).join(" | ")}`);
-    const duration = model.duration > 0 ? model.duration : report.duration;
-    if (!(duration > 0))
-      throw new CompositionError("zero_duration", "the composition's duration is 0", { file: resolved.composition, hint: 'add data-duration="<seconds>" to the root element' });
+    const duration = await loadPage(session, plan, server, work, warn, signal);
     const targets = targetsFor(opts, duration, fps);
-    const media = await prepareMedia({ report, server, project, duration, fps, work, audio: false, signal, warn });
-    await applyMedia(session, media);
-    throwIfAborted(signal);
-
     mkdirSync(dir, { recursive: true });
     const files: SnapshotFile[] = [];
     for (const t of targets) {
       throwIfAborted(signal);
       const shot = await session.captureAt(t.time, `frame ${t.frame}`);
+      checkSnapshotRefusals(server, plan.entry);
       const file = path.join(dir, t.name);
       // written whole or not at all: a reader never sees half a PNG
       writeFileAtomicSync(file, shot.data);
@@ -216,6 +236,9 @@ export async function snapshot(opts: SnapshotOptions): Promise<SnapshotResult> {
     return { dir, files, width, height, fps, durationSeconds: duration, captureMethod: method, elapsedMs: Date.now() - t0, warnings };
   } catch (e) {
     if (signal?.aborted && !(e instanceof RenderCancelledError)) throw new RenderCancelledError("Snapshot cancelled");
+    // a refused request is the likely cause of a later failure (a timeout waiting for a blocked image, …)
+    const refused = server && !(e instanceof RenderCancelledError) ? refusalError(server.refusals, plan.entry, e) : undefined;
+    if (refused) throw refused;
     if (e instanceof HyperframesError) throw e;
     throw new RenderError("snapshot_failed", `snapshot failed: ${((e as Error)?.message ?? String(e)).split("\n")[0]}`, { cause: e, hint: "run again with --debug for details" });
   } finally {
