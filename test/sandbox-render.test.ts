@@ -260,6 +260,12 @@ var m = 0; setInterval(function () { fetch("${base}/beacon?page=" + m++).catch(f
     expect(err!.data!.urls).toEqual(expect.arrayContaining([`${base}/red.svg`, `${base}/beacon?from=page`]));
     await new Promise((r) => setTimeout(r, 300));
     expect(hits).toEqual([]);
+    // allowNetwork (the CLI's --allow-network) lets them through, with a warning
+    const warned: string[] = [];
+    const ok = await snapshot({ project: dir, at: [0.2], outputDir: tempDir("hf-snap-net-"), allowNetwork: true, onWarning: (m) => warned.push(m) });
+    expect(ok.files).toHaveLength(1);
+    expect(warned.join("\n")).toMatch(/--allow-network/);
+    expect(hits).toContain("/red.svg");
   });
 
   it("--allow-network lets the requests through, with a warning", async () => {

@@ -49,6 +49,8 @@ export interface SnapshotOptions {
   debug?: boolean;
   /** reuse an already-launched browser */
   sharedBrowser?: LaunchedBrowser;
+  /** let the page reach the network (blocked by default, as in renders: the snapshot fails listing the URLs) */
+  allowNetwork?: boolean;
 }
 
 export interface SnapshotFile {
@@ -198,9 +200,11 @@ export async function snapshot(opts: SnapshotOptions): Promise<SnapshotResult> {
   const onAbort = () => void session?.close();
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    server = await startRenderServer({ projectDir: plan.project, entry: plan.entry, inject: { mode: "render", fps, variables: plan.variables, transparent, draftLayers: false }, onWarning: warn });
+    const blockNetwork = !opts.allowNetwork;
+    if (!blockNetwork) warn("--allow-network: the composition may reach the network; what it loads can change the stills from one run to the next, and it can send data out");
+    server = await startRenderServer({ projectDir: plan.project, entry: plan.entry, inject: { mode: "render", fps, variables: plan.variables, transparent, draftLayers: false }, onWarning: warn, blockNetwork });
     const wantBeginFrame = opts.capture !== "screenshot" && !transparent;
-    launched = opts.sharedBrowser ?? (await launchBrowser({ browserPath: opts.browser, beginFrame: wantBeginFrame, width, height, debug: opts.debug }));
+    launched = opts.sharedBrowser ?? (await launchBrowser({ browserPath: opts.browser, beginFrame: wantBeginFrame, width, height, debug: opts.debug, blockNetwork }));
     throwIfAborted(signal);
     const method: CaptureMethod = launched.beginFrame && wantBeginFrame ? "beginframe" : "screenshot";
     const srv = server;
@@ -217,7 +221,7 @@ export async function snapshot(opts: SnapshotOptions): Promise<SnapshotResult> {
       readyTimeoutMs: opts.readyTimeoutMs ?? 60_000,
       onConsole: opts.onLog,
       // the network is blocked as in renders (before, a snapshot's page could reach loopback servers)
-      allowedOrigin: server.url,
+      allowedOrigin: blockNetwork ? server.url : undefined,
       onBlocked: (url, type) => srv.refuse({ kind: "network", url, via: type }),
     });
     const duration = await loadPage(session, plan, server, work, warn, signal);
