@@ -60,7 +60,7 @@ export function hyperframesPreviewPlugin(opts: PreviewPluginOptions): Plugin & {
   const jobs = new RenderJobs(project, { allowNetwork: opts.allowNetwork });
   const debounce = opts.reloadDebounceMs ?? 60;
   const token = newServerToken();
-  const snapshots = new Snapshots(project);
+  const snapshots = new Snapshots(project, { allowNetwork: opts.allowNetwork });
 
   return {
     name: "hyperframes-preview",

@@ -31,7 +31,11 @@ export class Snapshots {
   private busy = false;
   private seq = 0;
 
-  constructor(private readonly project: string) {}
+  /** `allowNetwork`: the preview runs with --allow-network, so its stills may reach the network as its renders do */
+  constructor(
+    private readonly project: string,
+    private readonly opts: { allowNetwork?: boolean } = {},
+  ) {}
 
   async take(req: SnapshotRequest): Promise<SnapshotSaved> {
     if (!Number.isInteger(req.frame) || req.frame < 0) throw new UsageError("preview_bad_snapshot", `frame ${JSON.stringify(req.frame)} is not a frame number`, { hint: "send the 0-based frame to save" });
@@ -42,7 +46,7 @@ export class Snapshots {
     const work = path.join(renders, `.hf-snapshot-${process.pid}-${++this.seq}`);
     try {
       mkdirSync(work, { recursive: true });
-      const r = await snapshot({ project: this.project, composition: req.composition, frames: [req.frame], variables: req.variables, outputDir: work });
+      const r = await snapshot({ project: this.project, composition: req.composition, frames: [req.frame], variables: req.variables, outputDir: work, allowNetwork: this.opts.allowNetwork });
       const stem = path.basename(req.composition, path.extname(req.composition));
       const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
       const name = `${stem}-frame-${String(req.frame).padStart(4, "0")}-${stamp}.png`;
