@@ -225,21 +225,16 @@ export interface Encoder {
   kill(): void;
 }
 
-export function startEncoder(o: EncoderOptions): Encoder {
-  if (o.format === "png-sequence") return startSequenceWriter(o);
-  const gif = o.format === "gif" ? gifFiles(o) : undefined;
-  if (gif && o.inputFormat !== "jpeg") throw new RenderError("encoder_failed", "a gif is encoded from JPEG captures");
-  const pass2 = new AbortController();
-  const ff = resolveFfmpeg().path;
-  const proc = spawn(ff, gif ? gifPass1Args(o, gif) : encoderArgs(o), { stdio: ["pipe", "pipe", "pipe"] });
+/** FFmpeg's `-progress` reports on stdout: frames encoded so far, and the rate between the first and latest. */
+function watchProgress(proc: ChildProcess): { encoded(): number; rate(): number } {
   let encoded = 0;
-  let progressTail = "";
+  let tail = "";
   let first: { t: number; n: number } | undefined;
   let last: { t: number; n: number } | undefined;
   proc.stdout!.on("data", (d: Buffer) => {
-    const text = progressTail + d.toString();
+    const text = tail + d.toString();
     const cut = text.lastIndexOf("\n");
-    progressTail = text.slice(cut + 1);
+    tail = text.slice(cut + 1);
     for (const m of text.slice(0, cut + 1).matchAll(/^frame=\s*(\d+)/gm)) {
       const n = Number(m[1]);
       if (n <= encoded) continue;
@@ -248,65 +243,90 @@ export function startEncoder(o: EncoderOptions): Encoder {
       first ??= last;
     }
   });
+  return {
+    encoded: () => encoded,
+    rate: () => (first && last && last.t > first.t ? (last.n - first.n) / ((last.t - first.t) / 1000) : 0),
+  };
+}
+
+/** How FFmpeg ends: `exited` resolves on exit 0, else rejects with encoder_failed and its last stderr lines. */
+function watchExit(proc: ChildProcess, ff: string): { exited: Promise<void>; failed(): boolean } {
   let stderr = "";
   proc.stderr!.on("data", (d: Buffer) => {
     stderr += d.toString();
     if (stderr.length > 20_000) stderr = stderr.slice(-20_000);
   });
-  let exitErr: Error | undefined;
+  let failed = false;
   const exited = new Promise<void>((resolve, reject) => {
     proc.on("error", (e) => {
-      exitErr = e;
+      failed = true;
       reject(new RenderError("encoder_failed", `could not start FFmpeg (${ff}): ${e.message}`, { hint: "run `hyperframes doctor`" }));
     });
     proc.on("close", (code, signal) => {
-      if (code === 0) resolve();
-      else {
-        exitErr = new Error(`exit ${code ?? signal}`);
-        reject(
-          new RenderError("encoder_failed", `FFmpeg failed (${code ?? signal}): ${stderr.trim().split("\n").slice(-3).join(" | ") || "no output"}`, {
-            hint: "run with --debug to see FFmpeg's full output",
-          }),
-        );
-      }
+      if (code === 0) return resolve();
+      failed = true;
+      reject(
+        new RenderError("encoder_failed", `FFmpeg failed (${code ?? signal}): ${stderr.trim().split("\n").slice(-3).join(" | ") || "no output"}`, {
+          hint: "run with --debug to see FFmpeg's full output",
+        }),
+      );
     });
   });
   exited.catch(() => undefined);
-  proc.stdin!.on("error", () => undefined);
+  return { exited, failed: () => failed };
+}
+
+/**
+ * Frames into FFmpeg's stdin, with backpressure. With timestamped (Matroska) input a frame identical to the
+ * previous one is not sent (the fps filter repeats the picture), except in the last few frames.
+ */
+function frameWriter(o: EncoderOptions, proc: ChildProcess, exit: { exited: Promise<void>; failed(): boolean }): (img: Buffer) => Promise<void> {
   const timestamped = timestampedInput(o);
   if (timestamped) proc.stdin!.write(mkvHeader(o));
   let index = 0;
   let previous: Buffer | undefined;
+  return (img) => {
+    if (exit.failed()) return exit.exited.then(() => undefined);
+    const i = index++;
+    if (timestamped) {
+      const repeat = previous !== undefined && (img === previous || img.equals(previous));
+      previous = img;
+      if (repeat && i < o.frames - ALWAYS_SENT_TAIL) return Promise.resolve();
+      proc.stdin!.write(mkvFramePrefix(img.length, Math.round((i * 1e6) / o.fps)));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const ok = proc.stdin!.write(img, (err) => {
+        // a broken pipe means FFmpeg is gone: report why it exited (encoder_failed), not the EPIPE
+        if (err) exit.exited.then(() => reject(err), reject);
+      });
+      if (ok) resolve();
+      else proc.stdin!.once("drain", () => resolve());
+      exit.exited.catch(reject);
+    });
+  };
+}
+
+export function startEncoder(o: EncoderOptions): Encoder {
+  if (o.format === "png-sequence") return startSequenceWriter(o);
+  const gif = o.format === "gif" ? gifFiles(o) : undefined;
+  if (gif && o.inputFormat !== "jpeg") throw new RenderError("encoder_failed", "a gif is encoded from JPEG captures");
+  const pass2 = new AbortController();
+  const ff = resolveFfmpeg().path;
+  const proc = spawn(ff, gif ? gifPass1Args(o, gif) : encoderArgs(o), { stdio: ["pipe", "pipe", "pipe"] });
+  const progress = watchProgress(proc);
+  const exit = watchExit(proc, ff);
+  proc.stdin!.on("error", () => undefined);
+  const write = frameWriter(o, proc, exit);
   return {
     process: proc,
     get encoded() {
-      return encoded;
+      return progress.encoded();
     },
-    encodeRate() {
-      return first && last && last.t > first.t ? (last.n - first.n) / ((last.t - first.t) / 1000) : 0;
-    },
-    write(img) {
-      if (exitErr) return exited.then(() => undefined);
-      const i = index++;
-      if (timestamped) {
-        const repeat = previous !== undefined && (img === previous || img.equals(previous));
-        previous = img;
-        if (repeat && i < o.frames - ALWAYS_SENT_TAIL) return Promise.resolve();
-        proc.stdin!.write(mkvFramePrefix(img.length, Math.round((i * 1e6) / o.fps)));
-      }
-      return new Promise<void>((resolve, reject) => {
-        const ok = proc.stdin!.write(img, (err) => {
-          // a broken pipe means FFmpeg is gone: report why it exited (encoder_failed), not the EPIPE
-          if (err) exited.then(() => reject(err), reject);
-        });
-        if (ok) resolve();
-        else proc.stdin!.once("drain", () => resolve());
-        exited.catch(reject);
-      });
-    },
+    encodeRate: () => progress.rate(),
+    write,
     async finish() {
       proc.stdin!.end();
-      await exited;
+      await exit.exited;
       if (gif)
         await runFfmpeg(gifPass2Args(o, gif), pass2.signal, (tail) => new RenderError("encoder_failed", `FFmpeg failed writing the gif: ${tail || "no output"}`, { hint: "run with --debug to see FFmpeg's full output" }));
     },
