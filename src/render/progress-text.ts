@@ -4,14 +4,21 @@
  * and the preview's render panel. Import-free on purpose: the preview's player (browser code) bundles it.
  */
 
-/** The fields of a RenderProgress (render-types.ts) that the text reads. */
+/** A render's progress as people read it (RenderProgress in render-types.ts adds the coarse phase). */
 export interface ProgressView {
+  /** the stage running now: load, decode, audio, capture, encode, verify, done (render-types.ts says what each is) */
   stage: "load" | "decode" | "audio" | "capture" | "encode" | "verify" | "done";
+  /** how far the current stage is, 0 to 1 */
   stageProgress: number;
+  /** frames captured so far (of `total`) */
   frame: number;
+  /** frames to render */
   total: number;
+  /** frames the encoder has finished (of `total`) */
   encoded: number;
+  /** capture speed, frames per second (during the encode stage: the encoder's) */
   fps: number;
+  /** seconds until the render is done, the encoder's tail included (0 while unknown) */
   etaSeconds: number;
   elapsedMs: number;
   message?: string;

@@ -5,37 +5,22 @@ import type { LaunchedBrowser } from "./launch.js";
 import type { CaptureMethod } from "./capture.js";
 import type { VerifyReport } from "./verify.js";
 import type { LongRender } from "./workload.js";
+import type { ProgressView } from "./progress-text.js";
 
 /**
  * The stages of a render, in order: load (browser, composition page; again for the capture workers), decode
  * (video clips to frames), audio (the mix), capture, encode (the encoder finishing after the last captured
  * frame), verify (the output read back), done. decode and audio only when the composition has media.
  */
-export type RenderStage = "load" | "decode" | "audio" | "capture" | "encode" | "verify" | "done";
+export type RenderStage = ProgressView["stage"];
 
 /**
  * A progress report. The first one comes once the number of frames is known: at the start when the
  * composition declares its duration, else once the page has reported it (so `total` is never 0).
  */
-export interface RenderProgress {
+export interface RenderProgress extends ProgressView {
   /** the coarse phase: prepare (load, decode, audio), capture, encode, verify, done */
   phase: "prepare" | "capture" | "encode" | "verify" | "done";
-  /** the stage running now */
-  stage: RenderStage;
-  /** how far the current stage is, 0 to 1 */
-  stageProgress: number;
-  /** frames captured so far (of `total`) */
-  frame: number;
-  /** frames to render */
-  total: number;
-  /** frames the encoder has finished (of `total`) */
-  encoded: number;
-  /** capture speed, frames per second (during the encode stage: the encoder's) */
-  fps: number;
-  /** seconds until the render is done, the encoder's tail included (0 while unknown) */
-  etaSeconds: number;
-  elapsedMs: number;
-  message?: string;
 }
 
 export interface RenderOptions {
