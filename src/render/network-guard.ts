@@ -48,17 +48,28 @@ export function browserSession(browser: Browser): Promise<CDPSession> {
   return s;
 }
 
+/** The URL prefix an origin's own requests start with. */
+const originPrefix = (origin: string) => origin.replace(/\/$/, "") + "/";
+
+/** A request that may go on: data:/blob:, or under one of the allowed prefixes. */
+function passes(url: string, prefixes: Iterable<string>): boolean {
+  if (LOCAL_URL.test(url)) return true;
+  for (const p of prefixes) if (url.startsWith(p)) return true;
+  return false;
+}
+
+/** Let a paused request go on, or fail it as blocked by the client. */
+function answer(s: CDPSession, requestId: string, pass: boolean): void {
+  (pass ? s.send("Fetch.continueRequest", { requestId }) : s.send("Fetch.failRequest", { requestId, errorReason: "BlockedByClient" })).catch(() => undefined);
+}
+
 /** Layer 1: block and report every request of `page` that is not under `origin`. */
 export async function guardPage(page: Page, client: CDPSession, origin: string, onBlocked?: (url: string, resourceType: string) => void): Promise<void> {
-  const prefix = origin.replace(/\/$/, "") + "/";
+  const allowed = [originPrefix(origin)];
   client.on("Fetch.requestPaused", (e: PausedRequest) => {
-    const url = e.request.url;
-    if (url.startsWith(prefix) || LOCAL_URL.test(url)) {
-      client.send("Fetch.continueRequest", { requestId: e.requestId }).catch(() => undefined);
-      return;
-    }
-    onBlocked?.(url, e.resourceType);
-    client.send("Fetch.failRequest", { requestId: e.requestId, errorReason: "BlockedByClient" }).catch(() => undefined);
+    const pass = passes(e.request.url, allowed);
+    if (!pass) onBlocked?.(e.request.url, e.resourceType);
+    answer(client, e.requestId, pass);
   });
   await client.send("Fetch.enable", { patterns: [{ urlPattern: "*" }] });
   await page.evaluateOnNewDocument(NO_UNWATCHED_NETWORK);
@@ -77,17 +88,13 @@ const backstops = new WeakMap<Browser, Backstop>();
  * `origin` null: a page rendering with --allow-network; everything passes while it is open.
  */
 export async function guardBrowser(browser: Browser, origin: string | null): Promise<() => void> {
-  const prefix = origin === null ? "" : origin.replace(/\/$/, "") + "/";
+  const prefix = origin === null ? "" : originPrefix(origin);
   let b = backstops.get(browser);
   if (!b && origin === null) return () => undefined;
   if (!b) {
     const allowed = new Map<string, number>();
     const enabled = browserSession(browser).then(async (s) => {
-      s.on("Fetch.requestPaused", (e: PausedRequest) => {
-        const url = e.request.url;
-        const ok = LOCAL_URL.test(url) || [...allowed.keys()].some((p) => url.startsWith(p));
-        s.send(ok ? "Fetch.continueRequest" : "Fetch.failRequest", ok ? { requestId: e.requestId } : { requestId: e.requestId, errorReason: "BlockedByClient" }).catch(() => undefined);
-      });
+      s.on("Fetch.requestPaused", (e: PausedRequest) => answer(s, e.requestId, passes(e.request.url, allowed.keys())));
       await s.send("Fetch.enable", { patterns: [{ urlPattern: "*" }] });
     });
     b = { allowed, enabled };
