@@ -6,6 +6,20 @@
  * parsed numbers. Import-free: the runtime bundles it.
  */
 
+/** How a media element plays, read by these rules: the fields the model's MediaInfo and the runtime's RuntimeMedia share. */
+export interface MediaPlayback {
+  /** seconds into the source where playback starts (mediaStartFrom) */
+  mediaStart: number;
+  /** playbackRateFrom */
+  playbackRate: number;
+  /** volumeFrom: 0 to MAX_VOLUME */
+  volume: number;
+  muted: boolean;
+  loop: boolean;
+  /** hasAudioFrom */
+  hasAudio: boolean;
+}
+
 /** The loudest `data-volume` (+12 dB); louder values are clamped. */
 export const MAX_VOLUME = 3.981;
 export const MIN_PLAYBACK_RATE = 0.1;

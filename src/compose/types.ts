@@ -2,6 +2,7 @@
  * Shared types of the static composition model (built without a browser by ./model.ts).
  * The renderer, packager, lint, info and preview all read these.
  */
+import type { MediaPlayback } from "./media-rules.js";
 
 export type VariableType = "string" | "number" | "color" | "boolean" | "enum" | "font" | "image";
 
@@ -43,7 +44,7 @@ export interface ClipInfo {
   location: SourceLocation;
 }
 
-export interface MediaInfo {
+export interface MediaInfo extends MediaPlayback {
   id?: string;
   tag: "video" | "audio" | "img";
   /** src as authored */
@@ -54,12 +55,6 @@ export interface MediaInfo {
   remote: boolean;
   start: number | null;
   duration: number | null;
-  mediaStart: number;
-  playbackRate: number;
-  volume: number;
-  muted: boolean;
-  loop: boolean;
-  hasAudio: boolean;
   track: number;
   location: SourceLocation;
 }

@@ -4,6 +4,7 @@
  * builds it (runtime/index.ts, checked with `satisfies`) share one definition.
  */
 import type { AnimatedElement } from "./inventory.js";
+import type { MediaPlayback } from "../media-rules.js";
 
 /** A clip of the timing model, as the hosts list them. */
 export interface RuntimeClip {
@@ -16,7 +17,7 @@ export interface RuntimeClip {
 }
 
 /** A <video>/<audio> of the page, as the renderer mixes and extracts it. */
-export interface RuntimeMedia {
+export interface RuntimeMedia extends MediaPlayback {
   key: string;
   id: string | null;
   tag: "video" | "audio";
@@ -25,12 +26,6 @@ export interface RuntimeMedia {
   timed: boolean;
   start: number;
   end: number | null;
-  mediaStart: number;
-  playbackRate: number;
-  volume: number;
-  muted: boolean;
-  loop: boolean;
-  hasAudio: boolean;
   hidden: boolean;
 }
 
