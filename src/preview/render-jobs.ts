@@ -5,8 +5,7 @@
 import path from "node:path";
 import { mkdirSync } from "node:fs";
 import { UsageError, isHyperframesError } from "../errors.js";
-import { render } from "../render/render.js";
-import type { ProgressView } from "../render/progress-text.js";
+import { render, type RenderProgress } from "../render/render.js";
 
 export type RenderJobStatus = "running" | "done" | "error" | "cancelled";
 
@@ -50,8 +49,8 @@ export interface RenderJobState {
   settings: RenderSettings;
   startedAt: number;
   finishedAt?: number;
-  /** the render's last progress report (RenderProgress without what the panel does not read) */
-  progress: ProgressView & { phase: string };
+  /** the render's last progress report */
+  progress: RenderProgress;
   /** project-relative output path and the URL the preview serves it at */
   output?: string;
   url?: string;
@@ -123,8 +122,7 @@ export class RenderJobs {
       allowNetwork: this.opts.allowNetwork,
       signal: ac.signal,
       onProgress: (p) => {
-        const { phase, stage, stageProgress, frame, total, encoded, fps, etaSeconds, elapsedMs, message } = p;
-        job.progress = { phase, stage, stageProgress, frame, total, encoded, fps, etaSeconds, elapsedMs, message };
+        job.progress = p;
         this.emit(job);
       },
     })
