@@ -13,6 +13,7 @@ import { cfg, errors, state, W, warnings } from "./state.js";
 import { installErrorReporting } from "./bridge.js";
 import { installScopes, installVariables } from "./variables.js";
 import { installWaapiTracking } from "./animations.js";
+import { installGsapDefaults } from "./gsap-defaults.js";
 import { clips, mediaStartOf, rateOf } from "./timing.js";
 import { applyIntrinsicSizes, media } from "./media.js";
 import { installChangeDetection, renderSeek, seek } from "./seek.js";
@@ -22,11 +23,12 @@ import { animatedElements } from "./inventory.js";
 import type { HfRuntimeApi, VideoFrameTable } from "./protocol.js";
 
 // The wiring, in the order the page needs it: the virtual clock (state.ts, render mode) first, then error
-// reporting, variables (before any page script runs), WAAPI tracking, the timeline registry, scopes, change
+// reporting, variables (before any page script runs), WAAPI tracking, GSAP's 2D default, the timeline registry, scopes, change
 // detection, the preview transport, and readiness.
 installErrorReporting();
 installVariables();
 installWaapiTracking();
+installGsapDefaults();
 W.__timelines = W.__timelines || {};
 installScopes();
 installChangeDetection();
