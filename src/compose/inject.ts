@@ -13,8 +13,6 @@ export interface InjectOptions {
   variables?: Record<string, unknown>;
   fps?: number;
   transparent?: boolean;
-  /** draft render: let the runtime give moving plain boxes their own compositor layer */
-  draftLayers?: boolean;
   /** URL to load the runtime from instead of inlining it */
   runtimeSrc?: string;
   /** extra HTML placed right after the runtime (e.g. font fallbacks) */
@@ -41,7 +39,6 @@ export function runtimeTags(opts: InjectOptions): string {
     fps: opts.fps ?? 30,
     variables: opts.variables ?? {},
     transparent: !!opts.transparent,
-    draftLayers: !!opts.draftLayers,
     timelineWaitMs: opts.timelineWaitMs,
     lineMap: opts.lineMap,
   };

@@ -202,7 +202,7 @@ export async function snapshot(opts: SnapshotOptions): Promise<SnapshotResult> {
   try {
     const blockNetwork = !opts.allowNetwork;
     if (!blockNetwork) warn("--allow-network: the composition may reach the network; what it loads can change the stills from one run to the next, and it can send data out");
-    server = await startRenderServer({ projectDir: plan.project, entry: plan.entry, inject: { mode: "render", fps, variables: plan.variables, transparent, draftLayers: false }, onWarning: warn, blockNetwork });
+    server = await startRenderServer({ projectDir: plan.project, entry: plan.entry, inject: { mode: "render", fps, variables: plan.variables, transparent }, onWarning: warn, blockNetwork });
     const wantBeginFrame = opts.capture !== "screenshot" && !transparent;
     launched = opts.sharedBrowser ?? (await launchBrowser({ browserPath: opts.browser, beginFrame: wantBeginFrame, width, height, debug: opts.debug, blockNetwork }));
     throwIfAborted(signal);

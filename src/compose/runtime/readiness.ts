@@ -1,5 +1,5 @@
 // Readiness: dom → load → timeline → fonts/images/media/adapters, then the timing model is built and seeked to 0.
-import { adapters, cfg, errors, isRender, realNow, state, W, warnings, type AnyObj } from "./state.js";
+import { adapters, cfg, errors, isRender, realNow, state, W, warnings } from "./state.js";
 import { postToParent } from "./bridge.js";
 import { applyBindings } from "./variables.js";
 import { buildTiming, clips, findRoot } from "./timing.js";
@@ -7,7 +7,6 @@ import { normalise } from "./normalise.js";
 import { installClipHiddenRule } from "./visibility.js";
 import { bindTimelines, computeDuration } from "./timelines.js";
 import { seekSync } from "./seek.js";
-import { promoteMovingBoxes } from "./draft-layers.js";
 
 // Readiness stages, in order: dom → load (window "load": images, scripts, styles, iframes) → timeline →
 // fonts/images/media/adapters (in parallel; adapters = Lottie data). A host reporting a timeout names the first stage still pending.
@@ -79,7 +78,6 @@ async function init(domReady: Promise<void>, loaded: Promise<void>): Promise<voi
   ]);
   buildTiming(root);
   bindTimelines();
-  if (isRender && cfg.draftLayers) promoteMovingBoxes([state.rootTl, ...state.children.map((c) => c.tl)].filter((t): t is AnyObj => !!t));
   state.duration = computeDuration();
   state.initialized = true;
   seekSync(0, []);

@@ -15,8 +15,6 @@ interface RuntimeConfig {
   timelineWaitMs?: number;
   /** transparent background (webm/mov with alpha) */
   transparent?: boolean;
-  /** draft render: plain boxes GSAP only moves get their own layer (see draft-layers.ts) */
-  draftLayers?: boolean;
   /** where each line of this page comes from in the author's files (compile.ts, inject.ts) */
   lineMap?: LineMap;
 }

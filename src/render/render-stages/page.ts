@@ -107,7 +107,7 @@ export async function setUpPage(ctx: RenderContext): Promise<PageSetup> {
   const server = (live.server = await startRenderServer({
     projectDir: plan.project,
     entry: plan.composition,
-    inject: { mode: "render", fps: plan.fps, variables: plan.variables, transparent: plan.transparent, draftLayers: plan.quality === "draft" },
+    inject: { mode: "render", fps: plan.fps, variables: plan.variables, transparent: plan.transparent },
     onWarning: reporter.warn,
     blockNetwork: plan.blockNetwork,
   }));
