@@ -36,6 +36,8 @@ export interface LaunchedBrowser {
   beginFrame: boolean;
   /** the browser runs in one process (--single-process) */
   singleProcess: boolean;
+  /** why it runs in one process or several (the probe's answer, or HYPERFRAMES_MULTI_PROCESS=1) */
+  processReason: string;
   /** what the probe found out about this binary */
   capabilities: BrowserCapabilities;
   close(): Promise<void>;
@@ -224,11 +226,14 @@ export async function launchBrowser(opts: LaunchOptions & { cacheFile?: string }
     remember(resolved.executablePath, capabilities, opts.cacheFile);
   }
   let closed = false;
+  // multi-process although the binary could run in one: only because the environment asked for it
+  const forcedMulti = !singleProcess && capabilities.beginFrame && capabilities.singleProcess;
   return {
     browser,
     resolved,
     beginFrame,
     singleProcess,
+    processReason: forcedMulti ? "HYPERFRAMES_MULTI_PROCESS=1" : capabilities.singleProcessReason,
     capabilities,
     async close() {
       if (closed) return;

@@ -59,7 +59,7 @@ export async function finishRender(ctx: RenderContext, page: PageSetup, media: R
     browser: launched.resolved.description,
     browserVersion: caps.version,
     browserProcess: launched.singleProcess ? "single" : "multi",
-    browserProcessReason: launched.singleProcess ? caps.singleProcessReason : !caps.beginFrame || !caps.singleProcess ? caps.singleProcessReason : "HYPERFRAMES_MULTI_PROCESS=1",
+    browserProcessReason: launched.processReason,
     hasAudio: !!media.audioFile,
     reusedFrames: captured.reused,
     sizeBytes: outputSize(output),
