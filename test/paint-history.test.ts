@@ -46,3 +46,19 @@ describe("screenshot capture: every frame drawn as on a fresh page", () => {
     expect(readFileSync(path.join(whole.output, "0045.png")).length).toBeGreaterThan(0);
   });
 });
+
+describe("begin-frame capture: every changed frame laid out afresh", () => {
+  it("a late frame of a whole video render equals the same frame rendered on its own", async () => {
+    const project = makeProject({ "index.html": html });
+    // PNG capture (high) and lossless x264 (CRF 0): equal captured frames give equal decoded frames
+    const whole = await renderProject(project, { format: "mp4", quality: "high", crf: 0, workers: 1, capture: "beginframe" });
+    const alone = await renderProject(project, { format: "mp4", quality: "high", crf: 0, workers: 1, capture: "beginframe", frames: "45:46" });
+    expect(whole.captureMethod).toBe("beginframe");
+    const inWhole = await decodeFrames(whole.output);
+    const onItsOwn = await decodeFrames(alone.output);
+    expect(inWhole.frames.length).toBe(60);
+    expect(onItsOwn.frames.length).toBe(1);
+    inWhole.frames = [inWhole.frames[45]!];
+    expect(maxFrameDifference(inWhole, onItsOwn, 0)).toBe(0);
+  });
+});

@@ -5,6 +5,7 @@ import { seekTl } from "./timelines.js";
 import { applyVisibility } from "./visibility.js";
 import { seekAnimations } from "./animations.js";
 import { showVideoFrames, syncMedia } from "./media.js";
+import { freshLayout } from "./fresh-layout.js";
 
 function quantise(t: number): number {
   const fps = cfg.fps || 30;
@@ -79,7 +80,10 @@ export async function renderSeek(t: number): Promise<boolean> {
     throw new Ctor(`${e.message}${where}`);
   }
   if (pending.length) await Promise.all(pending);
-  return frameChanged();
+  const changed = frameChanged();
+  // a frame that will be captured is laid out as on a page that starts here (fresh-layout.ts)
+  if (changed) freshLayout();
+  return changed;
 }
 
 export async function seek(t: number): Promise<void> {
