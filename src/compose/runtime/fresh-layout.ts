@@ -8,12 +8,14 @@
  * help (a colour change on the text: no change); a new text layout does. The official renderer's references
  * are drawn fresh for every frame, and ours now are too.
  *
- * How: a constructed stylesheet that changes a font property of every element is adopted, the layout is
- * flushed, and the sheet is dropped again, so the frame's own layout (in the capture that follows) rebuilds
- * every text run with the page's own styles. No DOM mutation (the page's MutationObservers and our change
- * detection see nothing), and `font-variant-position` is discrete, so no CSS transition starts. Cost: two
- * style/layout passes per changed frame (no measurable difference on the 1080p bench). Shadow trees and
- * iframes keep their layout (a document sheet does not reach them).
+ * How: a constructed stylesheet that sets `unicode-bidi: bidi-override` on every element is adopted, the
+ * layout is flushed, and the sheet is dropped again, so the frame's own layout (in the capture that follows)
+ * rebuilds every text run with the page's own styles. No DOM mutation (the page's MutationObservers and our
+ * change detection see nothing). `unicode-bidi` is not animatable, so no CSS transition can hold the change
+ * back, even `transition: all … allow-discrete` (a discrete font property, `font-variant-position`, measured
+ * as effective without transitions and ineffective with one). Cost: two style/layout passes per changed
+ * frame (no measurable difference on the 1080p bench). Shadow trees and iframes keep their layout (a
+ * document sheet does not reach them).
  *
  * Written by hand: it is a few lines of the render contract, not a library's job.
  */
@@ -26,7 +28,7 @@ export function freshLayout(): void {
   try {
     if (!sheet) {
       sheet = new CSSStyleSheet();
-      sheet.replaceSync("* { font-variant-position: super !important; }");
+      sheet.replaceSync("* { unicode-bidi: bidi-override !important; }");
     }
     const own = sheet;
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, own];
