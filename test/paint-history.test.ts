@@ -2,8 +2,8 @@
  * Every frame is drawn as on a page that starts at that frame, as the official renderer's references are.
  * Within one page, Chrome keeps the text layout of an element whose transform changes, and text that entered
  * from outside the frame and later rotates was drawn very slightly differently from a fresh page.
- * - Screenshot capture captures beyond the viewport (clipped to the composition), which re-draws the page.
- * - Begin-frame capture lays out every changed frame afresh (src/compose/runtime/fresh-layout.ts).
+ * The runtime's render seek lays out every changed frame afresh (src/compose/runtime/fresh-layout.ts), for
+ * both capture methods: screenshot (PNG sequences, transparent output) and begin-frame (opaque video).
  * Measured on the real-world case gsap-letters: frames 84 and 95 went from 45.9 to 48.7 dB, the same as a fresh
  * page; chat from 48.0 to 60.2 dB.
  */

@@ -239,12 +239,9 @@ export class CaptureSession {
       ...(this.o.format === "jpeg" ? { quality: this.o.jpegQuality } : {}),
       optimizeForSpeed: true,
       fromSurface: true,
-      // A beyond-viewport capture (clipped to the composition) re-draws the page for the shot, so every frame is
-      // drawn as on a fresh page, as in the official renderer's screenshot frames (its PNG sequences are the
-      // conformance references). Without it, text that entered from outside the frame and later rotates is drawn
-      // slightly differently from a page that starts at that frame (gsap-letters frames 84, 95: 45.9 -> 48.7 dB).
-      captureBeyondViewport: true,
-      clip: { x: 0, y: 0, width: this.o.width, height: this.o.height, scale: 1 },
+      // no beyond-viewport re-draw: the runtime's render seek lays out every changed frame afresh
+      // (fresh-layout.ts), for both capture methods, so the frame is already drawn as on a fresh page
+      captureBeyondViewport: false,
     } as any)) as { data: string };
     this.lastImage = Buffer.from(shot.data, "base64");
     return { data: this.lastImage, reused: false };
