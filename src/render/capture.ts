@@ -8,6 +8,7 @@
 import type { Browser, CDPSession, Page } from "puppeteer-core";
 import { RenderError, RenderTimeoutError, CompositionError } from "../errors.js";
 import { browserSession, guardBrowser, guardPage } from "./network-guard.js";
+import { FRAME_CLOCK_SCRIPT } from "../compose/frame-clock.js";
 import type { HfWindow, RuntimeClip, RuntimeMedia, VideoFrameTable } from "../compose/runtime/protocol.js";
 
 export type CaptureMethod = "beginframe" | "screenshot";
@@ -100,6 +101,8 @@ export class CaptureSession {
       if (m.type() === "error" || m.type() === "warn") this.o.onConsole?.(`console.${m.type()}: ${m.text()}`);
     });
     this.client = await this.page.createCDPSession();
+    // same-origin iframes run on the composition's clock too (compose/frame-clock.ts)
+    await this.page.evaluateOnNewDocument(FRAME_CLOCK_SCRIPT);
     if (this.o.allowedOrigin) await guardPage(this.page, this.client, this.o.allowedOrigin, this.o.onBlocked);
     await this.client.send("Emulation.setDeviceMetricsOverride", {
       width: this.o.width,
