@@ -9,11 +9,12 @@
  * scripts, a virtual clock (render mode), readiness and the `window.__hf` bridge.
  */
 
-import { cfg, errors, state, W, warnings } from "./state.js";
+import { cfg, errors, isRender, state, W, warnings } from "./state.js";
 import { installErrorReporting } from "./bridge.js";
 import { installScopes, installVariables } from "./variables.js";
 import { installWaapiTracking } from "./animations.js";
 import { installGsapDefaults } from "./gsap-defaults.js";
+import { installVideoSources } from "./video-sources.js";
 import { clips, mediaStartOf, rateOf } from "./timing.js";
 import { applyIntrinsicSizes, media } from "./media.js";
 import { installChangeDetection, renderSeek, seek } from "./seek.js";
@@ -23,12 +24,14 @@ import { animatedElements } from "./inventory.js";
 import type { HfRuntimeApi, VideoFrameTable } from "./protocol.js";
 
 // The wiring, in the order the page needs it: the virtual clock (state.ts, render mode) first, then error
-// reporting, variables (before any page script runs), WAAPI tracking, GSAP's 2D default, the timeline registry, scopes, change
+// reporting, variables (before any page script runs), WAAPI tracking, GSAP's 2D default, videos as image sources
+// (render mode), the timeline registry, scopes, change
 // detection, the preview transport, and readiness.
 installErrorReporting();
 installVariables();
 installWaapiTracking();
 installGsapDefaults();
+if (isRender) installVideoSources();
 W.__timelines = W.__timelines || {};
 installScopes();
 installChangeDetection();

@@ -43,6 +43,8 @@ export function applyIntrinsicSizes(table: Record<string, { width?: number; heig
 
 /** Render mode: show pre-extracted video frames (served by the renderer) instead of the browser's decoder. */
 const frameImgs = new Map<HTMLVideoElement, HTMLImageElement>();
+/** The image showing `v`'s pre-extracted frames (render mode), if it has one (video-sources.ts). */
+export const frameImageOf = (v: HTMLVideoElement): HTMLImageElement | undefined => frameImgs.get(v);
 const COPY_PROPS = ["objectFit", "objectPosition", "borderRadius", "opacity", "filter", "transform", "transformOrigin", "clipPath", "mixBlendMode"] as const;
 export function showVideoFrames(time: number, pending: Promise<unknown>[]): void {
   const table = state.videoFrames;

@@ -13,7 +13,12 @@ function quantise(t: number): number {
 }
 
 let lastSeekEvent = -1;
-export function seekSync(tRaw: number, pending: Promise<unknown>[]): number {
+/**
+ * Seek everything to `tRaw` (quantised to a frame). `pageCode: false` stops before the page's own per-frame
+ * code (hf-seek listeners, rAF callbacks) so that a render can first wait for the video frames it just
+ * asked for: page code that draws a video (video-sources.ts) then draws the current frame.
+ */
+export function seekSync(tRaw: number, pending: Promise<unknown>[], pageCode = true): number {
   const t = quantise(Math.max(0, tRaw));
   state.time = t;
   if (vt) vt.set(t * 1000);
@@ -30,6 +35,12 @@ export function seekSync(tRaw: number, pending: Promise<unknown>[]): number {
   adapters.seek(t);
   if (isRender) showVideoFrames(t, pending);
   else syncMedia(t);
+  if (pageCode) runPageCode(t, pending);
+  return t;
+}
+
+/** The page's own code for frame `t`: the hf-seek event (once per time) and the queued rAF callbacks. */
+function runPageCode(t: number, pending: Promise<unknown>[]): void {
   if (lastSeekEvent !== t) {
     lastSeekEvent = t;
     W.__hfThreeTime = t;
@@ -37,7 +48,6 @@ export function seekSync(tRaw: number, pending: Promise<unknown>[]): number {
     window.dispatchEvent(new CustomEvent("hf-seek", { detail: { time: t, waitUntil: (p: Promise<unknown>) => pending.push(Promise.resolve(p).catch(() => undefined)) } }));
   }
   if (vt) vt.flushFrame();
-  return t;
 }
 
 // Change detection for renders: a frame whose DOM, styles, animations and media are exactly as at the
@@ -71,7 +81,9 @@ export async function renderSeek(t: number): Promise<boolean> {
   await state.ready;
   const pending: Promise<unknown>[] = [];
   try {
-    seekSync(t, pending);
+    const time = seekSync(t, pending, false);
+    if (pending.length) await Promise.all(pending.splice(0));
+    runPageCode(time, pending);
   } catch (e) {
     // a page callback (onUpdate, an hf-seek listener…) threw: say where, in the author's file
     const where = whereThrown(e);
