@@ -64,6 +64,8 @@ describe.skipIf(!built)("hyperframes dev (CLI)", () => {
       const ev = JSON.parse(p.stdout().split("\n")[0]!);
       expect(ev).toMatchObject({ type: "listening", host: "127.0.0.1", compositions: ["index.html", "alt.html", "sub.html"] });
       expect(ev.url).toBe(`http://localhost:${ev.port}/`);
+      // --port 0 asks for any free port: getting one is not a port conflict
+      expect(p.stderr()).not.toContain("in use");
       p.child.kill("SIGTERM");
       expect((await p.exited).code).toBe(0);
     } finally {

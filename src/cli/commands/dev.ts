@@ -44,15 +44,8 @@ Examples:
           out.info(`  reload ${files.slice(0, 3).join(", ")}${files.length > 3 ? ` (+${files.length - 3})` : ""}`);
         },
       });
-      if (server.port !== server.requestedPort) out.warn(`port ${server.requestedPort} is in use; using ${server.port} instead`);
-      out.event({ type: "listening", url: server.url, port: server.port, host: server.host, project: server.project, compositions: server.compositions.map((c) => c.file) });
-      if (!out.json) {
-        process.stdout.write(`\n  HyperFrames preview  ${server.url}\n`);
-        process.stdout.write(`  project  ${server.project}  (${server.compositions.map((c) => c.file).join(", ")})\n`);
-        if (server.host !== DEFAULT_HOST && server.host !== "localhost") process.stdout.write(`  listening on ${server.host}:${server.port}\n`);
-        process.stdout.write(`  press Ctrl-C to stop\n\n`);
-      }
-      await new Promise<void>((resolve) => {
+      // the stop handlers are in place before the listening line: a caller may signal as soon as it reads it
+      const stopped = new Promise<void>((resolve) => {
         let stopping = false;
         const stop = (signal: NodeJS.Signals) => {
           if (stopping) {
@@ -75,5 +68,14 @@ Examples:
         // Ctrl-C, kill, or the terminal going away (SIGHUP: an SSH disconnect) stop it the same way
         for (const sig of STOP_SIGNALS) process.on(sig, stop);
       });
+      if (server.requestedPort !== 0 && server.port !== server.requestedPort) out.warn(`port ${server.requestedPort} is in use; using ${server.port} instead`);
+      out.event({ type: "listening", url: server.url, port: server.port, host: server.host, project: server.project, compositions: server.compositions.map((c) => c.file) });
+      if (!out.json) {
+        process.stdout.write(`\n  HyperFrames preview  ${server.url}\n`);
+        process.stdout.write(`  project  ${server.project}  (${server.compositions.map((c) => c.file).join(", ")})\n`);
+        if (server.host !== DEFAULT_HOST && server.host !== "localhost") process.stdout.write(`  listening on ${server.host}:${server.port}\n`);
+        process.stdout.write(`  press Ctrl-C to stop\n\n`);
+      }
+      await stopped;
     });
 }
