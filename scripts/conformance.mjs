@@ -139,7 +139,7 @@ async function main() {
   const env = { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ""}` };
 
   const q = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
-  const template = `${q(process.execPath)} ${q(cli)} render {dir} --output {out} --quality ${o.quality} --variables-file {variables_file}`;
+  const template = `${q(process.execPath)} ${q(cli)} render {dir} --output {out} --quality ${o.quality} --fps {fps} --variables-file {variables_file}`;
   const codes = {};
   try {
     for (const name of selected) {
