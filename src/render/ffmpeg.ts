@@ -99,6 +99,8 @@ export interface ProbeStream {
   width?: number;
   height?: number;
   pix_fmt?: string;
+  color_space?: string;
+  color_range?: string;
   r_frame_rate?: string;
   nb_frames?: string;
   nb_read_packets?: string;

@@ -4,10 +4,15 @@
  * (a looping clip: one period, from its media start to the end of the source),
  * which the render server serves and the runtime shows in place of the browser's own decoder.
  * Identical (file, start, rate, loop, window, fps) requests are extracted once and shared.
+ *
+ * Colours: a JPEG is decoded by the browser as full-range BT.601, so each frame is converted from the
+ * source's own YUV matrix and range to that, as the browser would show the video: the matrix the stream is
+ * tagged with, else the browser's guess for an untagged one (BT.709 from 720 lines up, except VP9 and AV1;
+ * BT.601 below), as in the official renderer.
  */
 import { mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { runFfmpeg } from "./ffmpeg.js";
+import { probe, runFfmpeg, type ProbeStream } from "./ffmpeg.js";
 import { RenderError } from "../errors.js";
 
 export interface VideoExtractRequest {
@@ -34,11 +39,41 @@ export async function extractVideoFrames(r: VideoExtractRequest, dir: string, si
   if (r.mediaStart > 0) args.push("-ss", r.mediaStart.toFixed(6));
   args.push("-i", r.file, "-an", "-sn");
   // output frame i at time i/fps shows source time i*rate/fps after the seek point
-  args.push("-vf", `setpts=(PTS-STARTPTS)/${r.rate},fps=${r.fps}:round=near`, "-frames:v", String(count), "-q:v", "2", "-start_number", "0", path.join(dir, "%d.jpg"));
+  const colours = await sourceColours(r.file);
+  args.push("-vf", `setpts=(PTS-STARTPTS)/${r.rate},fps=${r.fps}:round=near,${colours}`, "-frames:v", String(count), "-q:v", "2", "-start_number", "0", path.join(dir, "%d.jpg"));
   await runFfmpeg(
     args,
     signal,
     (tail) => new RenderError("video_extract_failed", `could not decode video ${r.file}: ${tail}`, { file: r.file, hint: "check that the file is a valid video FFmpeg can read" }),
   );
   return readdirSync(dir).filter((f) => f.endsWith(".jpg")).length;
+}
+
+/** FFmpeg's names for the YUV matrices ffprobe reports (its `color_space`). */
+const MATRIX: Record<string, string> = {
+  bt709: "bt709",
+  smpte170m: "smpte170m",
+  bt470bg: "bt470",
+  bt2020nc: "bt2020",
+  bt2020c: "bt2020",
+  smpte240m: "smpte240m",
+  fcc: "fcc",
+};
+
+/** The YUV matrix a browser decodes a video stream with: its tag, else the guess for an untagged stream. */
+export function videoMatrix(v: Pick<ProbeStream, "color_space" | "height" | "codec_name">): string {
+  const tagged = v.color_space ? MATRIX[v.color_space] : undefined;
+  if (tagged) return tagged;
+  return (v.height ?? 0) >= 720 && v.codec_name !== "vp9" && v.codec_name !== "av1" ? "bt709" : "smpte170m";
+}
+
+/** The scale filter that turns the source's YUV into full-range BT.601 (what a JPEG decoder assumes). */
+async function sourceColours(file: string): Promise<string> {
+  const v = await probe(file)
+    .then((p) => p.streams.find((st) => st.codec_type === "video"))
+    .catch(() => undefined);
+  const matrix = v ? videoMatrix(v) : "smpte170m";
+  const range = v?.color_range === "pc" ? "full" : "limited";
+  // through RGB: FFmpeg's YUV-to-YUV scaling keeps the matrix as it is, its YUV-to-RGB step applies it
+  return `scale=in_color_matrix=${matrix}:in_range=${range},format=rgb24,scale=out_color_matrix=bt601:out_range=full,format=yuvj420p`;
 }
