@@ -1,0 +1,2 @@
+const tl = gsap.timeline({ paused: true });
+window.__timelines["main-comp"] = tl;
