@@ -74,6 +74,9 @@ async function sourceColours(file: string): Promise<string> {
     .catch(() => undefined);
   const matrix = v ? videoMatrix(v) : "smpte170m";
   const range = v?.color_range === "pc" ? "full" : "limited";
-  // through RGB: FFmpeg's YUV-to-YUV scaling keeps the matrix as it is, its YUV-to-RGB step applies it
+  // BT.601 already: only the range changes (FFmpeg's YUV-to-YUV step, one rounding, as before)
+  if (matrix === "smpte170m" || matrix === "bt470") return "format=yuvj420p";
+  // another matrix: through RGB, since FFmpeg's YUV-to-YUV scaling keeps the matrix as it is and its YUV-to-RGB
+  // step applies it
   return `scale=in_color_matrix=${matrix}:in_range=${range},format=rgb24,scale=out_color_matrix=bt601:out_range=full,format=yuvj420p`;
 }
