@@ -12,7 +12,7 @@ import type { VideoFrameCache } from "./frame-cache.js";
 import type { AudioTrack } from "./audio.js";
 import { extractVideoFrames, extractKey } from "./video-frames.js";
 import { localFileForUrl, describeMedia } from "./media-source.js";
-import { probe, type ProbeResult } from "./ffmpeg.js";
+import { probe, type ProbeResult, type ProbeStream } from "./ffmpeg.js";
 
 /** Per video key: where its frames are served, how many, and the source's own size (the <video>'s intrinsic size). */
 export type { VideoFrameTable } from "../compose/runtime/protocol.js";
@@ -53,12 +53,15 @@ function sourceInfo() {
     if (!p) seen.set(file, (p = probe(file).catch(() => undefined)));
     return p;
   };
+  const video = async (file: string): Promise<ProbeStream | undefined> => (await get(file))?.streams.find((st) => st.codec_type === "video");
   return {
     /** seconds, 0 when unknown */
     length: async (file: string): Promise<number> => Number((await get(file))?.format.duration ?? 0) || 0,
+    /** the first video stream, if any */
+    video,
     /** the display size of the first video stream, if any */
     size: async (file: string): Promise<{ width?: number; height?: number }> => {
-      const v = (await get(file))?.streams.find((st) => st.codec_type === "video");
+      const v = await video(file);
       return v?.width && v?.height ? { width: v.width, height: v.height } : {};
     },
   };
@@ -99,7 +102,7 @@ export async function prepareMedia(o: PrepareMediaOptions): Promise<PreparedMedi
     if (m.tag === "video") {
       const windowSeconds = Math.min(m.end ?? duration, duration) - m.start;
       if (windowSeconds <= 0) continue;
-      const req = { file, mediaStart: m.mediaStart, rate: m.playbackRate, loop: m.loop, windowSeconds, fps };
+      const req = { file, mediaStart: m.mediaStart, rate: m.playbackRate, loop: m.loop, windowSeconds, fps, stream: await source.video(file) };
       const key = extractKey(req);
       let ex = extracted.get(key);
       if (!ex) {

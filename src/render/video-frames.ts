@@ -12,7 +12,7 @@
  */
 import { mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { probe, runFfmpeg, type ProbeStream } from "./ffmpeg.js";
+import { runFfmpeg, type ProbeStream } from "./ffmpeg.js";
 import { RenderError } from "../errors.js";
 
 export interface VideoExtractRequest {
@@ -23,6 +23,8 @@ export interface VideoExtractRequest {
   /** seconds of composition time the clip is on screen (null = until the end of the render) */
   windowSeconds: number;
   fps: number;
+  /** the source's video stream as ffprobe reported it (its colour tags and size); unknown: read as BT.601 */
+  stream?: Pick<ProbeStream, "color_space" | "color_range" | "height" | "codec_name">;
 }
 
 export function extractKey(r: VideoExtractRequest): string {
@@ -39,8 +41,7 @@ export async function extractVideoFrames(r: VideoExtractRequest, dir: string, si
   if (r.mediaStart > 0) args.push("-ss", r.mediaStart.toFixed(6));
   args.push("-i", r.file, "-an", "-sn");
   // output frame i at time i/fps shows source time i*rate/fps after the seek point
-  const colours = await sourceColours(r.file);
-  args.push("-vf", `setpts=(PTS-STARTPTS)/${r.rate},fps=${r.fps}:round=near,${colours}`, "-frames:v", String(count), "-q:v", "2", "-start_number", "0", path.join(dir, "%d.jpg"));
+  args.push("-vf", `setpts=(PTS-STARTPTS)/${r.rate},fps=${r.fps}:round=near,${colourFilter(r.stream)}`, "-frames:v", String(count), "-q:v", "2", "-start_number", "0", path.join(dir, "%d.jpg"));
   await runFfmpeg(
     args,
     signal,
@@ -61,17 +62,14 @@ const MATRIX: Record<string, string> = {
 };
 
 /** The YUV matrix a browser decodes a video stream with: its tag, else the guess for an untagged stream. */
-export function videoMatrix(v: Pick<ProbeStream, "color_space" | "height" | "codec_name">): string {
+function videoMatrix(v: NonNullable<VideoExtractRequest["stream"]>): string {
   const tagged = v.color_space ? MATRIX[v.color_space] : undefined;
   if (tagged) return tagged;
   return (v.height ?? 0) >= 720 && v.codec_name !== "vp9" && v.codec_name !== "av1" ? "bt709" : "smpte170m";
 }
 
 /** The scale filter that turns the source's YUV into full-range BT.601 (what a JPEG decoder assumes). */
-async function sourceColours(file: string): Promise<string> {
-  const v = await probe(file)
-    .then((p) => p.streams.find((st) => st.codec_type === "video"))
-    .catch(() => undefined);
+function colourFilter(v: VideoExtractRequest["stream"]): string {
   const matrix = v ? videoMatrix(v) : "smpte170m";
   const range = v?.color_range === "pc" ? "full" : "limited";
   // BT.601 already: only the range changes (FFmpeg's YUV-to-YUV step, one rounding, as before)
