@@ -225,6 +225,27 @@ window.__timelines = window.__timelines || {}; window.__timelines["card"] = tl;<
     expect(colourDistance(pixel(d, 0, 120, 60), [0, 0, 255]), "the card's own background").toBeLessThan(60);
     expect(colourDistance(pixel(d, 1, 70, 20), [255, 255, 0]), "the card's timeline moved the label at frame 1").toBeLessThan(60);
   });
+
+  it("a host's data-variable-values reach the mounted root as custom properties, over a page rule that matches that root (ink-bleed-reveal; the official shows the value)", async () => {
+    const panel = `<!doctype html><html><body>
+<div data-composition-id="panel" data-composition-variables='[{"id":"accent","type":"color","label":"Accent","default":"#0000ff"}]'>
+<template><div id="root" data-composition-id="panel" data-width="160" data-height="90" data-duration="0.2">
+<style>#root .box { position: absolute; left: 10px; top: 10px; width: 60px; height: 60px; background: var(--accent) }</style>
+<div class="box"></div></div></template></div></body></html>`;
+    const dir = makeProject({
+      "compositions/panel.html": panel,
+      "index.html": `<!doctype html><html><head><script src="gsap.min.js"></script><style>html,body{background:#000}
+#root { --accent: #ff0000; position: relative; width: 160px; height: 90px }</style></head><body>
+<div id="root" data-composition-id="main" data-width="160" data-height="90" data-duration="0.2" data-fps="10">
+<div id="host" data-composition-id="panel" data-composition-src="compositions/panel.html" data-variable-values='{"accent":"#00ff00"}'
+  data-start="0" data-duration="0.2" data-track-index="0" data-width="160" data-height="90"></div>
+</div>
+<script>window.__timelines = window.__timelines || {}; window.__timelines["main"] = gsap.timeline({ paused: true });</script>
+</body></html>`,
+    });
+    const d = await decodeFrames((await renderProject(dir, { workers: 1 })).output);
+    expect(colourDistance(pixel(d, 0, 40, 40), [0, 255, 0]), "the host's value, not the page's #root --accent").toBeLessThan(60);
+  });
 });
 
 describe("any file name", () => {
