@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { cleanupProjects, makeProject } from "./helpers/project.js";
 import { renderProject } from "./helpers/render.js";
+import { lintProject } from "../src/compose/lint.js";
 import { decodeFrames, pixel, colourDistance } from "./helpers/media.js";
 
 afterAll(cleanupProjects);
@@ -249,7 +250,7 @@ window.__timelines = window.__timelines || {}; window.__timelines["card"] = tl;<
 });
 
 describe("any file name", () => {
-  it("renders files whose names hold spaces and a lone % (an image, a sub-composition), which the page asks for as /img%2050%.svg", async () => {
+  it("renders files whose names hold spaces and a lone % (an image, a sub-composition), which the page asks for as /img%2050%.svg, and a sub-composition named with # (a file path, not a URL)", async () => {
     // before: the render server decoded the path with decodeURIComponent, which refuses a lone %: 404, no image
     const project = makeProject(
       {
@@ -257,15 +258,21 @@ describe("any file name", () => {
 <div id="root" data-composition-id="root" data-width="160" data-height="90" data-duration="0.5" data-fps="10" data-no-timeline style="background:#000">
   <div data-composition-id="pct" data-composition-src="compositions/50% off.html" data-start="0" data-duration="0.5"></div>
   <img src="img 50%.svg" style="position:absolute;left:0;top:0">
+  <div data-composition-id="hash" data-composition-src="compositions/take#2.html" data-start="0" data-duration="0.5"></div>
 </div></body></html>`,
+        "my 100% project/compositions/take#2.html": `<template><div data-composition-id="hash" data-width="160" data-height="90" style="position:absolute;inset:0"><div style="position:absolute;left:0;top:0;width:20px;height:20px;background:#0000ff"></div></div></template>`,
         "my 100% project/compositions/50% off.html": `<template id="pct-template"><div data-composition-id="pct" data-width="160" data-height="90" style="position:absolute;inset:0"><div style="position:absolute;right:0;top:0;width:80px;height:90px;background:#00ff00"></div></div></template>`,
         "my 100% project/img 50%.svg": `<svg xmlns="http://www.w3.org/2000/svg" width="80" height="90"><rect width="80" height="90" fill="#ff0000"/></svg>`,
       },
       { gsap: false },
     );
+    // lint (the CLI's render gate) reads data-composition-src as the compiler does: a path, `#` and all
+    const lint = await lintProject(`${project}/my 100% project`);
+    expect(lint.findings.filter((f) => f.severity === "error").map((f) => f.message)).toEqual([]);
     const r = await renderProject(`${project}/my 100% project`, { workers: 1 });
     const d = await decodeFrames(r.output);
     expect(colourDistance(pixel(d, 2, 20, 45), [255, 0, 0]), "the image 'img 50%.svg'").toBeLessThan(60);
     expect(colourDistance(pixel(d, 2, 140, 45), [0, 255, 0]), "the sub-composition '50% off.html'").toBeLessThan(60);
+    expect(colourDistance(pixel(d, 2, 10, 10), [0, 0, 255]), "the sub-composition 'take#2.html'").toBeLessThan(60);
   });
 });

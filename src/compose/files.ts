@@ -28,6 +28,15 @@ export function classifyUrl(raw: string | undefined | null): UrlClass {
   return { kind: "local", path: p };
 }
 
+/**
+ * `data-composition-src` is a file path, not a URL: the compiler reads it as authored (the official does too), so
+ * `a#b.html` and `a%20b.html` name those very files. Remote and scheme URLs are classified as by classifyUrl.
+ */
+export function classifyCompositionSrc(raw: string | undefined | null): UrlClass {
+  const cls = classifyUrl(raw);
+  return cls.kind === "local" ? { kind: "local", path: (raw ?? "").trim() } : cls;
+}
+
 /** CDN URLs of GSAP that renders answer from the installed gsap package (group 1: the file name). */
 export const GSAP_CDN_RE =
   /^(?:https?:)?\/\/(?:cdn\.jsdelivr\.net\/npm\/gsap(?:@[^/]+)?\/dist\/|cdnjs\.cloudflare\.com\/ajax\/libs\/gsap\/[^/]+\/|unpkg\.com\/gsap(?:@[^/]+)?\/dist\/)([A-Za-z0-9_.-]+\.js)$/;

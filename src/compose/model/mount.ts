@@ -3,7 +3,7 @@
  * mounted into their hosts, cycles and missing files reported), then resolves every clip's timing.
  */
 import { allElements, attr, childElements, describeElement, findTag, hasAttr, type Element } from "../html.js";
-import { checkProjectPath, classifyUrl, fileExists, projectRelative, resolveLocalPath } from "../files.js";
+import { checkProjectPath, classifyCompositionSrc, classifyUrl, fileExists, projectRelative, resolveLocalPath } from "../files.js";
 import { createStartResolver, parseTimingNumber, type StartResolver } from "../timing.js";
 import { finding, type Ctx } from "./context.js";
 import type { RootFacts } from "./root.js";
@@ -106,7 +106,7 @@ function mountSource(ctx: Ctx, v: VNode, src: string, compId: string, mountStack
         loc.element,
       ),
     );
-  const cls = classifyUrl(src);
+  const cls = classifyCompositionSrc(src);
   if (cls.kind === "local") return mountFile(ctx, v, cls.path, compId, mountStack, subNotWrappedReported);
   if (cls.kind === "remote")
     add(

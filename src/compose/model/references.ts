@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { allElements, attr, describeElement, ownText, type Element } from "../html.js";
-import { checkProjectPath, classifyUrl, cssReferences, fileExists, lineOfOffset, projectRelative, readTextFile, resolveLocalPath, srcsetUrls, type ResolveContext } from "../files.js";
+import { checkProjectPath, classifyCompositionSrc, classifyUrl, cssReferences, fileExists, lineOfOffset, projectRelative, readTextFile, resolveLocalPath, srcsetUrls, type ResolveContext } from "../files.js";
 import { finding, type Ctx } from "./context.js";
 import type { FileReference, LoadedDoc } from "./types.js";
 
@@ -36,7 +36,7 @@ export function collectReferences(ctx: Ctx): Map<LoadedDoc, FileReference[]> {
 
 /** The reference to `url` (null when it names no file: data:, #fragment, …), resolved and checked against the project. */
 function makeRef(projectDir: string, kind: FileReference["kind"], url: string, rc: ResolveContext, file: string, line: number | undefined, element?: string): FileReference | null {
-  const cls = classifyUrl(url);
+  const cls = kind === "subcomposition" ? classifyCompositionSrc(url) : classifyUrl(url);
   if (cls.kind === "ignore") return null;
   if (cls.kind === "remote") return { kind, url, remote: cls.url, exists: true, file, line, element };
   const abs = resolveLocalPath(cls.path, rc);
