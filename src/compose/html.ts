@@ -33,6 +33,38 @@ export function parseHtml(source: string): ParsedHtml {
   return { source, doc, lineAt };
 }
 
+/** An element's start tag in the source: each attribute's value range (quotes excluded; none for a bare one), and the offset of its closing `>`. */
+export interface StartTag {
+  attrs: Map<string, { start: number; end: number; quoted: boolean } | null>;
+  close: number;
+}
+
+export function startTag(source: string, el: Element): StartTag | undefined {
+  const tagStart = el.startIndex;
+  if (tagStart == null) return undefined;
+  const re = /\s+([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?|\s*(\/?>)/gy;
+  re.lastIndex = tagStart + 1 + el.name.length;
+  const attrs: StartTag["attrs"] = new Map();
+  for (let m = re.exec(source); m; m = re.exec(source)) {
+    if (m[5]) return { attrs, close: re.lastIndex - 1 };
+    const name = m[1]!.toLowerCase();
+    if (attrs.has(name)) continue; // the first one counts, as in a browser
+    const raw = m[2] ?? m[3] ?? m[4];
+    if (raw === undefined) {
+      attrs.set(name, null);
+      continue;
+    }
+    const end = re.lastIndex - (m[4] !== undefined ? 0 : 1);
+    attrs.set(name, { start: end - raw.length, end, quoted: m[4] === undefined });
+  }
+  return undefined;
+}
+
+/** Offsets of an attribute's value inside an element's start tag (quotes excluded), or undefined. */
+export function attributeValueRange(source: string, el: Element, name: string): { start: number; end: number; quoted: boolean } | undefined {
+  return startTag(source, el)?.attrs.get(name) ?? undefined;
+}
+
 export function attr(el: Element, name: string): string | undefined {
   const v = el.attribs[name];
   return v === undefined ? undefined : v;

@@ -1,6 +1,7 @@
 /**
  * The page a composition is shown as, built one way for the render and the preview: the compiled HTML
- * (sub-compositions inlined) → deterministic fonts → the runtime at the top of <head>. Each host adds only
+ * (sub-compositions inlined) → deterministic fonts → the runtime at the top of <head> → body scripts marked
+ * to run after the web fonts (script-gate.ts). Each host adds only
  * what is its own (the preview's error bridge, the renderer's local GSAP), so what the preview shows is
  * what a render draws.
  */
@@ -10,6 +11,7 @@ import { applyDeterministicFonts, type FontResolution } from "./fonts/determinis
 import { findPackageRoot } from "../package-root.js";
 import { injectRuntime, type InjectOptions } from "./inject.js";
 import { compileComposition } from "./compile.js";
+import { deferBodyScripts } from "./defer-scripts.js";
 
 export interface PageOptions {
   inject: InjectOptions;
@@ -47,7 +49,8 @@ export function assemblePage(compiledHtml: string, opts: PageOptions): Page {
   const { html, mapped, unresolved } = applyDeterministicFonts(compiledHtml, bundledFaceDataUri);
   const fonts = { mapped, unresolved };
   const extra = opts.extraHead?.(fonts) ?? "";
-  return { html: injectRuntime(html, { ...opts.inject, extraHead: (opts.inject.extraHead ?? "") + extra }), fonts };
+  // the body scripts are marked last, on the final page, so each one's line is the line the runtime sees
+  return { html: deferBodyScripts(injectRuntime(html, { ...opts.inject, extraHead: (opts.inject.extraHead ?? "") + extra })), fonts };
 }
 
 /** The fonts a project's page resolves to (for `info`): compiled as for a render, without the runtime. */

@@ -33,7 +33,7 @@ window.addEventListener("error", function(ev){
   }
   // errors in the page itself are reported at the author's file and line (the runtime's line map)
   var at = window.__hfMapLocation ? window.__hfMapLocation(ev.filename, ev.lineno) : null;
-  post({ kind: "exception", message: ev.message || String(ev.error), file: at ? at.file : ev.filename, line: at ? at.line : ev.lineno, column: at ? undefined : ev.colno, stack: ev.error && ev.error.stack ? String(ev.error.stack) : undefined });
+  post({ kind: "exception", message: String(ev.message || ev.error).replace("Failed to execute 'replaceWith' on 'Element': ", ""), file: at ? at.file : ev.filename, line: at ? at.line : ev.lineno, column: at ? undefined : ev.colno, stack: ev.error && ev.error.stack ? String(ev.error.stack) : undefined });
 }, true);
 document.addEventListener("securitypolicyviolation", function(ev){
   var u = String(ev.blockedURI || "");

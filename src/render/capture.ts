@@ -167,8 +167,8 @@ export class CaptureSession {
             return { pending: hf.pendingReady, errors: hf.errors, warnings: hf.warnings, images, fonts };
           })
           .catch(() => null)) as { pending: Record<string, boolean>; errors: string[]; warnings: string[]; images: string[]; fonts: string[] } | null;
-        // stages run in order (dom → load → timeline → fonts/images/media): name the first one still pending
-        const stages = [["dom"], ["load"], ["timeline"], ["fonts", "images", "media", "adapters"]];
+        // stages run in order (dom → scripts → load → timeline → fonts/images/media): name the first one still pending
+        const stages = [["dom"], ["scripts"], ["load"], ["timeline"], ["fonts", "images", "media", "adapters"]];
         const pending = st
           ? (stages.map((g) => g.filter((k) => st.pending[k])).find((g) => g.length > 0) ?? Object.keys(st.pending).filter((k) => st.pending[k]))
           : ["runtime (window.__hf missing)"];
@@ -177,6 +177,7 @@ export class CaptureSession {
         const fonts = st?.fonts.length ? `: ${list(st.fonts)}` : "";
         const what: Record<string, string> = {
           dom: "the document never finished parsing",
+          scripts: `the composition's scripts never finished running (a <script src> that never loads, or a module that never runs)${fonts}`,
           load: `the page never finished loading (window "load" event)${st?.images.length ? `, an image is still loading${imgs}` : st?.fonts.length ? `, a web font is still loading${fonts}` : ""}`,
           timeline: "no timeline was registered on window.__timelines",
           fonts: `web fonts never finished loading (document.fonts.ready)${fonts}`,

@@ -19,7 +19,7 @@
  * are one line placed right after `<head>`.
  */
 import postcss, { type Root, type Declaration, type AtRule } from "postcss";
-import { parseHtml, allElements, ownText, insertAtHeadTop, type Element } from "../html.js";
+import { parseHtml, allElements, attributeValueRange, ownText, insertAtHeadTop, type Element } from "../html.js";
 import { DEFAULT_PRIMARY_FAMILY, GENERIC_FAMILIES, bundledFaceFile, bundledFamilyFor } from "./catalog.js";
 
 export interface FontResolution {
@@ -146,23 +146,6 @@ interface Edit {
 
 function escapeAttr(v: string): string {
   return v.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
-}
-
-/** Offsets of an attribute's value inside an element's start tag (quotes excluded), or undefined. */
-function attributeValueRange(source: string, el: Element, name: string): { start: number; end: number; quoted: boolean } | undefined {
-  const tagStart = el.startIndex;
-  if (tagStart == null) return undefined;
-  const re = /\s([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?|(\/?>)/gy;
-  re.lastIndex = tagStart + 1 + el.name.length;
-  for (let m = re.exec(source); m; m = re.exec(source)) {
-    if (m[5]) return undefined;
-    if (m[1]!.toLowerCase() !== name) continue;
-    const raw = m[2] ?? m[3] ?? m[4];
-    if (raw === undefined) return undefined;
-    const end = re.lastIndex - (m[4] !== undefined ? 0 : 1);
-    return { start: end - raw.length, end, quoted: m[4] === undefined };
-  }
-  return undefined;
 }
 
 function fontFaceRule(family: string, url: string, weight: number): string {

@@ -32,13 +32,23 @@ export function postToParent(msg: AnyObj): void {
   }
 }
 
+/**
+ * A body script runs when the runtime inserts it (script-gate.ts), so Chrome words its syntax errors as those of
+ * the insertion ("Failed to execute 'replaceWith' on 'Element': Unexpected token"): say only what the author wrote.
+ */
+export function withoutInsertionContext(message: string): string {
+  return message.replace(/Failed to execute 'replaceWith' on 'Element': /, "");
+}
+
 /** Window errors and unhandled rejections go to `errors` (and errors to the parent), with their place. */
 export function installErrorReporting(): void {
   W.__hfMapLocation = mapLocation;
   window.addEventListener("error", (e) => {
     const where = whereText(e.filename, e.lineno);
-    errors.push(`${e.message}${where}`);
-    postToParent({ type: "error", message: `${e.message}${where}` });
+    const message = withoutInsertionContext(e.message);
+    const at = mapLocation(e.filename, e.lineno);
+    errors.push(`${message}${where}`);
+    postToParent({ type: "error", message: `${message}${where}`, file: at?.file, line: at?.line });
   });
   window.addEventListener("unhandledrejection", (e) => {
     const reason = (e as PromiseRejectionEvent).reason;

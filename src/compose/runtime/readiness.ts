@@ -7,10 +7,12 @@ import { normalise } from "./normalise.js";
 import { installClipHiddenRule } from "./visibility.js";
 import { bindTimelines, computeDuration } from "./timelines.js";
 import { seekSync } from "./seek.js";
+import { runAfterFontsScripts } from "./after-fonts.js";
 
-// Readiness stages, in order: dom → load (window "load": images, scripts, styles, iframes) → timeline →
+// Readiness stages, in order: dom → scripts (the body scripts, run after the web fonts: ../script-gate.ts) →
+// load (window "load": images, scripts, styles, iframes) → timeline →
 // fonts/images/media/adapters (in parallel; adapters = Lottie data). A host reporting a timeout names the first stage still pending.
-export const pendingReady: Record<string, boolean> = { dom: true, load: true, timeline: true, fonts: true, images: true, media: true, adapters: true };
+export const pendingReady: Record<string, boolean> = { dom: true, scripts: true, load: true, timeline: true, fonts: true, images: true, media: true, adapters: true };
 
 async function waitForTimeline(): Promise<void> {
   const root = state.root!;
@@ -56,6 +58,8 @@ async function waitForMediaMetadata(): Promise<void> {
 async function init(domReady: Promise<void>, loaded: Promise<void>): Promise<void> {
   await domReady;
   pendingReady.dom = false;
+  const releaseHeldListeners = await runAfterFontsScripts();
+  pendingReady.scripts = false;
   const root = findRoot();
   if (!root) throw new Error("no element with data-composition-id was found: add one to the composition's root element");
   state.root = root;
@@ -66,6 +70,7 @@ async function init(domReady: Promise<void>, loaded: Promise<void>): Promise<voi
   applyBindings(root);
   // early, so autoplaying anime.js/Lottie instances are paused before they run far on the wall clock (preview)
   adapters.discover();
+  releaseHeldListeners();
   await loaded;
   pendingReady.load = false;
   await waitForTimeline();

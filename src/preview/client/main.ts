@@ -223,8 +223,12 @@ class PreviewApp extends Playback {
   }
 
   private addError(e: PageError, show = true): void {
-    if (this.errors.some((x) => x.message === e.message || e.message.startsWith(x.message))) return;
-    this.errors.push(e);
+    // the page's bridge and the runtime both report a page error (the runtime's message ends with its place):
+    // keep one, the one that names a file
+    const same = this.errors.findIndex((x) => e.message.startsWith(x.message) || x.message.startsWith(e.message));
+    if (same >= 0 && (this.errors[same]!.file || !e.file)) return;
+    if (same >= 0) this.errors[same] = e;
+    else this.errors.push(e);
     if (show) {
       this.overlay.show(this.errors, this.details);
       // the page may be stuck loading: show it now rather than the previous version
