@@ -592,6 +592,9 @@ describe("issue 17 defect 1, verified: error positions are the author's lines", 
         "    const x = 1;",
         "    const broken = ;",
         "  </script>",
+        // a script file between them: the sub-composition's script (moved to the end of <body>) is not in the
+        // broken script's run of inline scripts, which runs as one script and stops at its error (as in the official)
+        '  <script src="gsap.min.js"></script>',
         "</body></html>",
       ].join("\n"),
     );

@@ -67,6 +67,29 @@ window.addEventListener("load", function () { ok(3, true); });
   });
 });
 
+describe("consecutive inline scripts run as one, as the official compiler merges them", () => {
+  it("a function declared in a later one is there for an earlier one; an error stops the rest of its run, not the scripts after the next file", async () => {
+    const box = (i: number) => `<div id="b${i}" style="position:absolute;top:0;left:${i * 20}px;width:20px;height:20px;background:#f00"></div>`;
+    const dir = makeProject({
+      "one.js": `ok(2, true);`,
+      "index.html": `<!doctype html><html><head><script src="gsap.min.js"></script><script>function ok(i, v) { document.getElementById("b" + i).style.background = v ? "#0f0" : "#00f"; }</script>
+<style>html,body{margin:0;background:#000}</style></head><body>
+<div id="root" data-composition-id="main" data-width="120" data-height="20" data-duration="0.2" data-fps="10">${[0, 1, 2, 3, 4].map(box).join("")}</div>
+<script>ok(0, typeof later === "function"); window.__timelines = { main: gsap.timeline({ paused: true }) };</script>
+<script>function later() {} notDefinedAnywhere(); ok(1, false);</script>
+<script>ok(1, false);</script>
+<script src="one.js"></script>
+<script>ok(3, true);</script>
+</body></html>`,
+    });
+    const d = await decodeFrames((await renderProject(dir, { workers: 1, quality: "high" })).output);
+    expect(colourDistance(pixel(d, 0, 10, 10), GREEN), "later() hoisted across the run").toBeLessThan(60);
+    expect(colourDistance(pixel(d, 0, 30, 10), RED), "nothing after the error in its run ran (the next inline script is in the run)").toBeLessThan(60);
+    expect(colourDistance(pixel(d, 0, 50, 10), GREEN), "the file after the run").toBeLessThan(60);
+    expect(colourDistance(pixel(d, 0, 70, 10), GREEN), "the run after the file").toBeLessThan(60);
+  });
+});
+
 describe("deferBodyScripts", () => {
   it("marks classic and module scripts of the body with their line, and leaves head, injected, data and nomodule scripts and every line as they were", () => {
     const page = `<html><head><script>a()</script><script data-hf-injected>b()</script></head><body>

@@ -93,7 +93,9 @@ describe("page errors", () => {
       gsap: false,
       body: `${cell("ok", 0, 0, "rgb(255,255,255)")}\n<div id="h" data-composition-id="part" data-composition-src="parts/part.html" data-start="0" data-duration="1"></div>`,
       script: `// the page's own script\npageFunctionMissing();`,
-    });
+      // a script file after it: the sub-composition's script (moved to the end of <body>) is not in the page
+      // script's run of inline scripts, which runs as one script and stops at its error (as in the official)
+    }).replace("</body>", '<script src="noop.js"></script>\n</body>');
     const part = `<!doctype html><html><body><template id="part-template">
 <div data-composition-id="part" data-width="40" data-height="40" data-no-timeline>
 <script>
@@ -101,7 +103,7 @@ const a = 1;
 partFunctionMissing();
 </script>
 </div></template></body></html>`;
-    const project = makeProject({ "index.html": index, "parts/part.html": part }, { gsap: false });
+    const project = makeProject({ "index.html": index, "parts/part.html": part, "noop.js": "" }, { gsap: false });
     const line = index.split("\n").findIndex((l) => l.includes("pageFunctionMissing()")) + 1;
     const r = await renderProject(project, { frames: "0:2" });
     const warned = r.warned.join("\n");

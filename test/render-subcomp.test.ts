@@ -227,6 +227,28 @@ window.__timelines = window.__timelines || {}; window.__timelines["card"] = tl;<
     expect(colourDistance(pixel(d, 1, 70, 20), [255, 255, 0]), "the card's timeline moved the label at frame 1").toBeLessThan(60);
   });
 
+  it("a page rule on #root does not style a mounted root authored as id=\"root\", whose own CSS and scripts still find it (svg-mask-reveal; as in the official)", async () => {
+    const card = `<!doctype html><html><body><template><div id="root" data-composition-id="card" data-width="160" data-height="90" data-duration="0.2">
+<style>#root { position: absolute; inset: 0; background: var(--bg) } #root .dot { position: absolute; left: 0; top: 0; width: 20px; height: 20px; background: #fff }</style>
+<div class="dot"></div>
+<script>document.getElementById("root").style.outline = "0px solid transparent";
+gsap.set("#root .dot", { x: 100 });
+document.querySelector("#root").setAttribute("data-found", "yes");</script></div></template></body></html>`;
+    const dir = makeProject({
+      "compositions/card.html": card,
+      "index.html": `<!doctype html><html><head><script src="gsap.min.js"></script><style>html,body{margin:0;background:#000}
+#root { --bg: #ff0000; position: relative; width: 160px; height: 90px; background: linear-gradient(#ff0000, #ff0000) } .mount { --bg: #0000ff; width: 160px; height: 90px }</style></head><body>
+<div id="root" data-composition-id="main" data-width="160" data-height="90" data-duration="0.2" data-fps="10">
+<div id="m" class="mount clip" data-composition-id="card" data-composition-src="compositions/card.html" data-start="0" data-duration="0.2"></div>
+</div>
+<script>window.__timelines = window.__timelines || {}; window.__timelines["main"] = gsap.timeline({ paused: true });</script>
+</body></html>`,
+    });
+    const d = await decodeFrames((await renderProject(dir, { workers: 1, quality: "high" })).output);
+    expect(colourDistance(pixel(d, 0, 60, 60), [0, 0, 255]), "the card's own background from the host's --bg, not the page's #root").toBeLessThan(60);
+    expect(colourDistance(pixel(d, 0, 110, 10), [255, 255, 255]), "the card's script moved its #root .dot").toBeLessThan(60);
+  });
+
   it("a host's data-variable-values reach the mounted root as custom properties, over a page rule that matches that root (ink-bleed-reveal; the official shows the value)", async () => {
     const panel = `<!doctype html><html><body>
 <div data-composition-id="panel" data-composition-variables='[{"id":"accent","type":"color","label":"Accent","default":"#0000ff"}]'>

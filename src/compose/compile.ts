@@ -50,7 +50,13 @@ function transformChild(ctx: Ctx, content: ChildContent, subRel: string, scopeId
   };
   if (innerRoot) {
     innerRoot.attribs["data-hf-inner-root"] = "";
-    if (innerRootId) innerRoot.attribs["data-hf-authored-id"] = innerRootId;
+    // the authored id leaves the mounted root, as in the official: a page rule `#root { … }` (most pages and
+    // registry components call their root "root") must not style it; its own CSS and scoped queries use
+    // [data-hf-authored-id] instead (css-scope.ts, runtime/scope.ts)
+    if (innerRootId) {
+      innerRoot.attribs["data-hf-authored-id"] = innerRootId;
+      delete innerRoot.attribs.id;
+    }
   }
   // the child's head links are hoisted with the content (a stylesheet applies to the whole page)
   let links = "";

@@ -78,13 +78,54 @@ function modulesRun(): Promise<void> {
 }
 
 /**
+ * Consecutive inline classic scripts run as one script, as the official compiler merges them (between two
+ * scripts that run on their own: a file, a module, `async` or `defer`): a function declared in a later one is
+ * there for an earlier one, and an error stops the rest of the run. The merged code keeps every line where it
+ * was (each member starts on its page line), so errors still map to the author's file and line.
+ */
+function mergeInlineRuns(marked: HTMLScriptElement[]): HTMLScriptElement[] {
+  const alone = (el: HTMLScriptElement) =>
+    el.getAttribute("type") === AFTER_FONTS_MODULE_TYPE || el.hasAttribute("src") || el.hasAttribute("async") || el.hasAttribute("defer");
+  const out: HTMLScriptElement[] = [];
+  let run: HTMLScriptElement[] = [];
+  const flush = () => {
+    if (run.length > 1) {
+      let code = "";
+      let lines = 1;
+      for (const el of run) {
+        const at = Number(el.getAttribute(AFTER_FONTS_LINE_ATTR)) || lines;
+        const text = el.text;
+        code += code ? "\n;" + "\n".repeat(Math.max(0, at - lines - 1)) : "\n".repeat(Math.max(0, at - 1));
+        lines = Math.max(at, lines + 1);
+        code += text;
+        lines += (text.match(/\n/g) ?? []).length;
+      }
+      run[0]!.text = code;
+      run[0]!.setAttribute(AFTER_FONTS_LINE_ATTR, "1");
+      for (const el of run.slice(1)) el.remove();
+    }
+    if (run.length) out.push(run[0]!);
+    run = [];
+  };
+  for (const el of marked) {
+    if (alone(el)) {
+      flush();
+      out.push(el);
+    } else run.push(el);
+  }
+  flush();
+  return out;
+}
+
+/**
  * Runs the marked scripts (classic ones in document order, then modules and `defer` files, as a parser
  * would) after the fonts; returns a function that calls the listeners held meanwhile.
  */
 export async function runAfterFontsScripts(): Promise<() => void> {
-  const marked = Array.from(document.querySelectorAll<HTMLScriptElement>(`script[type="${AFTER_FONTS_TYPE}"], script[type="${AFTER_FONTS_MODULE_TYPE}"]`));
-  if (marked.length === 0) return () => undefined;
+  const found = Array.from(document.querySelectorAll<HTMLScriptElement>(`script[type="${AFTER_FONTS_TYPE}"], script[type="${AFTER_FONTS_MODULE_TYPE}"]`));
+  if (found.length === 0) return () => undefined;
   await fontsLoaded();
+  const marked = mergeInlineRuns(found);
   const late = (el: HTMLScriptElement) => el.getAttribute("type") === AFTER_FONTS_MODULE_TYPE || (el.hasAttribute("defer") && el.hasAttribute("src"));
   const held: Held[] = [];
   const undo = [document, window].map((t) => holdLateListeners(t, held));

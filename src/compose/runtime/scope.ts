@@ -28,9 +28,24 @@ function parseJson(raw: string | null): AnyObj {
 type Targets = (t: any) => any;
 const W = window as any;
 
+/** The mounted root and its authored id, which the compiler moved to data-hf-authored-id (compile.ts). */
+function innerRootOf(host: HTMLElement): { el: HTMLElement; id: string } | null {
+  const el = host.querySelector<HTMLElement>(":scope > [data-hf-inner-root][data-hf-authored-id]");
+  return el ? { el, id: el.getAttribute("data-hf-authored-id")! } : null;
+}
+
+/** `#<authored id>` in a selector, as the attribute that took its place. */
+function withAuthoredId(sel: string, root: { id: string } | null): string {
+  if (!root || !sel.includes("#")) return sel;
+  const id = root.id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return sel.replace(new RegExp(`#${id}(?![\\w-])`, "g"), `[data-hf-authored-id="${root.id.replace(/"/g, '\\"')}"]`);
+}
+
 /** Queries and GSAP targets resolved inside the host's subtree (the host itself included when it matches). */
 function hostQueries(host: HTMLElement): { queryAll: (sel: string) => Element[]; scopeTargets: Targets } {
-  const queryAll = (sel: string): Element[] => {
+  const root = innerRootOf(host);
+  const queryAll = (raw: string): Element[] => {
+    const sel = withAuthoredId(raw, root);
     const out = Array.from(host.querySelectorAll(sel));
     try {
       if (host.matches(sel)) out.unshift(host);
@@ -49,15 +64,16 @@ function hostQueries(host: HTMLElement): { queryAll: (sel: string) => Element[];
 
 /** `document` whose queries answer from the host's subtree (getElementById falls back to the page). */
 function scopedDocument(host: HTMLElement, queryAll: (sel: string) => Element[]): Document {
+  const root = innerRootOf(host);
   return new Proxy(document, {
     get(target, prop) {
       switch (prop) {
         case "querySelector":
           return (sel: string) => queryAll(sel)[0] ?? null;
         case "querySelectorAll":
-          return (sel: string) => host.querySelectorAll(sel);
+          return (sel: string) => host.querySelectorAll(withAuthoredId(sel, root));
         case "getElementById":
-          return (id: string) => host.querySelector(`#${CSS.escape(id)}`) ?? document.getElementById(id);
+          return (id: string) => (root && id === root.id ? root.el : null) ?? host.querySelector(`#${CSS.escape(id)}`) ?? document.getElementById(id);
         case "getElementsByClassName":
           return (c: string) => host.getElementsByClassName(c);
         case "getElementsByTagName":
