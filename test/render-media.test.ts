@@ -188,6 +188,23 @@ describe("video box", () => {
     expect(colourDistance(pixel(d, 0, 40, 48), [0, 0, 0]), "below the box").toBeLessThanOrEqual(COLOUR_TOL);
     expect(colourDistance(pixel(d, 0, 100, 20), [0, 0, 0]), "right of the box").toBeLessThanOrEqual(COLOUR_TOL);
   });
+
+  it("a <video> with a CSS border shows the border, and its picture in the content box (style-9-prod; as in the official)", async () => {
+    const dir = makeProject({
+      "index.html": `<!doctype html><html><head><style>body{margin:0} #root{position:relative;width:160px;height:90px;background:#000}
+#v{position:absolute;left:20px;top:10px;width:100px;height:60px;border:10px solid #ff00ff;object-fit:fill}</style></head><body>
+<div id="root" data-composition-id="main" data-width="160" data-height="90" data-duration="0.2" data-fps="10" data-no-timeline>
+<video id="v" src="assets/red.mp4" muted data-start="0" data-duration="0.2"></video></div></body></html>`,
+    }, { gsap: false });
+    mkdirSync(path.join(dir, "assets"), { recursive: true });
+    const ff = spawnSync(ffmpegPath(), ["-v", "error", "-f", "lavfi", "-i", "color=c=0x00ff00:s=64x36:r=30:d=0.5", "-pix_fmt", "yuv420p", "-y", path.join(dir, "assets", "red.mp4")]);
+    expect(ff.status).toBe(0);
+    const d = await decodeFrames((await renderProject(dir, { workers: 1, quality: "high" })).output);
+    expect(colourDistance(pixel(d, 0, 24, 40), [255, 0, 255]), `the left border: ${describeColour(pixel(d, 0, 24, 40))}`).toBeLessThan(60);
+    expect(colourDistance(pixel(d, 0, 70, 14), [255, 0, 255]), "the top border").toBeLessThan(60);
+    expect(colourDistance(pixel(d, 0, 70, 40), [0, 255, 0]), "the picture inside").toBeLessThan(60);
+    expect(colourDistance(pixel(d, 0, 34, 24), [0, 255, 0]), "the picture starts right inside the border").toBeLessThan(60);
+  });
 });
 
 // compose/media-rules.ts: the model (lint, info) and the runtime (what the render mixes) read the media
