@@ -189,10 +189,10 @@ describe("video box", () => {
     expect(colourDistance(pixel(d, 0, 100, 20), [0, 0, 0]), "right of the box").toBeLessThanOrEqual(COLOUR_TOL);
   });
 
-  it("a <video> with a CSS border shows the border, and its picture in the content box (style-9-prod; as in the official)", async () => {
+  it("a <video> with a CSS border shows the border, its picture in the content box, and no box-shadow (style-9-prod; as in the official)", async () => {
     const dir = makeProject({
       "index.html": `<!doctype html><html><head><style>body{margin:0} #root{position:relative;width:160px;height:90px;background:#000}
-#v{position:absolute;left:20px;top:10px;width:100px;height:60px;border:10px solid #ff00ff;object-fit:fill}</style></head><body>
+#v{position:absolute;left:20px;top:10px;width:100px;height:60px;border:10px solid #ff00ff;object-fit:fill;box-shadow:0 0 0 6px #ffffff}</style></head><body>
 <div id="root" data-composition-id="main" data-width="160" data-height="90" data-duration="0.2" data-fps="10" data-no-timeline>
 <video id="v" src="assets/red.mp4" muted data-start="0" data-duration="0.2"></video></div></body></html>`,
     }, { gsap: false });
@@ -204,6 +204,7 @@ describe("video box", () => {
     expect(colourDistance(pixel(d, 0, 70, 14), [255, 0, 255]), "the top border").toBeLessThan(60);
     expect(colourDistance(pixel(d, 0, 70, 40), [0, 255, 0]), "the picture inside").toBeLessThan(60);
     expect(colourDistance(pixel(d, 0, 34, 24), [0, 255, 0]), "the picture starts right inside the border").toBeLessThan(60);
+    expect(colourDistance(pixel(d, 0, 16, 40), [0, 0, 0]), "no box-shadow (the official frames show none)").toBeLessThan(60);
   });
 });
 

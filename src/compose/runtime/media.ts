@@ -45,14 +45,13 @@ export function applyIntrinsicSizes(table: Record<string, { width?: number; heig
 const frameImgs = new Map<HTMLVideoElement, HTMLImageElement>();
 /** The image showing `v`'s pre-extracted frames (render mode), if it has one (video-sources.ts). */
 export const frameImageOf = (v: HTMLVideoElement): HTMLImageElement | undefined => frameImgs.get(v);
-// What the hidden <video> would paint around and under its picture is painted by the frame image instead: its
-// border, padding, shadow, outline and background (a bordered video shows its picture in the content box, as in
-// the official renderer: style-9-prod)
+// The hidden <video>'s border is painted by the frame image instead, and its picture sits in the content box
+// (border and padding copied), as in the official renderer (style-9-prod). Its box-shadow is not: the official
+// frames show none.
 const SIDES = ["Top", "Right", "Bottom", "Left"] as const;
 const COPY_PROPS = [
   "objectFit", "objectPosition", "borderRadius", "opacity", "filter", "transform", "transformOrigin", "clipPath", "mixBlendMode",
   ...SIDES.flatMap((d) => [`border${d}Width`, `border${d}Style`, `border${d}Color`, `padding${d}`]),
-  "boxShadow", "outlineWidth", "outlineStyle", "outlineColor", "outlineOffset", "backgroundColor",
 ] as const;
 export function showVideoFrames(time: number, pending: Promise<unknown>[]): void {
   const table = state.videoFrames;
