@@ -249,16 +249,16 @@ document.querySelector("#root").setAttribute("data-found", "yes");</script></div
     expect(colourDistance(pixel(d, 0, 110, 10), [255, 255, 255]), "the card's script moved its #root .dot").toBeLessThan(60);
   });
 
-  it("a host's data-variable-values reach the mounted root as custom properties, over a page rule that matches that root (ink-bleed-reveal; the official shows the value)", async () => {
-    const panel = `<!doctype html><html><body>
+  it("a host's data-variable-values reach the mounted root as custom properties, over a page #root rule (ink-bleed-reveal); a page rule that does match the mounted root wins, as in the official", async () => {
+    const panel = (rootAttr: string, sel: string) => `<!doctype html><html><body>
 <div data-composition-id="panel" data-composition-variables='[{"id":"accent","type":"color","label":"Accent","default":"#0000ff"}]'>
-<template><div id="root" data-composition-id="panel" data-width="160" data-height="90" data-duration="0.2">
-<style>#root .box { position: absolute; left: 10px; top: 10px; width: 60px; height: 60px; background: var(--accent) }</style>
+<template><div ${rootAttr} data-composition-id="panel" data-width="160" data-height="90" data-duration="0.2">
+<style>${sel} .box { position: absolute; left: 10px; top: 10px; width: 60px; height: 60px; background: var(--accent) }</style>
 <div class="box"></div></div></template></div></body></html>`;
-    const dir = makeProject({
-      "compositions/panel.html": panel,
+    const project = (rootAttr: string, sel: string, pageRule: string) => makeProject({
+      "compositions/panel.html": panel(rootAttr, sel),
       "index.html": `<!doctype html><html><head><script src="gsap.min.js"></script><style>html,body{background:#000}
-#root { --accent: #ff0000; position: relative; width: 160px; height: 90px }</style></head><body>
+${pageRule} #root { position: relative; width: 160px; height: 90px }</style></head><body>
 <div id="root" data-composition-id="main" data-width="160" data-height="90" data-duration="0.2" data-fps="10">
 <div id="host" data-composition-id="panel" data-composition-src="compositions/panel.html" data-variable-values='{"accent":"#00ff00"}'
   data-start="0" data-duration="0.2" data-track-index="0" data-width="160" data-height="90"></div>
@@ -266,8 +266,12 @@ document.querySelector("#root").setAttribute("data-found", "yes");</script></div
 <script>window.__timelines = window.__timelines || {}; window.__timelines["main"] = gsap.timeline({ paused: true });</script>
 </body></html>`,
     });
+    const dir = project('id="root"', "#root", "#root { --accent: #ff0000 }");
     const d = await decodeFrames((await renderProject(dir, { workers: 1 })).output);
     expect(colourDistance(pixel(d, 0, 40, 40), [0, 255, 0]), "the host's value, not the page's #root --accent").toBeLessThan(60);
+    // the value is the host's custom property, inherited: a page rule on the mounted root's own class is nearer
+    const byClass = await decodeFrames((await renderProject(project('class="panel-root"', ".panel-root", ".panel-root { --accent: #ff0000 }"), { workers: 1 })).output);
+    expect(colourDistance(pixel(byClass, 0, 40, 40), [255, 0, 0]), "the page's .panel-root --accent, as the official shows").toBeLessThan(60);
   });
 });
 

@@ -92,14 +92,8 @@ export function applyBindings(root: HTMLElement): void {
     if (!scopeEl) return top;
     return createScope(scopeEl.getAttribute("data-hf-scope")!, getVariables).__hyperframes.getVariables();
   };
-  // A sub-composition's values go on its host and on its mounted root, as inline custom properties: the root's
-  // inline value beats page rules that match it (registry components' roots are all id="root", and a page
-  // that sets `#root { --accent: … }` would otherwise win inside the component; the official shows the value).
   for (const host of Array.from(document.querySelectorAll<HTMLElement>("[data-hf-scope]"))) {
-    const values = valuesFor(host.firstElementChild ?? host);
-    applyCssVariables(host, values, {});
-    const inner = host.querySelector<HTMLElement>(":scope > [data-hf-inner-root]");
-    if (inner) applyCssVariables(inner, values, {});
+    applyCssVariables(host, valuesFor(host.firstElementChild ?? host), {});
   }
   for (const el of Array.from(document.querySelectorAll<HTMLElement>("[data-var-text]"))) {
     const v = valuesFor(el)[el.getAttribute("data-var-text")!];
