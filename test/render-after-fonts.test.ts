@@ -3,6 +3,8 @@
  * text a script measures or draws on a canvas at build time uses the page's face, and the script still sees
  * the DOM, events and script order a parser would give it.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cleanupProjects, makeProject } from "./helpers/project.js";
 import { renderProject } from "./helpers/render.js";
@@ -82,7 +84,11 @@ describe("consecutive inline scripts run as one, as the official compiler merges
 <script>ok(3, true);</script>
 </body></html>`,
     });
-    const d = await decodeFrames((await renderProject(dir, { workers: 1, quality: "high" })).output);
+    const r = await renderProject(dir, { workers: 1, quality: "high" });
+    const d = await decodeFrames(r.output);
+    // the merged run keeps each member on its page line
+    const line = readFileSync(path.join(dir, "index.html"), "utf8").split("\n").findIndex((l) => l.includes("notDefinedAnywhere")) + 1;
+    expect(r.warned.join("\n")).toContain(`notDefinedAnywhere is not defined (index.html:${line})`);
     expect(colourDistance(pixel(d, 0, 10, 10), GREEN), "later() hoisted across the run").toBeLessThan(60);
     expect(colourDistance(pixel(d, 0, 30, 10), RED), "nothing after the error in its run ran (the next inline script is in the run)").toBeLessThan(60);
     expect(colourDistance(pixel(d, 0, 50, 10), GREEN), "the file after the run").toBeLessThan(60);

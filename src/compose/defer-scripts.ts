@@ -33,8 +33,9 @@ export function deferBodyScripts(html: string): string {
   const edits: { start: number; end: number; text: string }[] = [];
   let inBody = false;
   for (const el of allElements(doc)) {
-    if (!inBody && (el.name === "body" || (!HEAD_CONTENT.has(el.name) && !insideInert(el)))) inBody = true;
-    if (el.name !== "script" || !inBody || hasAttr(el, "data-hf-injected") || insideInert(el)) continue;
+    const inert = insideInert(el);
+    if (!inBody && (el.name === "body" || (!HEAD_CONTENT.has(el.name) && !inert))) inBody = true;
+    if (el.name !== "script" || !inBody || hasAttr(el, "data-hf-injected") || inert) continue;
     const kind = kindOf(el);
     const tag = kind && startTag(html, el);
     if (!tag) continue;

@@ -31,9 +31,11 @@ window.addEventListener("error", function(ev){
     if (tag === "script" || tag === "link") post({ kind: "resource", message: "could not load " + (t.src || t.href), file: t.src || t.href });
     return;
   }
-  // errors in the page itself are reported at the author's file and line (the runtime's line map)
+  // errors in the page itself are reported at the author's file and line and in the author's words (the runtime's
+  // line map and message rule)
   var at = window.__hfMapLocation ? window.__hfMapLocation(ev.filename, ev.lineno) : null;
-  post({ kind: "exception", message: String(ev.message || ev.error).replace("Failed to execute 'replaceWith' on 'Element': ", ""), file: at ? at.file : ev.filename, line: at ? at.line : ev.lineno, column: at ? undefined : ev.colno, stack: ev.error && ev.error.stack ? String(ev.error.stack) : undefined });
+  var message = String(ev.message || ev.error);
+  post({ kind: "exception", message: window.__hfErrorMessage ? window.__hfErrorMessage(message) : message, file: at ? at.file : ev.filename, line: at ? at.line : ev.lineno, column: at ? undefined : ev.colno, stack: ev.error && ev.error.stack ? String(ev.error.stack) : undefined });
 }, true);
 document.addEventListener("securitypolicyviolation", function(ev){
   var u = String(ev.blockedURI || "");

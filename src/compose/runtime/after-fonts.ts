@@ -90,19 +90,16 @@ function mergeInlineRuns(marked: HTMLScriptElement[]): HTMLScriptElement[] {
   let run: HTMLScriptElement[] = [];
   const flush = () => {
     if (run.length > 1) {
-      let code = "";
-      let lines = 1;
-      for (const el of run) {
-        const at = Number(el.getAttribute(AFTER_FONTS_LINE_ATTR)) || lines;
-        const text = el.text;
-        code += code ? "\n;" + "\n".repeat(Math.max(0, at - lines - 1)) : "\n".repeat(Math.max(0, at - 1));
-        lines = Math.max(at, lines + 1);
-        code += text;
-        lines += (text.match(/\n/g) ?? []).length;
+      // the first member keeps its line (activate() pads to it); each next one is padded to its own from there
+      let code = run[0]!.text;
+      let line = (Number(run[0]!.getAttribute(AFTER_FONTS_LINE_ATTR)) || 1) + (code.match(/\n/g) ?? []).length;
+      for (const el of run.slice(1)) {
+        const at = Number(el.getAttribute(AFTER_FONTS_LINE_ATTR)) || line + 1;
+        code += "\n;" + "\n".repeat(Math.max(0, at - line - 1)) + el.text;
+        line = Math.max(at, line + 1) + (el.text.match(/\n/g) ?? []).length;
+        el.remove();
       }
       run[0]!.text = code;
-      run[0]!.setAttribute(AFTER_FONTS_LINE_ATTR, "1");
-      for (const el of run.slice(1)) el.remove();
     }
     if (run.length) out.push(run[0]!);
     run = [];

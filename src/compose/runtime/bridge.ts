@@ -43,6 +43,7 @@ export function withoutInsertionContext(message: string): string {
 /** Window errors and unhandled rejections go to `errors` (and errors to the parent), with their place. */
 export function installErrorReporting(): void {
   W.__hfMapLocation = mapLocation;
+  W.__hfErrorMessage = withoutInsertionContext;
   window.addEventListener("error", (e) => {
     const where = whereText(e.filename, e.lineno);
     const message = withoutInsertionContext(e.message);

@@ -41,11 +41,21 @@ function withAuthoredId(sel: string, root: { id: string } | null): string {
   return sel.replace(new RegExp(`#${id}(?![\\w-])`, "g"), `[data-hf-authored-id="${root.id.replace(/"/g, '\\"')}"]`);
 }
 
+interface HostQueries {
+  /** the mounted root and its authored id, if it had one */
+  root: { el: HTMLElement; id: string } | null;
+  /** a selector as written, with `#<authored id>` mapped to the mounted root */
+  selector: (sel: string) => string;
+  queryAll: (sel: string) => Element[];
+  scopeTargets: Targets;
+}
+
 /** Queries and GSAP targets resolved inside the host's subtree (the host itself included when it matches). */
-function hostQueries(host: HTMLElement): { queryAll: (sel: string) => Element[]; scopeTargets: Targets } {
+function hostQueries(host: HTMLElement): HostQueries {
   const root = innerRootOf(host);
+  const selector = (sel: string) => withAuthoredId(sel, root);
   const queryAll = (raw: string): Element[] => {
-    const sel = withAuthoredId(raw, root);
+    const sel = selector(raw);
     const out = Array.from(host.querySelectorAll(sel));
     try {
       if (host.matches(sel)) out.unshift(host);
@@ -59,19 +69,18 @@ function hostQueries(host: HTMLElement): { queryAll: (sel: string) => Element[];
     if (Array.isArray(t)) return t.flatMap((x) => (typeof x === "string" ? queryAll(x) : [x]));
     return t;
   };
-  return { queryAll, scopeTargets };
+  return { root, selector, queryAll, scopeTargets };
 }
 
 /** `document` whose queries answer from the host's subtree (getElementById falls back to the page). */
-function scopedDocument(host: HTMLElement, queryAll: (sel: string) => Element[]): Document {
-  const root = innerRootOf(host);
+function scopedDocument(host: HTMLElement, { root, selector, queryAll }: HostQueries): Document {
   return new Proxy(document, {
     get(target, prop) {
       switch (prop) {
         case "querySelector":
           return (sel: string) => queryAll(sel)[0] ?? null;
         case "querySelectorAll":
-          return (sel: string) => host.querySelectorAll(withAuthoredId(sel, root));
+          return (sel: string) => host.querySelectorAll(selector(sel));
         case "getElementById":
           return (id: string) => (root && id === root.id ? root.el : null) ?? host.querySelector(`#${CSS.escape(id)}`) ?? document.getElementById(id);
         case "getElementsByClassName":
@@ -181,8 +190,9 @@ export function createScope(scopeId: string, _topVars: () => AnyObj): AnyObj {
   const hit = cache.get(scopeId);
   if (hit) return hit;
   const host = hostOf(scopeId);
-  const { queryAll, scopeTargets } = hostQueries(host);
-  const doc = scopedDocument(host, queryAll);
+  const queries = hostQueries(host);
+  const { scopeTargets } = queries;
+  const doc = scopedDocument(host, queries);
   const timelines = scopedTimelines(scopeId, host.getAttribute("data-composition-id") || "");
   const hf = Object.assign(Object.create(W.__hyperframes || {}), { getVariables: scopedVariables(host, scopeId) });
   const gsap = () => scopedGsap(scopeTargets);
