@@ -67,6 +67,35 @@ window.addEventListener("load", function () { ok(3, true); });
     for (let i = 0; i < 7; i++) expect(colourDistance(pixel(d, 0, i * 20 + 10, 10), GREEN), names[i]).toBeLessThan(60);
     expect(colourDistance(pixel(d, 0, 150, 30), RED)).toBeGreaterThan(60);
   });
+
+  it("see timed elements but media hidden while they run, and shown again for their DOMContentLoaded listeners (as the official runtime does)", async () => {
+    // thermal-distortion copies its scenes to a canvas at build time, skipping what getComputedStyle calls hidden:
+    // the official's copy is empty because its scenes sit in a timed root
+    const box = (i: number) => `<div id="b${i}" style="position:absolute;top:0;left:${i * 20}px;width:20px;height:20px;background:#f00"></div>`;
+    const dir = makeProject({
+      "index.html": `<!doctype html><html><head><script src="gsap.min.js"></script><style>html,body{margin:0;background:#000}</style></head><body>
+<div id="root" data-start="0" data-composition-id="main" data-width="160" data-height="40" data-duration="0.2" data-fps="10">${[0, 1, 2, 3, 4, 5].map(box).join("")}
+<div id="clip" class="clip" data-start="0" data-duration="0.2" data-track-index="0" style="position:absolute;top:20px;left:0;width:20px;height:20px"><span id="inside">x</span></div>
+<img id="pic" data-start="0" data-duration="0.2" data-track-index="1" style="position:absolute;top:20px;left:40px;width:1px;height:1px;visibility:visible" src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
+<div id="plain" style="position:absolute;top:20px;left:60px;width:1px;height:1px"></div>
+</div>
+<script>
+function ok(i, v) { document.getElementById("b" + i).style.background = v ? "#0f0" : "#f00"; }
+function vis(id) { return getComputedStyle(document.getElementById(id)).visibility; }
+ok(0, vis("root") === "hidden" && vis("clip") === "hidden");
+ok(1, vis("inside") === "hidden");
+ok(2, vis("pic") === "visible" && vis("plain") === "hidden");
+document.addEventListener("DOMContentLoaded", function () { ok(4, vis("root") === "visible" && vis("clip") === "visible"); });
+window.__timelines = { main: gsap.timeline({ paused: true }) };
+</script>
+<script type="module">ok(3, vis("clip") === "hidden");</script>
+<script>document.getElementById("root").setAttribute("data-x", "1"); ok(5, getComputedStyle(document.getElementById("plain")).visibility === "hidden");</script>
+</body></html>`,
+    });
+    const d = await decodeFrames((await renderProject(dir, { workers: 1, quality: "high" })).output);
+    const names = ["a timed root and clip are hidden", "so is what they hold", "a timed <img> is not (its own visibility: visible holds; an untimed div inherits the root's)", "a module sees them hidden too", "DOMContentLoaded listeners see them shown", "the last script still sees them hidden"];
+    for (let i = 0; i < 6; i++) expect(colourDistance(pixel(d, 0, i * 20 + 10, 10), GREEN), names[i]).toBeLessThan(60);
+  });
 });
 
 describe("consecutive inline scripts run as one, as the official compiler merges them", () => {

@@ -115,6 +115,22 @@ function mergeInlineRuns(marked: HTMLScriptElement[]): HTMLScriptElement[] {
 }
 
 /**
+ * While the body scripts run, every timed element but media is hidden (`visibility: hidden !important`), as in
+ * the official runtime: a script that reads computed styles at build time (a canvas copy of a scene that skips
+ * hidden elements, say) sees its timed elements hidden. The rule goes once the last script has run, before the
+ * held listeners are called; checked with the official CLI 0.8.170 (timers and microtasks of a module's wait
+ * see it, DOMContentLoaded and load listeners and animation frames do not).
+ */
+const TIMED_HIDDEN_WHILE_SCRIPTS = "[data-start]:not(video, audio, img) { visibility: hidden !important; }";
+function hideTimedWhileScriptsRun(): () => void {
+  const style = document.createElement("style");
+  style.setAttribute("data-hf-runtime", "");
+  style.textContent = TIMED_HIDDEN_WHILE_SCRIPTS;
+  (document.head ?? document.documentElement).appendChild(style);
+  return () => style.remove();
+}
+
+/**
  * Runs the marked scripts (classic ones in document order, then modules and `defer` files, as a parser
  * would) after the fonts; returns a function that calls the listeners held meanwhile.
  */
@@ -126,6 +142,7 @@ export async function runAfterFontsScripts(): Promise<() => void> {
   const late = (el: HTMLScriptElement) => el.getAttribute("type") === AFTER_FONTS_MODULE_TYPE || (el.hasAttribute("defer") && el.hasAttribute("src"));
   const held: Held[] = [];
   const undo = [document, window].map((t) => holdLateListeners(t, held));
+  undo.push(hideTimedWhileScriptsRun());
   try {
     for (const el of [...marked.filter((e) => !late(e)), ...marked.filter(late)]) {
       const s = activate(el);
