@@ -2,6 +2,7 @@
  * Deterministic fonts (compose/fonts): which families a page gets bundled faces for, and which it does not,
  * as the official renderer decides it. Pure string-in, string-out: no browser.
  */
+import { dropFontServices, fontServiceFamilies, fontServiceWarning, isFontServiceUrl } from "../src/compose/fonts/font-services.js";
 import { describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
 import { applyDeterministicFonts, parseFontFamilyList } from "../src/compose/fonts/deterministic.js";
@@ -92,5 +93,28 @@ describe("deterministic fonts", () => {
     for (const fam of BUNDLED_FAMILIES) for (const w of fam.weights) expect(existsSync(bundledFontFile(bundledFaceFile(fam.slug, w)) ?? "")).toBe(true);
     expect(bundledFontFile("inter-latin-500-normal.woff2")).toBeUndefined();
     expect(bundledFontFile("../inter-latin-400-normal.woff2")).toBeUndefined();
+  });
+
+  it("font-service sheets: families read from css2 and css URLs; links and @imports point at an empty sheet, lines kept", () => {
+    expect(fontServiceFamilies("https://fonts.googleapis.com/css2?family=Inter:wght@400&family=Playfair+Display:ital,wght@0,800;1,800&display=swap")).toEqual(["Inter", "Playfair Display"]);
+    expect(fontServiceFamilies("//fonts.googleapis.com/css?family=Roboto:400,700|Open+Sans&amp;subset=latin")).toEqual(["Roboto", "Open Sans"]);
+    expect(isFontServiceUrl("https://fonts.googleapis.com/icon?family=Material+Icons")).toBe(true);
+    expect(isFontServiceUrl("https://fonts.gstatic.com/s/inter/v1/a.woff2")).toBe(false);
+    expect(isFontServiceUrl("https://example.com/?fonts.googleapis.com/css2")).toBe(false);
+    const src = `<html><head>
+<link href='https://fonts.googleapis.com/css2?family=Gabarito:wght@900' rel="stylesheet">
+<style>
+@import url(https://fonts.googleapis.com/css2?family=Poppins);
+@import "local.css";
+</style></head><body><p>x</p></body></html>`;
+    const { html, uses } = dropFontServices(src);
+    expect(uses.map((u) => [u.families, u.missing])).toEqual([[["Gabarito"], ["Gabarito"]], [["Poppins"], []]]);
+    expect(html.split("\n").length).toBe(src.split("\n").length);
+    expect(html).not.toMatch(/https:\/\/fonts\.googleapis/);
+    expect(html).toMatch(/href='data:text\/css,[^'\s]+'/);
+    expect(html).toMatch(/@import url\(data:text\/css,[^)\s]+\);/);
+    expect(html).toContain('@import "local.css"');
+    expect(fontServiceWarning("index.html", uses)).toMatch(/^index\.html loads Gabarito from Google Fonts/);
+    expect(fontServiceWarning("index.html", uses.slice(1))).toBeUndefined();
   });
 });

@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatFinding, lintProject, LINT_CODES, stripJsComments } from "../src/compose/lint.js";
 import type { LintFinding } from "../src/compose/types.js";
+import { makeProject } from "./helpers/project.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** Lint only needs a GSAP script to exist, not the library. */
@@ -36,11 +37,18 @@ describe("bad corpus", () => {
 });
 
 describe("findings", () => {
-  it("the good fixture is clean but for its two Google Fonts stylesheets, which reach the network", async () => {
-    expect((await lintProject(good)).findings.map((f) => [f.code, f.severity, f.file])).toEqual([
-      ["remote_asset", "warning", "index.html"],
-      ["remote_asset", "warning", "css/fonts.css"],
-    ]);
+  it("the good fixture is clean: its two Google Fonts sheets ask for bundled families (Inter, Roboto), which renders draw without them", async () => {
+    expect((await lintProject(good)).findings.map((f) => [f.code, f.severity, f.file])).toEqual([]);
+  });
+
+  it("a Google Fonts sheet asking for a family without a bundled face is font_service_stylesheet, naming only that family", async () => {
+    const dir = makeProject({
+      "index.html": `<!doctype html><html><head><link rel="stylesheet" href="https://fonts.googleapis.com/css2?family=Inter:wght@400&family=Gabarito:wght@900"></head><body>
+<div id="root" data-composition-id="main" data-width="320" data-height="180" data-duration="1" data-no-timeline></div></body></html>`,
+    }, { gsap: false });
+    const f = (await lintProject(dir)).findings;
+    expect(f.map((x) => [x.code, x.severity, x.line])).toEqual([["font_service_stylesheet", "warning", 1]]);
+    expect(f[0]!.message).toMatch(/asks Google Fonts for Gabarito, which has no bundled face/);
   });
 
   it("carry file, line and element", async () => {

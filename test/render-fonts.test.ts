@@ -48,4 +48,44 @@ describe("deterministic fonts in renders", () => {
     expect(html).not.toMatch(/font-family:"Arial";src:url\("[^"]*Liberation/);
     expect(html).toMatch(/font-family:"Times New Roman";src:url\("\/__hyperframes\/fonts\/LiberationSerif/);
   });
+
+  // registry captions link Google Fonts: the official renders them (bundled families drawn with its faces,
+  // the others with a fallback); here that request failed the render with network_request_blocked
+  it("a Google Fonts <link> or @import is not fetched and does not fail the render: Montserrat draws the bundled face, Gabarito is warned about", async () => {
+    const sheet = "https://fonts.googleapis.com/css2?family=Montserrat:wght@700&amp;family=Gabarito:wght@900&amp;display=swap";
+    const page = (css: string, head: string) => doc(css).replace("<style>", `${head}<style>`);
+    const linked = await renderProject(
+      makeProject({ "index.html": page(`h1 { font-family: Montserrat }`, `<link rel="preconnect" href="https://fonts.gstatic.com" crossorigin><link href="${sheet}" rel="stylesheet">`) }, { gsap: false }),
+      { quality: "high" },
+    );
+    const imported = await renderProject(
+      makeProject({ "index.html": doc(`@import url("https://fonts.googleapis.com/css?family=Montserrat:700|Gabarito"); h1 { font-family: Montserrat }`) }, { gsap: false }),
+      { quality: "high" },
+    );
+    // a project CSS file's @import reaches the browser: the render's request interception answers it
+    const fromFile = await renderProject(
+      makeProject(
+        { "index.html": page(`h1 { font-family: Montserrat }`, `<link rel="stylesheet" href="fonts.css">`), "fonts.css": `@import url("${sheet.replace(/&amp;/g, "&")}");\n` },
+        { gsap: false },
+      ),
+      { quality: "high" },
+    );
+    const reference = await firstFrame({
+      "index.html": doc(`@font-face { font-family: "Ref"; src: url(ref.woff2) format("woff2"); font-weight: 700; font-display: block } h1 { font-family: Ref }`),
+      "ref.woff2": readFileSync(bundledFontFile("montserrat-latin-700-normal.woff2")!),
+    });
+    for (const r of [linked, imported, fromFile]) {
+      expect(maxFrameDifference(await decodeFrames(r.output), reference, 0), "Montserrat should draw the bundled face").toBeLessThanOrEqual(8);
+      const w = r.warnings.filter((x) => x.includes("Google Fonts"));
+      expect(w).toHaveLength(1);
+      expect(w[0]).toContain("loads Gabarito from Google Fonts");
+      expect(w[0]).not.toContain("Montserrat");
+    }
+  });
+
+  it("a family asked for only by the Google Fonts link (a script names it) still gets the bundled face", () => {
+    const html = buildCompositionPage(doc("").replace("<style>", `<link rel="stylesheet" href="https://fonts.googleapis.com/css2?family=Outfit:wght@900">\n<style>`));
+    expect(html).toContain('@font-face{font-family:"Outfit"');
+    expect(html).not.toContain('href="https://fonts.googleapis.com');
+  });
 });

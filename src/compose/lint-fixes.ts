@@ -57,6 +57,7 @@ export const LINT_FIXES: Readonly<Record<string, string>> = {
   imperative_media_control: "never call `play()`/`pause()` or set `currentTime`: the runtime drives media from `data-start`, `data-media-start`, `data-volume`",
   subcomposition_root_styled_by_class: "style a sub-composition's root by its id or `[data-composition-id]`, not by a class",
   remote_asset: "copy the image, stylesheet, font or media file into the project and reference it by a relative path (renders block the network unless `--allow-network`)",
+  font_service_stylesheet: "a Google Fonts sheet is not fetched by renders or the preview: families with a bundled face draw with it; for the others put the font files in the project with an @font-face rule, or pick a bundled family (`hyperframes info` lists what each family resolves to)",
   network_request: "do not fetch at render time: put the data in the project (a JSON file loaded with a relative path, or inline) so every frame is reproducible",
   script_syntax_error: "fix the inline script until it parses (`node --check` on a copy shows the error): a script that does not parse never runs, so its timeline is never registered",
   missing_gsap_script: 'load GSAP before the script that uses it: `<script src="gsap.min.js"></script>` (a local copy in the project)',

@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { applyDeterministicFonts, type FontResolution } from "./fonts/deterministic.js";
+import { dropFontServices, type FontServiceUse } from "./fonts/font-services.js";
 import { findPackageRoot } from "../package-root.js";
 import { injectRuntime, type InjectOptions } from "./inject.js";
 import { compileComposition } from "./compile.js";
@@ -17,11 +18,15 @@ export interface PageOptions {
   inject: InjectOptions;
   /** extra head markup built from the font resolution (the preview's fallback faces), placed after the runtime */
   extraHead?: (fonts: FontResolution) => string;
+  /** leave font-service style sheets (Google Fonts) as written: a render with the network allowed */
+  keepFontServices?: boolean;
 }
 
 export interface Page {
   html: string;
   fonts: FontResolution;
+  /** the font-service style sheets the page asked for, pointed at empty sheets unless kept (font-services.ts) */
+  fontServices: FontServiceUse[];
 }
 
 /** Where a bundled face file (fonts/mapped/, by file name) is. */
@@ -46,15 +51,18 @@ export function bundledFaceDataUri(file: string): string {
 }
 
 export function assemblePage(compiledHtml: string, opts: PageOptions): Page {
-  const { html, mapped, unresolved } = applyDeterministicFonts(compiledHtml, bundledFaceDataUri);
+  const services = opts.keepFontServices ? { html: compiledHtml, uses: [] } : dropFontServices(compiledHtml);
+  const asked = services.uses.flatMap((u) => u.families);
+  const { html, mapped, unresolved } = applyDeterministicFonts(services.html, bundledFaceDataUri, asked);
   const fonts = { mapped, unresolved };
   const extra = opts.extraHead?.(fonts) ?? "";
   // the body scripts are marked last, on the final page, so each one's line is the line the runtime sees
-  return { html: deferBodyScripts(injectRuntime(html, { ...opts.inject, extraHead: (opts.inject.extraHead ?? "") + extra })), fonts };
+  return { html: deferBodyScripts(injectRuntime(html, { ...opts.inject, extraHead: (opts.inject.extraHead ?? "") + extra })), fonts, fontServices: services.uses };
 }
 
 /** The fonts a project's page resolves to (for `info`): compiled as for a render, without the runtime. */
 export function pageFonts(projectDir: string, entry: string): FontResolution {
-  const { mapped, unresolved } = applyDeterministicFonts(compileComposition(projectDir, entry).html, (file) => file);
+  const { html, uses } = dropFontServices(compileComposition(projectDir, entry).html);
+  const { mapped, unresolved } = applyDeterministicFonts(html, (file) => file, uses.flatMap((u) => u.families));
   return { mapped, unresolved };
 }

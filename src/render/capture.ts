@@ -37,6 +37,8 @@ export interface CaptureSessionOptions {
    */
   allowedOrigin?: string;
   onBlocked?: (url: string, resourceType: string) => void;
+  /** a font service's style sheet the page asked for, answered with an empty one (network-guard.ts) */
+  onFontService?: (url: string) => void;
 }
 
 export interface CapturedFrame {
@@ -103,7 +105,7 @@ export class CaptureSession {
     this.client = await this.page.createCDPSession();
     // same-origin iframes run on the composition's clock too (compose/frame-clock.ts)
     await this.page.evaluateOnNewDocument(FRAME_CLOCK_SCRIPT);
-    if (this.o.allowedOrigin) await guardPage(this.page, this.client, this.o.allowedOrigin, this.o.onBlocked);
+    if (this.o.allowedOrigin) await guardPage(this.page, this.client, this.o.allowedOrigin, this.o.onBlocked, this.o.onFontService);
     await this.client.send("Emulation.setDeviceMetricsOverride", {
       width: this.o.width,
       height: this.o.height,

@@ -15,6 +15,7 @@
  * default with begin-frame capture) crashes when a page opens in a second browser context.
  */
 import type { Browser, CDPSession, Page } from "puppeteer-core";
+import { isFontServiceUrl } from "../compose/fonts/font-services.js";
 
 /**
  * Page APIs whose traffic request interception cannot see: WebRTC (UDP/TCP to any host) and shared workers
@@ -63,10 +64,28 @@ function answer(s: CDPSession, requestId: string, pass: boolean): void {
   (pass ? s.send("Fetch.continueRequest", { requestId }) : s.send("Fetch.failRequest", { requestId, errorReason: "BlockedByClient" })).catch(() => undefined);
 }
 
-/** Layer 1: block and report every request of `page` that is not under `origin`. */
-export async function guardPage(page: Page, client: CDPSession, origin: string, onBlocked?: (url: string, resourceType: string) => void): Promise<void> {
+/** An empty style sheet, the answer to a font service's sheet (compose/fonts/font-services.ts). */
+const EMPTY_CSS = { responseCode: 200, responseHeaders: [{ name: "Content-Type", value: "text/css" }], body: "" };
+
+/**
+ * Layer 1: block and report every request of `page` that is not under `origin`. A font service's style sheet
+ * (Google Fonts, asked for by a project CSS file or a script: the page builder already took those of the page
+ * out) gets an empty sheet instead, as the page's own would, and is reported to `onFontService`.
+ */
+export async function guardPage(
+  page: Page,
+  client: CDPSession,
+  origin: string,
+  onBlocked?: (url: string, resourceType: string) => void,
+  onFontService?: (url: string) => void,
+): Promise<void> {
   const allowed = [originPrefix(origin)];
   client.on("Fetch.requestPaused", (e: PausedRequest) => {
+    if (e.resourceType === "Stylesheet" && isFontServiceUrl(e.request.url)) {
+      onFontService?.(e.request.url);
+      client.send("Fetch.fulfillRequest", { requestId: e.requestId, ...EMPTY_CSS }).catch(() => undefined);
+      return;
+    }
     const pass = passes(e.request.url, allowed);
     if (!pass) onBlocked?.(e.request.url, e.resourceType);
     answer(client, e.requestId, pass);

@@ -20,6 +20,7 @@ import type { AddressInfo } from "node:net";
 import { compileComposition } from "../compose/compile.js";
 import type { InjectOptions } from "../compose/inject.js";
 import { assemblePage } from "../compose/page.js";
+import { fontServiceUse, fontServiceWarning } from "../compose/fonts/font-services.js";
 import { GSAP_CDN_RE, resolveProjectUrl } from "../compose/files.js";
 import {
   CSP_REPORT_PATH,
@@ -81,6 +82,8 @@ export interface RenderServer {
   readonly refusals: readonly Refusal[];
   /** record a refusal made elsewhere (the capture pages' request interception) */
   refuse(r: Refusal): void;
+  /** a font service's sheet the page asked for and did not get (warned about once per URL) */
+  noteFontService(url: string): void;
   close(): Promise<void>;
 }
 
@@ -95,8 +98,19 @@ interface ServerState extends RouteContext {
   entryHtml(): string;
 }
 
+/** Warns, once per URL, about the families a font service's sheet asks for that have no bundled face. */
+function fontServiceNotes(opts: RenderServerOptions): (url: string) => void {
+  const seen = new Set<string>();
+  return (url) => {
+    if (seen.has(url)) return;
+    seen.add(url);
+    const w = fontServiceWarning(opts.entry, [fontServiceUse(url)]);
+    if (w) opts.onWarning?.(w);
+  };
+}
+
 /** The compiled entry page, with CDN gsap rewritten to the local copy (warned about once per URL). */
-function entryCompiler(rootReal: string, opts: RenderServerOptions): () => string {
+function entryCompiler(rootReal: string, opts: RenderServerOptions, noteFontService: (url: string) => void): () => string {
   let compiled: string | undefined;
   const warned = new Set<string>();
   return () => {
@@ -109,7 +123,9 @@ function entryCompiler(rootReal: string, opts: RenderServerOptions): () => strin
         opts.onWarning?.(`${opts.entry} loads GSAP from ${u}; rendering with the installed gsap package instead (no network needed)`);
       }
     }
-    compiled = assemblePage(loc.html, { inject: { ...opts.inject, lineMap } }).html;
+    const page = assemblePage(loc.html, { inject: { ...opts.inject, lineMap }, keepFontServices: opts.blockNetwork === false });
+    for (const u of page.fontServices) noteFontService(u.url);
+    compiled = page.html;
     return compiled;
   };
 }
@@ -133,13 +149,14 @@ export async function startRenderServer(opts: RenderServerOptions): Promise<Rend
   const rootReal = realpathSync(opts.projectDir);
   const frames = new Map<string, string>();
   const refusals: Refusal[] = [];
+  const noteFontService = fontServiceNotes(opts);
   const s: ServerState = {
     rootReal,
     frames,
     selfHost: "",
     entryPath: "/" + opts.entry.split(path.sep).join("/"),
     blockNetwork: opts.blockNetwork !== false,
-    entryHtml: entryCompiler(rootReal, opts),
+    entryHtml: entryCompiler(rootReal, opts, noteFontService),
     refuse(r) {
       if (!refusals.some((x) => x.kind === r.kind && x.url === r.url)) refusals.push(r);
     },
@@ -170,6 +187,7 @@ export async function startRenderServer(opts: RenderServerOptions): Promise<Rend
     },
     refusals,
     refuse: s.refuse,
+    noteFontService,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections?.();

@@ -223,6 +223,7 @@ export async function snapshot(opts: SnapshotOptions): Promise<SnapshotResult> {
       // the network is blocked as in renders (before, a snapshot's page could reach loopback servers)
       allowedOrigin: blockNetwork ? server.url : undefined,
       onBlocked: (url, type) => srv.refuse({ kind: "network", url, via: type }),
+      onFontService: srv.noteFontService,
     });
     const duration = await loadPage(session, plan, server, work, warn, signal);
     const targets = targetsFor(opts, duration, fps);

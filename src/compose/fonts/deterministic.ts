@@ -167,7 +167,7 @@ function declaredFaces(html: string): Set<string> {
  * Apply deterministic fonts to a compiled page. `fontUrl(file)` gives the URL the page loads a bundled
  * face from (the render server and the preview serve fonts/mapped/ under their own prefixes).
  */
-export function applyDeterministicFonts(html: string, fontUrl: (file: string) => string): DeterministicFontsResult {
+export function applyDeterministicFonts(html: string, fontUrl: (file: string) => string, alsoRequested: readonly string[] = []): DeterministicFontsResult {
   const parsed = parseHtml(html);
   const elements = allElements(parsed.doc);
   const edits: Edit[] = [];
@@ -226,6 +226,8 @@ export function applyDeterministicFonts(html: string, fontUrl: (file: string) =>
   };
   for (const root of sheets) root.walkDecls((d) => void (isFamilyDecl(d) && request(d.value)));
   for (const value of attrFamilies) request(value);
+  // families a font-service sheet asks for (font-services.ts), which a script may name rather than the CSS
+  for (const name of alsoRequested) if (!requested.has(name.toLowerCase())) requested.set(name.toLowerCase(), name);
 
   const declared = declaredFaces(html);
   const mapped = new Map<string, string>();

@@ -6,6 +6,8 @@
 import type { LintFinding } from "../types.js";
 import type { ProjectAnalysis } from "../model.js";
 import { GSAP_CDN_RE } from "../files.js";
+import { bundledFamilyFor } from "../fonts/catalog.js";
+import { fontServiceFamilies, isFontServiceUrl } from "../fonts/font-services.js";
 import { scriptFindingAt, type LintContext, type LintRule } from "./rule.js";
 
 interface ScriptPattern {
@@ -63,7 +65,7 @@ export const requestAnimationFrameRule: LintRule = {
 
 export const network: LintRule = {
   name: "network",
-  codes: { remote_script: "warning", remote_asset: "warning", network_request: "warning" },
+  codes: { remote_script: "warning", remote_asset: "warning", network_request: "warning", font_service_stylesheet: "warning" },
   check: ({ a, inline }) => networkFindings(a, inline),
 };
 
@@ -81,6 +83,26 @@ const NETWORK_PATTERNS: { re: RegExp; what: string }[] = [
 ];
 
 const ALLOW_NETWORK_NOTE = "renders block every request outside the project (the render fails unless --allow-network), and what comes from the network can differ between renders";
+
+/**
+ * A Google Fonts sheet, which renders and the preview do not fetch (font-services.ts): nothing to say when
+ * every family it asks for is bundled, a warning naming those that are not.
+ */
+function fontServiceFinding(url: string, where: { file: string; element?: string; line?: number }): LintFinding[] {
+  const families = fontServiceFamilies(url);
+  const missing = families.filter((f) => !bundledFamilyFor(f));
+  if (!missing.length) return [];
+  const they = missing.length > 1;
+  return [
+    {
+      code: "font_service_stylesheet",
+      severity: "warning",
+      message: `${url} asks Google Fonts for ${missing.join(", ")}, which ${they ? "have" : "has"} no bundled face; renders and the preview do not fetch the sheet, so ${they ? "they draw" : "it draws"} with a fallback font (bundled families draw as usual)`,
+      hint: "put the font files in the project with an @font-face rule, or use a bundled family (`hyperframes info` lists the fonts a page resolves to)",
+      ...where,
+    },
+  ];
+}
 
 /**
  * Network use: remote references in the markup and CSS (scripts keep their own code, remote_script; remote
@@ -109,6 +131,10 @@ function networkFindings(a: ProjectAnalysis, inline: LintContext["inline"]): Lin
   const KIND: Record<string, string> = { stylesheet: "stylesheet", link: "link", media: "media", image: "image", poster: "poster", srcset: "srcset image", "css-url": "CSS url()", "css-import": "CSS @import" };
   for (const r of a.references) {
     if (!r.remote || r.kind === "script" || r.kind === "subcomposition") continue;
+    if ((r.kind === "stylesheet" || r.kind === "css-import") && isFontServiceUrl(r.url)) {
+      out.push(...fontServiceFinding(r.url, at(r)));
+      continue;
+    }
     out.push({
       code: "remote_asset",
       severity: "warning",

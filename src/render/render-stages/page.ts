@@ -61,6 +61,7 @@ export async function openSession(ctx: RenderContext, spec: SessionSpec, browser
     onConsole: opts.onLog,
     allowedOrigin: plan.blockNetwork ? spec.server.url : undefined,
     onBlocked: (url, type) => spec.server.refuse({ kind: "network", url, via: type }),
+    onFontService: spec.server.noteFontService,
   });
   ctx.live.sessions.push(s);
   await s.open();
