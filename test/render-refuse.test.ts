@@ -16,6 +16,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "no
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, REPO, cell, cleanupProjects, makeProject, page, tempDir } from "./helpers/project.js";
+import { colourDistance, decodeFrames, pixel } from "./helpers/media.js";
 import { isBrowserProcess, isFfmpegProcess, listChildProcesses } from "./helpers/processes.js";
 import { useHangServer } from "./helpers/hang-server.js";
 
@@ -120,6 +121,30 @@ describe("lint first (the default)", () => {
     const warned = r.events.filter((e) => e.type === "warning").map((e) => String(e.message));
     expect(warned.join("\n")).toMatch(/host_missing_composition_id.*a lint error, rendered anyway: the sub-composition is mounted/);
     expect(existsSync(out)).toBe(true);
+  });
+
+  it("variables declared as an object, not an array (registry caption-texture), render as in the official: the declarations are ignored, --variables still reach getVariables()", async () => {
+    const dir = makeProject({
+      "index.html": page({
+        rootAttrs: `data-composition-variables='{"texture":{"type":"string","default":"lava"}}'`,
+        body: cell("none", 0, 0, "#f00") + cell("ice", 1, 0, "#f00"),
+        script: `var v = window.__hyperframes.getVariables();
+document.getElementById("none").style.background = JSON.stringify(v) === "{}" ? "#0f0" : "#f00";
+document.getElementById("ice").style.background = v.texture === "ice" ? "#0f0" : "#00f";
+window.__timelines = { main: gsap.timeline({ paused: true }) };`,
+      }),
+    });
+    const work = tempDir("hf-refuse-vars-");
+    const plain = cli(["render", dir, "-o", path.join(work, "plain.mp4"), "-q", "high", "--frames", "0:1", "--json"]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.events.filter((e) => e.type === "warning").map((e) => String(e.message)).join("\n")).toMatch(/invalid_variables_json.*rendered anyway: the declarations are ignored/);
+    const ice = cli(["render", dir, "-o", path.join(work, "ice.mp4"), "-q", "high", "--frames", "0:1", "--variables", '{"texture":"ice"}']);
+    expect(ice.code, ice.stderr).toBe(0);
+    const p = await decodeFrames(path.join(work, "plain.mp4"));
+    const i = await decodeFrames(path.join(work, "ice.mp4"));
+    expect(colourDistance(pixel(p, 0, 20, 20), [0, 255, 0]), "no declared default: getVariables() is {}").toBeLessThan(60);
+    expect(colourDistance(pixel(p, 0, 60, 20), [0, 0, 255]), "no texture without --variables").toBeLessThan(60);
+    expect(colourDistance(pixel(i, 0, 60, 20), [0, 255, 0]), "--variables reaches the page").toBeLessThan(60);
   });
 });
 
