@@ -41,6 +41,16 @@ describe("findings", () => {
     expect((await lintProject(good)).findings.map((f) => [f.code, f.severity, f.file])).toEqual([]);
   });
 
+  it("an id on <html> too (registry demos): the finding says <html> became the root and how to fix it", async () => {
+    const dir = makeProject({
+      "index.html": `<!doctype html><html data-composition-id="demo" data-composition-duration="1"><head></head><body>
+<div id="root" data-composition-id="demo" data-width="320" data-height="180" data-duration="1" data-no-timeline></div></body></html>`,
+    }, { gsap: false });
+    const f = (await lintProject(dir)).findings.find((x) => x.code === "duplicate_composition_id");
+    expect(f?.message).toMatch(/is also on <html>, which makes <html> the root composition/);
+    expect(f?.hint).toMatch(/remove data-composition-id \(and data-composition-duration\) from <html>/);
+  });
+
   it("a Google Fonts sheet asking for a family without a bundled face is font_service_stylesheet, naming only that family", async () => {
     const dir = makeProject({
       "index.html": `<!doctype html><html><head><link rel="stylesheet" href="https://fonts.googleapis.com/css2?family=Inter:wght@400&family=Gabarito:wght@900"></head><body>

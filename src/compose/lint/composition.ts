@@ -213,6 +213,9 @@ export const duplicateCompositionId: LintRule = {
     const rootId = model.id;
     const comps = a.nodes.filter((n) => n.isComposition && !n.isInnerRoot && n.attr("data-composition-id"));
     const hostsById = new Map<string, Set<string>>();
+    // registry demos put the id on <html> too: <html> is then the root (a size it does not declare) and the real root a nested copy
+    const rootTag = a.nodes.find((n) => n.isRoot)?.el.name;
+    const onDocument = rootTag === "html" || rootTag === "body";
     for (const n of comps) {
       const id = n.attr("data-composition-id")!;
       if (n.isRoot) continue;
@@ -222,8 +225,10 @@ export const duplicateCompositionId: LintRule = {
             n,
             "duplicate_composition_id",
             "error",
-            `data-composition-id="${id}" is also the root composition's id; their timelines would collide`,
-            "give the nested composition its own id",
+            onDocument
+              ? `data-composition-id="${id}" is also on <${rootTag}>, which makes <${rootTag}> the root composition (with the default size, not this element's) and this element a nested copy; their timelines would collide`
+              : `data-composition-id="${id}" is also the root composition's id; their timelines would collide`,
+            onDocument ? `remove data-composition-id (and data-composition-duration) from <${rootTag}>: this element is the root` : "give the nested composition its own id",
           ),
         );
         continue;
