@@ -301,4 +301,33 @@ describe("any file name", () => {
     expect(colourDistance(pixel(d, 2, 140, 45), [0, 255, 0]), "the sub-composition '50% off.html'").toBeLessThan(60);
     expect(colourDistance(pixel(d, 2, 10, 10), [0, 0, 255]), "the sub-composition 'take#2.html'").toBeLessThan(60);
   });
+
+  it("a sub-composition mounted twice draws its own SVG gradient, clip and <use> in each instance, and its scripts find them as #id (as in the official; it drew the first instance's twice)", async () => {
+    const badge = `<template id="badge-template"><div data-composition-id="badge" data-width="100" data-height="100" data-duration="1">
+<svg width="100" height="100" viewBox="0 0 100 100"><defs>
+<linearGradient id="g"><stop offset="0" style="stop-color: var(--accent)"/><stop offset="1" style="stop-color: var(--accent)"/></linearGradient>
+<linearGradient id="s"><stop offset="0"/><stop offset="1"/></linearGradient>
+<clipPath id="half"><rect x="0" y="0" width="100" height="50"/></clipPath><rect id="shape" width="100" height="50"/></defs>
+<rect x="0" y="0" width="100" height="50" fill="url(#g)" clip-path="url(#half)"/>
+<use href="#shape" y="50" style="fill: url('#s')"/></svg>
+<script>var c = window.__hyperframes.getVariables().second;
+document.querySelectorAll("#s stop").forEach(function (s) { s.setAttribute("stop-color", c); });
+window.__timelines = window.__timelines || {}; window.__timelines["badge"] = gsap.timeline({ paused: true });</script>
+</div></template>`;
+    const host = (id: string, left: number, accent: string, second: string) =>
+      `<div id="${id}" data-composition-id="badge" data-composition-src="badge.html" data-variable-values='{"second":"${second}"}' data-start="0" data-duration="1" data-track-index="${left}" style="position:absolute;left:${left}px;top:0;width:100px;height:100px;--accent:${accent}"></div>`;
+    const dir = makeProject({
+      "badge.html": badge,
+      "index.html": `<!doctype html><html><head><script src="gsap.min.js"></script><style>html,body{margin:0;background:#000}</style></head><body>
+<div id="root" data-composition-id="main" data-width="320" data-height="100" data-duration="0.2" data-fps="10">
+${host("a", 0, "#ff0000", "#00ff00")}${host("b", 150, "#0000ff", "#ffff00")}
+<script>window.__timelines = window.__timelines || {}; window.__timelines["main"] = gsap.timeline({ paused: true });</script>
+</div></body></html>`,
+    });
+    const d = await decodeFrames((await renderProject(dir, { workers: 1, quality: "high" })).output);
+    expect(colourDistance(pixel(d, 0, 50, 25), [255, 0, 0]), "first: its gradient, red").toBeLessThan(60);
+    expect(colourDistance(pixel(d, 0, 200, 25), [0, 0, 255]), "second: its own gradient, blue").toBeLessThan(60);
+    expect(colourDistance(pixel(d, 0, 50, 75), [0, 255, 0]), "first: <use> filled with the gradient its script coloured").toBeLessThan(60);
+    expect(colourDistance(pixel(d, 0, 200, 75), [255, 255, 0]), "second: its script found its own #s").toBeLessThan(60);
+  });
 });

@@ -27,6 +27,7 @@ import { scopeCss, type CssScope } from "./compile/css-scope.js";
 import { childContent, type ChildContent, type Ctx } from "./compile/context.js";
 import { outsideProject, readSub, rebaseCssUrls, rebasePath } from "./compile/paths.js";
 import { isJsScript, libName, LIB_RE, takeScript } from "./compile/scripts.js";
+import { aliasSvgReferences } from "./compile/svg-aliases.js";
 
 export interface CompileResult {
   html: string;
@@ -89,6 +90,10 @@ function transformChild(ctx: Ctx, content: ChildContent, subRel: string, scopeId
     });
   };
   for (const n of content.nodes) fix(n);
+  // a repeated instance's SVG ids get names of their own (compile/svg-aliases.ts)
+  const instance = (ctx.instances.get(hostId) ?? 0) + 1;
+  ctx.instances.set(hostId, instance);
+  aliasSvgReferences(content.nodes, hostId, instance);
   let html = links + content.nodes.map((n) => render(n, { decodeEntities: false })).join("");
   html = html.replace(/<script data-hf-removed(?:="")?(?: data-hf-lines="(\d+)")?><\/script>/g, (_m, n: string | undefined) => "\n".repeat(Number(n ?? 0)));
   const first = content.nodes.find((n) => n.startIndex != null);
@@ -277,6 +282,7 @@ export function compileComposition(projectDir: string, entry = "index.html", htm
     projectDir: path.resolve(projectDir),
     deps: new Set([entry]),
     nextScope: { n: 0 },
+    instances: new Map(),
     loadedScripts: new Set(),
     externalScripts: [],
     inlineScripts: [],

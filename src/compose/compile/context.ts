@@ -8,6 +8,8 @@ export interface Ctx {
   projectDir: string;
   deps: Set<string>;
   nextScope: { n: number };
+  /** instances mounted so far, by composition id (compile/svg-aliases.ts) */
+  instances: Map<string, number>;
   /** script srcs (project-relative) already loaded by the page, to avoid loading a library twice */
   loadedScripts: Set<string>;
   /** sub-composition scripts moved to the end of <body>: external ones (run first), then inline ones */

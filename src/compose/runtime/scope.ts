@@ -28,23 +28,30 @@ function parseJson(raw: string | null): AnyObj {
 type Targets = (t: any) => any;
 const W = window as any;
 
-/** The mounted root and its authored id, which the compiler moved to data-hf-authored-id (compile.ts). */
-function innerRootOf(host: HTMLElement): { el: HTMLElement; id: string } | null {
-  const el = host.querySelector<HTMLElement>(":scope > [data-hf-inner-root][data-hf-authored-id]");
-  return el ? { el, id: el.getAttribute("data-hf-authored-id")! } : null;
+/**
+ * Elements of this instance (not of a nested one) whose authored id the compiler moved to
+ * data-hf-authored-id (compile.ts), by that id: the mounted root, and the SVG ids of a repeated instance
+ * (compile/svg-aliases.ts). Their scripts still name them `#id`.
+ */
+function authoredIdsOf(host: HTMLElement): Map<string, HTMLElement> {
+  const out = new Map<string, HTMLElement>();
+  for (const el of Array.from(host.querySelectorAll<HTMLElement>("[data-hf-authored-id]"))) {
+    const id = el.getAttribute("data-hf-authored-id")!;
+    if (id && !out.has(id) && el.closest("[data-hf-scope]") === host) out.set(id, el);
+  }
+  return out;
 }
 
 /** `#<authored id>` in a selector, as the attribute that took its place. */
-function withAuthoredId(sel: string, root: { id: string } | null): string {
-  if (!root || !sel.includes("#")) return sel;
-  const id = root.id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return sel.replace(new RegExp(`#${id}(?![\\w-])`, "g"), `[data-hf-authored-id="${root.id.replace(/"/g, '\\"')}"]`);
+function withAuthoredIds(sel: string, ids: ReadonlyMap<string, HTMLElement>, re: RegExp | null): string {
+  if (!re || !sel.includes("#")) return sel;
+  return sel.replace(re, (_m, id: string) => (ids.has(id) ? `[data-hf-authored-id="${id.replace(/"/g, '\\"')}"]` : _m));
 }
 
 interface HostQueries {
-  /** the mounted root and its authored id, if it had one */
-  root: { el: HTMLElement; id: string } | null;
-  /** a selector as written, with `#<authored id>` mapped to the mounted root */
+  /** elements whose authored id moved to data-hf-authored-id, by that id */
+  authored: ReadonlyMap<string, HTMLElement>;
+  /** a selector as written, with `#<authored id>` mapped to the element that had it */
   selector: (sel: string) => string;
   queryAll: (sel: string) => Element[];
   scopeTargets: Targets;
@@ -52,8 +59,10 @@ interface HostQueries {
 
 /** Queries and GSAP targets resolved inside the host's subtree (the host itself included when it matches). */
 function hostQueries(host: HTMLElement): HostQueries {
-  const root = innerRootOf(host);
-  const selector = (sel: string) => withAuthoredId(sel, root);
+  const authored = authoredIdsOf(host);
+  const escaped = [...authored.keys()].sort((a, b) => b.length - a.length).map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const re = escaped.length ? new RegExp(`#(${escaped.join("|")})(?![\\w-])`, "g") : null;
+  const selector = (sel: string) => withAuthoredIds(sel, authored, re);
   const queryAll = (raw: string): Element[] => {
     const sel = selector(raw);
     const out = Array.from(host.querySelectorAll(sel));
@@ -69,11 +78,11 @@ function hostQueries(host: HTMLElement): HostQueries {
     if (Array.isArray(t)) return t.flatMap((x) => (typeof x === "string" ? queryAll(x) : [x]));
     return t;
   };
-  return { root, selector, queryAll, scopeTargets };
+  return { authored, selector, queryAll, scopeTargets };
 }
 
 /** `document` whose queries answer from the host's subtree (getElementById falls back to the page). */
-function scopedDocument(host: HTMLElement, { root, selector, queryAll }: HostQueries): Document {
+function scopedDocument(host: HTMLElement, { authored, selector, queryAll }: HostQueries): Document {
   return new Proxy(document, {
     get(target, prop) {
       switch (prop) {
@@ -82,7 +91,7 @@ function scopedDocument(host: HTMLElement, { root, selector, queryAll }: HostQue
         case "querySelectorAll":
           return (sel: string) => host.querySelectorAll(selector(sel));
         case "getElementById":
-          return (id: string) => (root && id === root.id ? root.el : null) ?? host.querySelector(`#${CSS.escape(id)}`) ?? document.getElementById(id);
+          return (id: string) => authored.get(id) ?? host.querySelector(`#${CSS.escape(id)}`) ?? document.getElementById(id);
         case "getElementsByClassName":
           return (c: string) => host.getElementsByClassName(c);
         case "getElementsByTagName":
