@@ -302,14 +302,15 @@ describe("any file name", () => {
     expect(colourDistance(pixel(d, 2, 10, 10), [0, 0, 255]), "the sub-composition 'take#2.html'").toBeLessThan(60);
   });
 
-  it("a sub-composition mounted twice draws its own SVG gradient, clip and <use> in each instance, and its scripts find them as #id (as in the official; it drew the first instance's twice)", async () => {
+  it("a sub-composition mounted twice draws its own SVG gradient, clip and <use> in each instance; its scripts and #id rules still find them (as in the official; it drew the first instance's twice)", async () => {
     const badge = `<template id="badge-template"><div data-composition-id="badge" data-width="100" data-height="100" data-duration="1">
 <svg width="100" height="100" viewBox="0 0 100 100"><defs>
 <linearGradient id="g"><stop offset="0" style="stop-color: var(--accent)"/><stop offset="1" style="stop-color: var(--accent)"/></linearGradient>
 <linearGradient id="s"><stop offset="0"/><stop offset="1"/></linearGradient>
-<clipPath id="half"><rect x="0" y="0" width="100" height="50"/></clipPath><rect id="shape" width="100" height="50"/></defs>
+<clipPath id="half"><rect x="0" y="0" width="100" height="50"/></clipPath><rect id="shape" width="100" height="50"/><rect id="dot" width="20" height="20"/></defs>
+<style>#dot { fill: #ff00ff }</style>
 <rect x="0" y="0" width="100" height="50" fill="url(#g)" clip-path="url(#half)"/>
-<use href="#shape" y="50" style="fill: url('#s')"/></svg>
+<use href="#shape" y="50" style="fill: url('#s')"/><use href="#dot" x="80" y="80"/></svg>
 <script>var c = window.__hyperframes.getVariables().second;
 document.querySelectorAll("#s stop").forEach(function (s) { s.setAttribute("stop-color", c); });
 window.__timelines = window.__timelines || {}; window.__timelines["badge"] = gsap.timeline({ paused: true });</script>
@@ -329,5 +330,7 @@ ${host("a", 0, "#ff0000", "#00ff00")}${host("b", 150, "#0000ff", "#ffff00")}
     expect(colourDistance(pixel(d, 0, 200, 25), [0, 0, 255]), "second: its own gradient, blue").toBeLessThan(60);
     expect(colourDistance(pixel(d, 0, 50, 75), [0, 255, 0]), "first: <use> filled with the gradient its script coloured").toBeLessThan(60);
     expect(colourDistance(pixel(d, 0, 200, 75), [255, 255, 0]), "second: its script found its own #s").toBeLessThan(60);
+    expect(colourDistance(pixel(d, 0, 240, 90), [255, 0, 255]), "second: the component's #dot rule styles its renamed dot").toBeLessThan(60);
+    expect(colourDistance(pixel(d, 0, 90, 90), [255, 0, 255]), "first: and the first's").toBeLessThan(60);
   });
 });

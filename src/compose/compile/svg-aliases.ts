@@ -12,10 +12,13 @@
  * stays in `data-hf-authored-id`, where the instance's scripts still find `#id` (runtime/scope.ts). The
  * first instance keeps its ids, so page CSS and scripts naming them find what they found before.
  *
- * Not rewritten (neither is it there): `url(#id)` inside the component's `<style>`, which all instances share.
+ * The instance's own copy of the component's `<style>` gets `#id` selectors for the renamed ids widened to
+ * `:is(#id, [data-hf-authored-id="id"])`, so a rule styling `#shape` styles every instance's shape. Not
+ * rewritten (nor in the official): `url(#id)` in those style sheets, which every instance shares.
  */
 import type { AnyNode, Element } from "domhandler";
 import { walk } from "./dom.js";
+import { eachStyleRule, parseCss, rawSelector, setSelector } from "../css.js";
 
 const URL_REF = /url\(\s*(["']?)#([^"')\s]+)\1\s*\)/g;
 const HREF_ATTRS = new Set(["href", "xlink:href"]);
@@ -75,5 +78,54 @@ export function aliasSvgReferences(nodes: AnyNode[], compositionId: string, inst
         });
       }
     }
+  for (const n of nodes)
+    walk(n, (el) => {
+      if (el.name === "template" || el.name === "script") return false;
+      if (el.name !== "style") return;
+      const text = el.children.map((c) => (c as { data?: string }).data ?? "").join("");
+      if (!text.includes("#")) return false;
+      const root = parseCss(text);
+      let changed = false;
+      eachStyleRule(root, (rule) => {
+        const next = widenIdSelectors(rawSelector(rule), renamed);
+        if (next !== rawSelector(rule)) {
+          setSelector(rule, next);
+          changed = true;
+        }
+      });
+      if (changed) (el.children[0] as { data?: string }).data = root.toString();
+      return false;
+    });
   return renamed;
+}
+
+/** `#id` (outside attribute selectors and strings) of a renamed id, as `:is(#id, [data-hf-authored-id="id"])`. */
+function widenIdSelectors(selector: string, renamed: ReadonlyMap<string, string>): string {
+  let out = "";
+  let depth = 0;
+  let quote = "";
+  for (let i = 0; i < selector.length; i++) {
+    const c = selector[i]!;
+    if (quote) {
+      if (c === "\\") out += c + (selector[++i] ?? "");
+      else {
+        if (c === quote) quote = "";
+        out += c;
+      }
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === "[") depth++;
+    else if (c === "]") depth = Math.max(0, depth - 1);
+    else if (c === "#" && depth === 0) {
+      const m = /^[\w-]+/.exec(selector.slice(i + 1));
+      if (m && renamed.has(m[0])) {
+        out += `:is(#${m[0]}, [data-hf-authored-id="${m[0]}"])`;
+        i += m[0].length;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
 }
