@@ -123,7 +123,7 @@ describe("lint first (the default)", () => {
     expect(existsSync(out)).toBe(true);
   });
 
-  it("variables declared as an object, not an array (registry caption-texture), render as in the official: the declarations are ignored, --variables still reach getVariables()", async () => {
+  it("variables declared as an object (registry caption-texture) are refused with the array they mean in the hint; --force renders as the official does (no defaults, --variables still reach getVariables())", async () => {
     const dir = makeProject({
       "index.html": page({
         rootAttrs: `data-composition-variables='{"texture":{"type":"string","default":"lava"}}'`,
@@ -135,10 +135,12 @@ window.__timelines = { main: gsap.timeline({ paused: true }) };`,
       }),
     });
     const work = tempDir("hf-refuse-vars-");
-    const plain = cli(["render", dir, "-o", path.join(work, "plain.mp4"), "-q", "high", "--frames", "0:1", "--json"]);
+    const refused = cli(["render", dir, "-o", path.join(work, "refused.mp4"), ...NO_BROWSER]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`data-composition-variables='[{"id":"texture","type":"string","default":"lava","label":"texture"}]'`);
+    const plain = cli(["render", dir, "-o", path.join(work, "plain.mp4"), "-q", "high", "--frames", "0:1", "--force"]);
     expect(plain.code, plain.stderr).toBe(0);
-    expect(plain.events.filter((e) => e.type === "warning").map((e) => String(e.message)).join("\n")).toMatch(/invalid_variables_json.*rendered anyway: the declarations are ignored/);
-    const ice = cli(["render", dir, "-o", path.join(work, "ice.mp4"), "-q", "high", "--frames", "0:1", "--variables", '{"texture":"ice"}']);
+    const ice = cli(["render", dir, "-o", path.join(work, "ice.mp4"), "-q", "high", "--frames", "0:1", "--force", "--variables", '{"texture":"ice"}']);
     expect(ice.code, ice.stderr).toBe(0);
     const p = await decodeFrames(path.join(work, "plain.mp4"));
     const i = await decodeFrames(path.join(work, "ice.mp4"));

@@ -134,15 +134,28 @@ function parseSchemaArray(json: string, problems: SchemaProblem[]): unknown[] | 
     return null;
   }
   if (!Array.isArray(parsed)) {
+    const asArray = declarationsFromObject(parsed);
     problems.push({
       code: "invalid_variables_json",
       severity: "error",
       message: `data-composition-variables must be a JSON array of declarations, got ${parsed === null ? "null" : typeof parsed}`,
-      hint: "wrap the declarations in [ ... ]",
+      // an object keyed by id (registry caption-texture): the official renderer ignores it; say the array it means
+      hint: asArray
+        ? `write it as an array of declarations with an id each (the official renderer ignores the object form, so no default applies): data-composition-variables='${asArray}'`
+        : "wrap the declarations in [ ... ]",
     });
     return null;
   }
   return parsed;
+}
+
+/** `{"texture": {"type": "string", "default": "lava"}}` as the array it means, or undefined when it is not that shape. */
+function declarationsFromObject(v: unknown): string | undefined {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return undefined;
+  const entries = Object.entries(v as Record<string, unknown>);
+  if (!entries.length || !entries.every(([, d]) => d && typeof d === "object" && !Array.isArray(d))) return undefined;
+  const decls = entries.map(([id, d]) => ({ id, ...(d as Record<string, unknown>), label: (d as Record<string, unknown>).label ?? id }));
+  return JSON.stringify(decls).replace(/'/g, "&#39;");
 }
 
 /** Entry #`i + 1` as a declaration with an id and a known type (an enum with options), or null and a problem. */

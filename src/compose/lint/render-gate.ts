@@ -3,7 +3,7 @@
  * `snapshot`). Every error does, except the codes listed in RENDERED_ANYWAY: the official CLI's lint reports
  * them as errors (so does ours, for parity), but this renderer draws those compositions right, and real
  * projects the official renderer renders have them (the real-world corpus: missing-host-comp-id,
- * overlay-montage-prod, sub-composition-video, video-hfid-no-id; registry caption-texture). With `warningsToo` (--strict-all) warnings
+ * overlay-montage-prod, sub-composition-video, video-hfid-no-id). With `warningsToo` (--strict-all) warnings
  * stop the render too.
  */
 import type { LintFinding, LintResult } from "../types.js";
@@ -12,9 +12,6 @@ import type { LintFinding, LintResult } from "../types.js";
 export const RENDERED_ANYWAY: Readonly<Record<string, string>> = {
   host_missing_composition_id: "the sub-composition is mounted from its data-composition-src all the same",
   media_missing_id: "media are found by element, not by id: the video is drawn and the audio mixed all the same",
-  // registry components (caption-texture) declare {"texture": {"type", "default"}}: the official renders them
-  // with no declared variables (getVariables() holds only the render's --variables), and so does this renderer
-  invalid_variables_json: "the declarations are ignored, as the official renderer ignores them: getVariables() holds only the render's --variables",
 };
 
 export interface RenderGate {
