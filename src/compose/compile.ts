@@ -27,7 +27,7 @@ import { scopeCss, type CssScope } from "./compile/css-scope.js";
 import { childContent, type ChildContent, type Ctx } from "./compile/context.js";
 import { outsideProject, readSub, rebaseCssUrls, rebasePath } from "./compile/paths.js";
 import { isJsScript, libName, LIB_RE, takeScript } from "./compile/scripts.js";
-import { aliasSvgReferences } from "./compile/svg-aliases.js";
+import { applySvgAliases, svgAliases } from "./compile/svg-aliases.js";
 
 export interface CompileResult {
   html: string;
@@ -44,10 +44,15 @@ function transformChild(ctx: Ctx, content: ChildContent, subRel: string, scopeId
   const innerRoot = content.nodes.find((n): n is Element => isTag(n) && !!n.attribs["data-composition-id"]);
   const innerRootId = innerRoot?.attribs.id;
   const attrSel = `[data-composition-id="${hostId}"]`;
+  // a repeated instance's SVG ids get names of their own, which its scoped CSS also matches (compile/svg-aliases.ts)
+  const instance = (ctx.instances.get(hostId) ?? 0) + 1;
+  ctx.instances.set(hostId, instance);
+  const aliases = svgAliases(content.nodes, hostId, instance);
   const scope: CssScope = {
     attr: attrSel,
     box: innerRoot ? `${attrSel} > [data-hf-inner-root]` : `${attrSel}[data-hf-scope]`,
     innerRootId,
+    aliasedIds: new Set(aliases.keys()),
   };
   if (innerRoot) {
     innerRoot.attribs["data-hf-inner-root"] = "";
@@ -90,10 +95,7 @@ function transformChild(ctx: Ctx, content: ChildContent, subRel: string, scopeId
     });
   };
   for (const n of content.nodes) fix(n);
-  // a repeated instance's SVG ids get names of their own (compile/svg-aliases.ts)
-  const instance = (ctx.instances.get(hostId) ?? 0) + 1;
-  ctx.instances.set(hostId, instance);
-  aliasSvgReferences(content.nodes, hostId, instance);
+  applySvgAliases(content.nodes, aliases);
   let html = links + content.nodes.map((n) => render(n, { decodeEntities: false })).join("");
   html = html.replace(/<script data-hf-removed(?:="")?(?: data-hf-lines="(\d+)")?><\/script>/g, (_m, n: string | undefined) => "\n".repeat(Number(n ?? 0)));
   const first = content.nodes.find((n) => n.startIndex != null);

@@ -18,6 +18,8 @@ export interface CssScope {
   box: string;
   /** the inner root's authored id (its `#id` rules style the inner root only) */
   innerRootId?: string;
+  /** ids this instance renamed (compile/svg-aliases.ts): `#id` also matches `[data-hf-authored-id="id"]` */
+  aliasedIds?: ReadonlySet<string>;
 }
 
 /** A scope with its selectors parsed once per style sheet. */
@@ -70,6 +72,19 @@ function replaceInnerRootId(sel: Selector, s: Scoper): void {
   });
 }
 
+/** Every `#<renamed id>` as `:is(#id, [data-hf-authored-id="id"])`, so it matches the instance's renamed element too. */
+function widenAliasedIds(sel: Selector, ids: ReadonlySet<string> | undefined): void {
+  if (!ids?.size) return;
+  sel.walkIds((id) => {
+    if (!ids.has(id.value)) return;
+    const list = parseSelectorList(`${String(id).trim()}, [data-hf-authored-id="${id.value.replace(/["\\]/g, "\\$&")}"]`);
+    if (!list) return;
+    const is = selectorParser.pseudo({ value: ":is", nodes: list.nodes });
+    is.spaces = { ...id.spaces };
+    id.replaceWith(is);
+  });
+}
+
 /** One selector of a list, scoped (see scopeSelector); whitespace around it is kept. */
 function scopeOne(sel: Selector, s: Scoper): string {
   const given = parts(sel);
@@ -83,6 +98,7 @@ function scopeOne(sel: Selector, s: Scoper): string {
   };
   if (given.length === 1 && isDocumentRoot(given[0]!)) return around(s.scope.box);
   replaceInnerRootId(sel, s);
+  widenAliasedIds(sel, s.scope.aliasedIds);
   const nodes = parts(sel);
   if (isHost(nodes[0]!, s.host)) {
     // a bare root selector, possibly with its timing attributes (the official compiler reads `[id] [data-start]` so too)

@@ -13,12 +13,12 @@
  * first instance keeps its ids, so page CSS and scripts naming them find what they found before.
  *
  * The instance's own copy of the component's `<style>` gets `#id` selectors for the renamed ids widened to
- * `:is(#id, [data-hf-authored-id="id"])`, so a rule styling `#shape` styles every instance's shape. Not
- * rewritten (nor in the official): `url(#id)` in those style sheets, which every instance shares.
+ * `:is(#id, [data-hf-authored-id="id"])` when it is scoped (css-scope.ts), so a rule styling `#shape` styles
+ * every instance's shape. Not rewritten (nor in the official): `url(#id)` in those style sheets, which every
+ * instance shares.
  */
 import type { AnyNode, Element } from "domhandler";
 import { walk } from "./dom.js";
-import { eachStyleRule, parseCss, rawSelector, setSelector } from "../css.js";
 
 const URL_REF = /url\(\s*(["']?)#([^"')\s]+)\1\s*\)/g;
 const HREF_ATTRS = new Set(["href", "xlink:href"]);
@@ -46,11 +46,10 @@ function referencedIds(els: Element[]): Set<string> {
 }
 
 /**
- * Renames, in `nodes` (one instance's content, before it is serialised), the ids its SVG references name,
- * and the references; returns the names given (authored id → new id). Instance numbers start at 1; the
- * first instance is left as it is.
+ * The names instance `instance` gives the ids its SVG references name (authored id → new id); empty for the
+ * first instance, which keeps its ids. Instance numbers start at 1.
  */
-export function aliasSvgReferences(nodes: AnyNode[], compositionId: string, instance: number): Map<string, string> {
+export function svgAliases(nodes: AnyNode[], compositionId: string, instance: number): Map<string, string> {
   const renamed = new Map<string, string>();
   if (instance < 2) return renamed;
   const els = elementsOf(nodes);
@@ -59,13 +58,25 @@ export function aliasSvgReferences(nodes: AnyNode[], compositionId: string, inst
   const safeComp = compositionId.replace(/[^\w-]/g, "_");
   for (const el of els) {
     const id = el.attribs.id;
-    if (id === undefined || !wanted.has(id) || renamed.has(id)) continue;
-    const next = `hf${instance}-${safeComp}-${id}`;
-    renamed.set(id, next);
-    el.attribs.id = next;
-    el.attribs["data-hf-authored-id"] = id;
+    if (id !== undefined && wanted.has(id) && !renamed.has(id)) renamed.set(id, `hf${instance}-${safeComp}-${id}`);
   }
-  if (!renamed.size) return renamed;
+  return renamed;
+}
+
+/** Gives the elements of `nodes` the names of `renamed` (the authored id kept in data-hf-authored-id) and points the references at them. */
+export function applySvgAliases(nodes: AnyNode[], renamed: ReadonlyMap<string, string>): void {
+  if (!renamed.size) return;
+  const els = elementsOf(nodes);
+  // the first element with an authored id takes the new name (the one `url(#id)` resolved to)
+  const done = new Set<string>();
+  for (const el of els) {
+    const id = el.attribs.id;
+    const next = id === undefined || done.has(id) ? undefined : renamed.get(id);
+    if (next === undefined) continue;
+    done.add(id!);
+    el.attribs.id = next;
+    el.attribs["data-hf-authored-id"] = id!;
+  }
   for (const el of els)
     for (const [name, value] of Object.entries(el.attribs)) {
       if (HREF_ATTRS.has(name) && value.startsWith("#")) {
@@ -78,54 +89,4 @@ export function aliasSvgReferences(nodes: AnyNode[], compositionId: string, inst
         });
       }
     }
-  for (const n of nodes)
-    walk(n, (el) => {
-      if (el.name === "template" || el.name === "script") return false;
-      if (el.name !== "style") return;
-      const text = el.children.map((c) => (c as { data?: string }).data ?? "").join("");
-      if (!text.includes("#")) return false;
-      const root = parseCss(text);
-      let changed = false;
-      eachStyleRule(root, (rule) => {
-        const next = widenIdSelectors(rawSelector(rule), renamed);
-        if (next !== rawSelector(rule)) {
-          setSelector(rule, next);
-          changed = true;
-        }
-      });
-      if (changed) (el.children[0] as { data?: string }).data = root.toString();
-      return false;
-    });
-  return renamed;
-}
-
-/** `#id` (outside attribute selectors and strings) of a renamed id, as `:is(#id, [data-hf-authored-id="id"])`. */
-function widenIdSelectors(selector: string, renamed: ReadonlyMap<string, string>): string {
-  let out = "";
-  let depth = 0;
-  let quote = "";
-  for (let i = 0; i < selector.length; i++) {
-    const c = selector[i]!;
-    if (quote) {
-      if (c === "\\") out += c + (selector[++i] ?? "");
-      else {
-        if (c === quote) quote = "";
-        out += c;
-      }
-      continue;
-    }
-    if (c === '"' || c === "'") quote = c;
-    else if (c === "[") depth++;
-    else if (c === "]") depth = Math.max(0, depth - 1);
-    else if (c === "#" && depth === 0) {
-      const m = /^[\w-]+/.exec(selector.slice(i + 1));
-      if (m && renamed.has(m[0])) {
-        out += `:is(#${m[0]}, [data-hf-authored-id="${m[0]}"])`;
-        i += m[0].length;
-        continue;
-      }
-    }
-    out += c;
-  }
-  return out;
 }
