@@ -50,19 +50,25 @@ export function bundledFaceDataUri(file: string): string {
   return uri;
 }
 
+/**
+ * The page's fonts, one way for the render, the preview and `info`: font-service sheets pointed at empty ones
+ * (unless kept), then deterministic faces for what the page names and what those sheets asked for.
+ */
+function pageWithFonts(compiledHtml: string, fontUrl: (file: string) => string, keepFontServices = false) {
+  const services = keepFontServices ? { html: compiledHtml, uses: [] } : dropFontServices(compiledHtml);
+  return { ...applyDeterministicFonts(services.html, fontUrl, services.uses.flatMap((u) => u.families)), services: services.uses };
+}
+
 export function assemblePage(compiledHtml: string, opts: PageOptions): Page {
-  const services = opts.keepFontServices ? { html: compiledHtml, uses: [] } : dropFontServices(compiledHtml);
-  const asked = services.uses.flatMap((u) => u.families);
-  const { html, mapped, unresolved } = applyDeterministicFonts(services.html, bundledFaceDataUri, asked);
+  const { html, mapped, unresolved, services } = pageWithFonts(compiledHtml, bundledFaceDataUri, opts.keepFontServices);
   const fonts = { mapped, unresolved };
   const extra = opts.extraHead?.(fonts) ?? "";
   // the body scripts are marked last, on the final page, so each one's line is the line the runtime sees
-  return { html: deferBodyScripts(injectRuntime(html, { ...opts.inject, extraHead: (opts.inject.extraHead ?? "") + extra })), fonts, fontServices: services.uses };
+  return { html: deferBodyScripts(injectRuntime(html, { ...opts.inject, extraHead: (opts.inject.extraHead ?? "") + extra })), fonts, fontServices: services };
 }
 
 /** The fonts a project's page resolves to (for `info`): compiled as for a render, without the runtime. */
 export function pageFonts(projectDir: string, entry: string): FontResolution {
-  const { html, uses } = dropFontServices(compileComposition(projectDir, entry).html);
-  const { mapped, unresolved } = applyDeterministicFonts(html, (file) => file, uses.flatMap((u) => u.families));
+  const { mapped, unresolved } = pageWithFonts(compileComposition(projectDir, entry).html, (file) => file);
   return { mapped, unresolved };
 }

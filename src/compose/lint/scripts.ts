@@ -6,8 +6,7 @@
 import type { LintFinding } from "../types.js";
 import type { ProjectAnalysis } from "../model.js";
 import { GSAP_CDN_RE } from "../files.js";
-import { bundledFamilyFor } from "../fonts/catalog.js";
-import { fontServiceFamilies, isFontServiceUrl } from "../fonts/font-services.js";
+import { fontServiceUse, isFontServiceUrl } from "../fonts/font-services.js";
 import { scriptFindingAt, type LintContext, type LintRule } from "./rule.js";
 
 interface ScriptPattern {
@@ -89,8 +88,7 @@ const ALLOW_NETWORK_NOTE = "renders block every request outside the project (the
  * every family it asks for is bundled, a warning naming those that are not.
  */
 function fontServiceFinding(url: string, where: { file: string; element?: string; line?: number }): LintFinding[] {
-  const families = fontServiceFamilies(url);
-  const missing = families.filter((f) => !bundledFamilyFor(f));
+  const { missing } = fontServiceUse(url);
   if (!missing.length) return [];
   const they = missing.length > 1;
   return [

@@ -2,6 +2,7 @@
 // loaded: the rule and why are in ../script-gate.ts.
 import { AFTER_FONTS_LINE_ATTR, AFTER_FONTS_MODULE_TYPE, AFTER_FONTS_TYPE, AFTER_FONTS_WAIT_MS } from "../script-gate.js";
 import { warnings } from "./state.js";
+import { addRuntimeStyle } from "./visibility.js";
 
 interface Held {
   target: EventTarget;
@@ -123,10 +124,7 @@ function mergeInlineRuns(marked: HTMLScriptElement[]): HTMLScriptElement[] {
  */
 const TIMED_HIDDEN_WHILE_SCRIPTS = "[data-start]:not(video, audio, img) { visibility: hidden !important; }";
 function hideTimedWhileScriptsRun(): () => void {
-  const style = document.createElement("style");
-  style.setAttribute("data-hf-runtime", "");
-  style.textContent = TIMED_HIDDEN_WHILE_SCRIPTS;
-  (document.head ?? document.documentElement).appendChild(style);
+  const style = addRuntimeStyle(TIMED_HIDDEN_WHILE_SCRIPTS);
   return () => style.remove();
 }
 

@@ -20,10 +20,16 @@ const lastVisible = new WeakMap<Element, boolean>();
  */
 const CLIP_HIDDEN = "data-hf-clip-hidden";
 export function installClipHiddenRule(): void {
+  addRuntimeStyle(`[${CLIP_HIDDEN}] * { visibility: hidden !important; }`);
+}
+
+/** A style sheet of the runtime's own, added to the page (marked data-hf-runtime); remove it to undo. */
+export function addRuntimeStyle(css: string): HTMLStyleElement {
   const style = document.createElement("style");
   style.setAttribute("data-hf-runtime", "");
-  style.textContent = `[${CLIP_HIDDEN}] * { visibility: hidden !important; }`;
+  style.textContent = css;
   (document.head ?? document.documentElement).appendChild(style);
+  return style;
 }
 export function applyVisibility(time: number): void {
   for (const t of state.timed) {
