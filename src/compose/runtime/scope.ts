@@ -42,10 +42,10 @@ function authoredIdsOf(host: HTMLElement): Map<string, HTMLElement> {
   return out;
 }
 
-/** `#<authored id>` in a selector, as the attribute that took its place. */
-function withAuthoredIds(sel: string, ids: ReadonlyMap<string, HTMLElement>, re: RegExp | null): string {
+/** `#<authored id>` in a selector (`re` matches exactly the authored ids), as the attribute that took its place. */
+function withAuthoredIds(sel: string, re: RegExp | null): string {
   if (!re || !sel.includes("#")) return sel;
-  return sel.replace(re, (_m, id: string) => (ids.has(id) ? `[data-hf-authored-id="${id.replace(/"/g, '\\"')}"]` : _m));
+  return sel.replace(re, (_m, id: string) => `[data-hf-authored-id="${id.replace(/"/g, '\\"')}"]`);
 }
 
 interface HostQueries {
@@ -62,7 +62,7 @@ function hostQueries(host: HTMLElement): HostQueries {
   const authored = authoredIdsOf(host);
   const escaped = [...authored.keys()].sort((a, b) => b.length - a.length).map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   const re = escaped.length ? new RegExp(`#(${escaped.join("|")})(?![\\w-])`, "g") : null;
-  const selector = (sel: string) => withAuthoredIds(sel, authored, re);
+  const selector = (sel: string) => withAuthoredIds(sel, re);
   const queryAll = (raw: string): Element[] => {
     const sel = selector(raw);
     const out = Array.from(host.querySelectorAll(sel));
